@@ -1,0 +1,11 @@
+using System.Runtime.Intrinsics;
+
+namespace NativeContrast.Kernels.Ops;
+
+/// <summary>y = eˣ</summary>
+public struct ExpFunction : IUnaryFunction
+{
+    public readonly float Apply(float x) => MathF.Exp(x);
+    public readonly double Apply(double x) => Math.Exp(x);
+    public readonly Vector256<float> Apply(Vector256<float> x) => Vector256.Exp(x);
+}

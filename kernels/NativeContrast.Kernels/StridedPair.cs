@@ -1,0 +1,52 @@
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// Index arithmetic for two strided operands walked over one logical shape of rank ≤ 6
+/// (shape right-aligned, missing leading dimensions padded with size 1). A stride of 0
+/// broadcasts that dimension. Used by broadcasting binary ops (A, B = the two inputs) and by
+/// strided copies (A = source, B = destination): transpose, slice, concat, expand.
+/// </summary>
+public struct StridedPair
+{
+    public const int MaxRank = 6;
+
+    public int Size0, Size1, Size2, Size3, Size4, Size5;
+    public int StrideA0, StrideA1, StrideA2, StrideA3, StrideA4, StrideA5;
+    public int StrideB0, StrideB1, StrideB2, StrideB3, StrideB4, StrideB5;
+
+    /// <summary>Element offsets into A and B of the element with row-major index <paramref name="linear"/>.</summary>
+    public readonly void Offsets(int linear, out int offsetA, out int offsetB)
+    {
+        int rem = linear;
+        int c = rem % Size5; rem /= Size5; offsetA = c * StrideA5; offsetB = c * StrideB5;
+        c = rem % Size4; rem /= Size4; offsetA += c * StrideA4; offsetB += c * StrideB4;
+        c = rem % Size3; rem /= Size3; offsetA += c * StrideA3; offsetB += c * StrideB3;
+        c = rem % Size2; rem /= Size2; offsetA += c * StrideA2; offsetB += c * StrideB2;
+        c = rem % Size1; rem /= Size1; offsetA += c * StrideA1; offsetB += c * StrideB1;
+        offsetA += rem * StrideA0; offsetB += rem * StrideB0;
+    }
+
+    /// <summary>Builds the indexer; arrays are given left to right and may be shorter than 6.</summary>
+    public static StridedPair Create(ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ReadOnlySpan<int> stridesB)
+    {
+        if (shape.Length > MaxRank)
+            throw new ArgumentException($"Rank {shape.Length} exceeds the supported maximum of {MaxRank}.", nameof(shape));
+        Span<int> s = stackalloc int[MaxRank];
+        Span<int> a = stackalloc int[MaxRank];
+        Span<int> b = stackalloc int[MaxRank];
+        s.Fill(1);
+        int pad = MaxRank - shape.Length;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            s[pad + i] = shape[i];
+            a[pad + i] = stridesA[i];
+            b[pad + i] = stridesB[i];
+        }
+        return new StridedPair
+        {
+            Size0 = s[0], Size1 = s[1], Size2 = s[2], Size3 = s[3], Size4 = s[4], Size5 = s[5],
+            StrideA0 = a[0], StrideA1 = a[1], StrideA2 = a[2], StrideA3 = a[3], StrideA4 = a[4], StrideA5 = a[5],
+            StrideB0 = b[0], StrideB1 = b[1], StrideB2 = b[2], StrideB3 = b[3], StrideB4 = b[4], StrideB5 = b[5],
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace NativeContrast.Cli;
+
+/// <summary>
+/// The <c>nativecontrast</c> command. Argument errors (ArgumentException family, bad files) become one
+/// line on standard error and exit code 2, never a stack trace.
+/// </summary>
+public static class CommandLine
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("NativeContrast: contrastive learning for .NET, with fused losses on CPU (SIMD) and GPU (ILGPU).");
+        root.Subcommands.Add(InfoCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output));
+        var parsed = root.Parse(args);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException)
+        {
+            string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty) : e.Message;
+            error.WriteLine($"error: {message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using NativeContrast.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

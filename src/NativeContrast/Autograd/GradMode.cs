@@ -1,0 +1,28 @@
+namespace NativeContrast;
+
+/// <summary>Whether ops record the autograd graph on this thread. <see cref="NoGrad"/> turns it off for a scope.</summary>
+public static class GradMode
+{
+    [ThreadStatic] private static int disabledDepth;
+
+    public static bool IsEnabled => disabledDepth == 0;
+
+    /// <summary>Stops graph recording until the returned scope is disposed (evaluation, optimizer steps).</summary>
+    public static IDisposable NoGrad()
+    {
+        disabledDepth++;
+        return new Restore();
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        private bool done;
+
+        public void Dispose()
+        {
+            if (done) return;
+            done = true;
+            disabledDepth--;
+        }
+    }
+}

@@ -1,0 +1,301 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// The managed CPU backend: float32 and float64 (and int32 indices) on managed arrays, Vector256
+/// loops for the elementwise float32 paths, the packed AVX2/FMA SGEMM for float32 matmul, and
+/// Parallel.For across cores. Mirrors the ILGPU kernels in <c>NativeContrast.Kernels</c>; parity tests
+/// keep the two equal.
+/// </summary>
+internal sealed partial class CpuBackend : IBackend
+{
+    public DeviceBuffer Allocate(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new CpuBuffer<float>(dtype, length),
+        DType.Float64 => new CpuBuffer<double>(dtype, length),
+        DType.Int32 => new CpuBuffer<int>(dtype, length),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
+    };
+
+    public void Free(DeviceBuffer buffer)
+    {
+        // Managed arrays: the GC reclaims them.
+    }
+
+    public void Synchronize()
+    {
+    }
+
+    internal static Span<T> Span<T>(BufferSlice s) where T : unmanaged =>
+        ((CpuBuffer<T>)s.Buffer).Data.AsSpan(s.Offset, s.Length);
+
+    private static T[] Array<T>(BufferSlice s) where T : unmanaged => ((CpuBuffer<T>)s.Buffer).Data;
+
+    public void Upload<T>(ReadOnlySpan<T> source, BufferSlice destination) where T : unmanaged =>
+        source.CopyTo(Span<T>(destination));
+
+    public void Download<T>(BufferSlice source, Span<T> destination) where T : unmanaged =>
+        Span<T>(source).CopyTo(destination);
+
+    public void Fill(BufferSlice y, double value)
+    {
+        switch (y.Buffer)
+        {
+            case CpuBuffer<float>: Span<float>(y).Fill((float)value); break;
+            case CpuBuffer<double>: Span<double>(y).Fill(value); break;
+            case CpuBuffer<int>: Span<int>(y).Fill((int)value); break;
+        }
+    }
+
+    public void Unary<TFunction>(TFunction f, BufferSlice x, BufferSlice y) where TFunction : struct, IUnaryFunction
+    {
+        if (x.Buffer is CpuBuffer<float>)
+        {
+            var xa = Array<float>(x);
+            var ya = Array<float>(y);
+            CpuParallel.For(x.Length, 4, (start, end) =>
+            {
+                var xs = xa.AsSpan(x.Offset + start, end - start);
+                var ys = ya.AsSpan(y.Offset + start, end - start);
+                int i = 0;
+                for (; i <= xs.Length - 8; i += 8)
+                    f.Apply(Vector256.Create<float>(xs.Slice(i, 8))).CopyTo(ys.Slice(i, 8));
+                for (; i < xs.Length; i++) ys[i] = f.Apply(xs[i]);
+            });
+        }
+        else
+        {
+            var xa = Array<double>(x);
+            var ya = Array<double>(y);
+            CpuParallel.For(x.Length, 4, (start, end) =>
+            {
+                for (int i = start; i < end; i++) ya[y.Offset + i] = f.Apply(xa[x.Offset + i]);
+            });
+        }
+    }
+
+    public void Binary<TFunction>(TFunction f, BufferSlice a, BufferSlice b, BufferSlice y, StridedPair? layout)
+        where TFunction : struct, IBinaryFunction
+    {
+        if (a.Buffer is CpuBuffer<float>)
+        {
+            var aa = Array<float>(a);
+            var ba = Array<float>(b);
+            var ya = Array<float>(y);
+            if (layout is null)
+            {
+                CpuParallel.For(y.Length, 2, (start, end) =>
+                {
+                    var xs = aa.AsSpan(a.Offset + start, end - start);
+                    var zs = ba.AsSpan(b.Offset + start, end - start);
+                    var ys = ya.AsSpan(y.Offset + start, end - start);
+                    int i = 0;
+                    for (; i <= ys.Length - 8; i += 8)
+                        f.Apply(Vector256.Create<float>(xs.Slice(i, 8)), Vector256.Create<float>(zs.Slice(i, 8))).CopyTo(ys.Slice(i, 8));
+                    for (; i < ys.Length; i++) ys[i] = f.Apply(xs[i], zs[i]);
+                });
+            }
+            else
+            {
+                var l = layout.Value;
+                CpuParallel.For(y.Length, 8, (start, end) =>
+                {
+                    for (int i = start; i < end; i++)
+                    {
+                        l.Offsets(i, out int oa, out int ob);
+                        ya[y.Offset + i] = f.Apply(aa[a.Offset + oa], ba[b.Offset + ob]);
+                    }
+                });
+            }
+        }
+        else
+        {
+            var aa = Array<double>(a);
+            var ba = Array<double>(b);
+            var ya = Array<double>(y);
+            var l = layout;
+            CpuParallel.For(y.Length, 8, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    int oa = i, ob = i;
+                    if (l is { } s) s.Offsets(i, out oa, out ob);
+                    ya[y.Offset + i] = f.Apply(aa[a.Offset + oa], ba[b.Offset + ob]);
+                }
+            });
+        }
+    }
+
+    public void StridedCopy(BufferSlice source, BufferSlice destination, StridedPair layout, int count)
+    {
+        switch (source.Buffer)
+        {
+            case CpuBuffer<float>: StridedCopy<float>(source, destination, layout, count); break;
+            case CpuBuffer<double>: StridedCopy<double>(source, destination, layout, count); break;
+            case CpuBuffer<int>: StridedCopy<int>(source, destination, layout, count); break;
+        }
+    }
+
+    private static void StridedCopy<T>(BufferSlice source, BufferSlice destination, StridedPair layout, int count) where T : unmanaged
+    {
+        var s = Array<T>(source);
+        var d = Array<T>(destination);
+        CpuParallel.For(count, 4, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                layout.Offsets(i, out int from, out int to);
+                d[destination.Offset + to] = s[source.Offset + from];
+            }
+        });
+    }
+
+    public void SumAxis(BufferSlice x, BufferSlice y, int outer, int reduced, int inner)
+    {
+        if (x.Buffer is CpuBuffer<float>) SumAxis<float>(x, y, outer, reduced, inner);
+        else SumAxis<double>(x, y, outer, reduced, inner);
+    }
+
+    // Accumulates whole rows of `inner` elements at a time so the inner loop is contiguous (SIMD-able).
+    private static void SumAxis<T>(BufferSlice x, BufferSlice y, int outer, int reduced, int inner) where T : unmanaged, INumber<T>
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        CpuParallel.For(outer, (long)reduced * inner, (start, end) =>
+        {
+            for (int o = start; o < end; o++)
+            {
+                var dst = ya.AsSpan(y.Offset + o * inner, inner);
+                dst.Clear();
+                for (int r = 0; r < reduced; r++)
+                {
+                    var src = xa.AsSpan(x.Offset + (o * reduced + r) * inner, inner);
+                    AddInPlace(dst, src);
+                }
+            }
+        });
+    }
+
+    private static void AddInPlace<T>(Span<T> dst, ReadOnlySpan<T> src) where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector256<T>.IsSupported)
+        {
+            int w = Vector256<T>.Count;
+            for (; i <= dst.Length - w; i += w)
+                (Vector256.Create<T>(dst.Slice(i, w)) + Vector256.Create<T>(src.Slice(i, w))).CopyTo(dst.Slice(i, w));
+        }
+        for (; i < dst.Length; i++) dst[i] += src[i];
+    }
+
+    public void MaxAxis(BufferSlice x, BufferSlice y, BufferSlice argMax, int outer, int reduced, int inner)
+    {
+        if (x.Buffer is CpuBuffer<float>) MaxAxis<float>(x, y, argMax, outer, reduced, inner);
+        else MaxAxis<double>(x, y, argMax, outer, reduced, inner);
+    }
+
+    private static void MaxAxis<T>(BufferSlice x, BufferSlice y, BufferSlice argMax, int outer, int reduced, int inner)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        var ia = Array<int>(argMax);
+        CpuParallel.For(outer * inner, reduced, (start, end) =>
+        {
+            for (int t = start; t < end; t++)
+            {
+                int o = t / inner, k = t - o * inner;
+                int baseIndex = x.Offset + o * reduced * inner + k;
+                T best = xa[baseIndex];
+                int bestIndex = 0;
+                for (int r = 1; r < reduced; r++)
+                {
+                    T v = xa[baseIndex + r * inner];
+                    if (v > best || (T.IsNaN(v) && !T.IsNaN(best))) { best = v; bestIndex = r; }
+                }
+                ya[y.Offset + t] = best;
+                ia[argMax.Offset + t] = bestIndex;
+            }
+        });
+    }
+
+    public void ScatterAxis(BufferSlice g, BufferSlice argMax, BufferSlice dx, int outer, int reduced, int inner)
+    {
+        if (g.Buffer is CpuBuffer<float>) ScatterAxis<float>(g, argMax, dx, outer, reduced, inner);
+        else ScatterAxis<double>(g, argMax, dx, outer, reduced, inner);
+    }
+
+    private static void ScatterAxis<T>(BufferSlice g, BufferSlice argMax, BufferSlice dx, int outer, int reduced, int inner) where T : unmanaged
+    {
+        var ga = Array<T>(g);
+        var ia = Array<int>(argMax);
+        var da = Array<T>(dx);
+        for (int t = 0; t < outer * inner; t++)
+        {
+            int o = t / inner, k = t - o * inner;
+            da[dx.Offset + (o * reduced + ia[argMax.Offset + t]) * inner + k] = ga[g.Offset + t];
+        }
+    }
+
+    public void IndexSelect(BufferSlice x, BufferSlice index, BufferSlice y, int outer, int n, int m, int inner)
+    {
+        switch (x.Buffer)
+        {
+            case CpuBuffer<float>: IndexSelect<float>(x, index, y, outer, n, m, inner); break;
+            case CpuBuffer<double>: IndexSelect<double>(x, index, y, outer, n, m, inner); break;
+            case CpuBuffer<int>: IndexSelect<int>(x, index, y, outer, n, m, inner); break;
+        }
+    }
+
+    private static void IndexSelect<T>(BufferSlice x, BufferSlice index, BufferSlice y, int outer, int n, int m, int inner) where T : unmanaged
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        var idx = Span<int>(index).ToArray();
+        CpuParallel.For(outer * m, inner, (start, end) =>
+        {
+            for (int t = start; t < end; t++)
+            {
+                int o = t / m, j = t - o * m;
+                xa.AsSpan(x.Offset + (o * n + idx[j]) * inner, inner).CopyTo(ya.AsSpan(y.Offset + t * inner, inner));
+            }
+        });
+    }
+
+    public void IndexAdd(BufferSlice g, BufferSlice index, BufferSlice dx, int outer, int n, int m, int inner)
+    {
+        if (g.Buffer is CpuBuffer<float>) IndexAdd<float>(g, index, dx, outer, n, m, inner);
+        else IndexAdd<double>(g, index, dx, outer, n, m, inner);
+    }
+
+    // Parallel over `outer` only: within one outer slice, repeated indices add to the same row.
+    private static void IndexAdd<T>(BufferSlice g, BufferSlice index, BufferSlice dx, int outer, int n, int m, int inner) where T : unmanaged, INumber<T>
+    {
+        var ga = Array<T>(g);
+        var da = Array<T>(dx);
+        var idx = Span<int>(index).ToArray();
+        CpuParallel.For(outer, (long)m * inner, (start, end) =>
+        {
+            for (int o = start; o < end; o++)
+                for (int j = 0; j < m; j++)
+                    AddInPlace(da.AsSpan(dx.Offset + (o * n + idx[j]) * inner, inner), ga.AsSpan(g.Offset + (o * m + j) * inner, inner));
+        });
+    }
+
+    public void Gemm(BufferSlice a, BufferSlice b, BufferSlice c, GemmShape shape, int batch)
+    {
+        if (a.Buffer is CpuBuffer<float>)
+            PackedSgemm.Batched(Array<float>(a), a.Offset, Array<float>(b), b.Offset, Array<float>(c), c.Offset, shape, batch);
+        else
+            ReferenceGemm.Batched(Array<double>(a), a.Offset, Array<double>(b), b.Offset, Array<double>(c), c.Offset, shape, batch);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ref T At<T>(T[] array, int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index);
+}

@@ -1,0 +1,64 @@
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Pure compute on device buffers: no autograd, no shapes beyond what each call needs.
+/// Every method takes element offsets through <see cref="BufferSlice"/>; outputs never alias
+/// inputs unless the method says so. Tensors validate shapes, devices and dtypes before calling.
+/// </summary>
+internal interface IBackend
+{
+    /// <summary>Contents are undefined.</summary>
+    DeviceBuffer Allocate(DType dtype, int length);
+
+    void Free(DeviceBuffer buffer);
+
+    void Upload<T>(ReadOnlySpan<T> source, BufferSlice destination) where T : unmanaged;
+
+    void Download<T>(BufferSlice source, Span<T> destination) where T : unmanaged;
+
+    void Fill(BufferSlice y, double value);
+
+    /// <summary>y = f(x), same length; y may alias x.</summary>
+    void Unary<TFunction>(TFunction f, BufferSlice x, BufferSlice y) where TFunction : struct, IUnaryFunction;
+
+    /// <summary>y = f(a, b). With <paramref name="layout"/> null all three are contiguous of one shape (y may alias a);
+    /// otherwise the layout maps each output index to offsets in a and b (broadcasting).</summary>
+    void Binary<TFunction>(TFunction f, BufferSlice a, BufferSlice b, BufferSlice y, StridedPair? layout) where TFunction : struct, IBinaryFunction;
+
+    /// <summary>destination[B(i)] = source[A(i)] for every index i of the layout's shape.</summary>
+    void StridedCopy(BufferSlice source, BufferSlice destination, StridedPair layout, int count);
+
+    /// <summary>x viewed as [outer, reduced, inner] → y [outer, inner].</summary>
+    void SumAxis(BufferSlice x, BufferSlice y, int outer, int reduced, int inner);
+
+    void MaxAxis(BufferSlice x, BufferSlice y, BufferSlice argMax, int outer, int reduced, int inner);
+
+    /// <summary>dx (already zero) [o, argMax[o,i], i] = g[o, i].</summary>
+    void ScatterAxis(BufferSlice g, BufferSlice argMax, BufferSlice dx, int outer, int reduced, int inner);
+
+    void Gemm(BufferSlice a, BufferSlice b, BufferSlice c, GemmShape shape, int batch);
+
+    /// <summary>y[o, j, i] = x[o, index[j], i] for x [outer, n, inner], index [m].</summary>
+    void IndexSelect(BufferSlice x, BufferSlice index, BufferSlice y, int outer, int n, int m, int inner);
+
+    /// <summary>dx[o, index[j], i] += g[o, j, i].</summary>
+    void IndexAdd(BufferSlice g, BufferSlice index, BufferSlice dx, int outer, int n, int m, int inner);
+
+    void L2Normalize(BufferSlice x, BufferSlice y, BufferSlice norms, int rows, int cols, float eps);
+
+    void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps);
+
+    void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols);
+
+    void LogSoftmaxBackward(BufferSlice g, BufferSlice y, BufferSlice dx, int rows, int cols);
+
+    void CrossEntropy(BufferSlice logits, BufferSlice labels, BufferSlice loss, BufferSlice lse, int rows, int cols);
+
+    /// <summary>dx = g[0]·scale·(softmax − onehot).</summary>
+    void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale);
+
+    void Synchronize();
+}

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Runtime;
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Runs the ILGPU kernels of <c>NativeContrast.Kernels</c> on one accelerator (CUDA, OpenCL or ILGPU's
+/// CPU accelerator). Kernels are compiled on first use and cached per device; memory comes from a
+/// <see cref="CachingAllocator"/>. Float32 and Int32 only.
+/// </summary>
+internal sealed class IlgpuBackend : IBackend, IDisposable
+{
+    private readonly Accelerator accelerator;
+    private readonly CachingAllocator allocator;
+    private readonly ConcurrentDictionary<string, Delegate> kernels = new();
+
+    public IlgpuBackend(Accelerator accelerator)
+    {
+        this.accelerator = accelerator;
+        allocator = new CachingAllocator(accelerator);
+    }
+
+    public CachingAllocator Allocator => allocator;
+
+    /// <summary>Number of distinct kernels compiled so far (for tests of the cache).</summary>
+    public int CompiledKernelCount => kernels.Count;
+
+    private TDelegate Kernel<TDelegate>(string key, Func<Accelerator, TDelegate> load) where TDelegate : Delegate =>
+        (TDelegate)kernels.GetOrAdd(key, _ => load(accelerator));
+
+    private static ArrayView<float> F(BufferSlice s) => ((IlgpuBuffer<float>)s.Buffer).View(s.Offset, s.Length);
+
+    private static ArrayView<int> I(BufferSlice s) => ((IlgpuBuffer<int>)s.Buffer).View(s.Offset, s.Length);
+
+    /// <summary>A view from the slice's offset to the end of the buffer (for strided access).</summary>
+    private static ArrayView<float> FTail(BufferSlice s) => ((IlgpuBuffer<float>)s.Buffer).View(s.Offset, s.Buffer.Length - s.Offset);
+
+    public DeviceBuffer Allocate(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new IlgpuBuffer<float>(dtype, length, allocator.Rent<float>(length)),
+        DType.Int32 => new IlgpuBuffer<int>(dtype, length, allocator.Rent<int>(length)),
+        _ => throw new NotSupportedException($"ILGPU devices hold float32 and int32 tensors, not {dtype}."),
+    };
+
+    public void Free(DeviceBuffer buffer)
+    {
+        switch (buffer)
+        {
+            case IlgpuBuffer<float> f: allocator.Return(f.Memory); break;
+            case IlgpuBuffer<int> i: allocator.Return(i.Memory); break;
+        }
+    }
+
+    public void Synchronize() => accelerator.Synchronize();
+
+    public void Upload<T>(ReadOnlySpan<T> source, BufferSlice destination) where T : unmanaged
+    {
+        if (source.Length == 0) return;
+        var view = ((IlgpuBuffer<T>)destination.Buffer).View(destination.Offset, destination.Length);
+        view.CopyFromCPU(source.ToArray());
+    }
+
+    public void Download<T>(BufferSlice source, Span<T> destination) where T : unmanaged
+    {
+        if (destination.Length == 0) return;
+        accelerator.Synchronize();
+        var view = ((IlgpuBuffer<T>)source.Buffer).View(source.Offset, source.Length);
+        ((ArrayView1D<T, Stride1D.Dense>)view).GetAsArray1D().AsSpan().CopyTo(destination);
+    }
+
+    public void Fill(BufferSlice y, double value)
+    {
+        if (y.Length == 0) return;
+        if (y.Buffer is IlgpuBuffer<int>)
+            Kernel("FillInt", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int>(ElementwiseKernels.FillInt))(y.Length, I(y), (int)value);
+        else
+            Kernel("Fill", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ElementwiseKernels.Fill))(y.Length, F(y), (float)value);
+    }
+
+    public void Unary<TFunction>(TFunction f, BufferSlice x, BufferSlice y) where TFunction : struct, IUnaryFunction
+    {
+        if (x.Length == 0) return;
+        Kernel("Unary:" + typeof(TFunction).Name,
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Unary))(x.Length, F(x), F(y), f);
+    }
+
+    public void Binary<TFunction>(TFunction f, BufferSlice a, BufferSlice b, BufferSlice y, StridedPair? layout) where TFunction : struct, IBinaryFunction
+    {
+        if (y.Length == 0) return;
+        if (layout is null)
+        {
+            Kernel("Binary:" + typeof(TFunction).Name,
+                acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Binary))(y.Length, F(a), F(b), F(y), f);
+        }
+        else
+        {
+            Kernel("BinaryStrided:" + typeof(TFunction).Name,
+                acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, StridedPair, TFunction>(ElementwiseKernels.BinaryStrided))(
+                y.Length, F(a), F(b), F(y), layout.Value, f);
+        }
+    }
+
+    public void StridedCopy(BufferSlice source, BufferSlice destination, StridedPair layout, int count)
+    {
+        if (count == 0) return;
+        if (source.Buffer is IlgpuBuffer<int>)
+        {
+            var s = ((IlgpuBuffer<int>)source.Buffer).View(source.Offset, source.Buffer.Length - source.Offset);
+            var d = ((IlgpuBuffer<int>)destination.Buffer).View(destination.Offset, destination.Buffer.Length - destination.Offset);
+            Kernel("StridedCopyInt", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, StridedPair>(ElementwiseKernels.StridedCopyInt))(count, s, d, layout);
+            return;
+        }
+        Kernel("StridedCopy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, StridedPair>(ElementwiseKernels.StridedCopy))(
+            count, FTail(source), FTail(destination), layout);
+    }
+
+    public void SumAxis(BufferSlice x, BufferSlice y, int outer, int reduced, int inner)
+    {
+        if (y.Length == 0) return;
+        Kernel("SumAxis", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReductionKernels.SumAxis))(
+            outer * inner, F(x), F(y), reduced, inner);
+    }
+
+    public void MaxAxis(BufferSlice x, BufferSlice y, BufferSlice argMax, int outer, int reduced, int inner)
+    {
+        if (y.Length == 0) return;
+        Kernel("MaxAxis", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int>(ReductionKernels.MaxAxis))(
+            outer * inner, F(x), F(y), I(argMax), reduced, inner);
+    }
+
+    public void ScatterAxis(BufferSlice g, BufferSlice argMax, BufferSlice dx, int outer, int reduced, int inner)
+    {
+        if (g.Length == 0) return;
+        Kernel("ScatterAxis", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(ReductionKernels.ScatterAxis))(
+            outer * inner, F(g), I(argMax), F(dx), reduced, inner);
+    }
+
+    public void Gemm(BufferSlice a, BufferSlice b, BufferSlice c, GemmShape shape, int batch)
+    {
+        var kernel = Kernel("GemmTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(MatmulKernels.Tiled));
+        int t = MatmulKernels.Tile;
+        var grid = new Index3D((shape.N + t - 1) / t, (shape.M + t - 1) / t, batch);
+        kernel(new KernelConfig(grid, new Index3D(t, t, 1)), F(a), F(b), F(c), shape);
+    }
+
+    public void IndexSelect(BufferSlice x, BufferSlice index, BufferSlice y, int outer, int n, int m, int inner)
+    {
+        if (y.Length == 0) return;
+        if (x.Buffer is not IlgpuBuffer<float>) throw new NotSupportedException("Gather on ILGPU devices supports float32 tensors.");
+        Kernel("IndexSelect", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexSelect))(
+            y.Length, F(x), I(index), F(y), n, m, inner);
+    }
+
+    public void IndexAdd(BufferSlice g, BufferSlice index, BufferSlice dx, int outer, int n, int m, int inner)
+    {
+        if (g.Length == 0) return;
+        Kernel("IndexAdd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexAdd))(
+            g.Length, F(g), I(index), F(dx), n, m, inner);
+    }
+
+    public void L2Normalize(BufferSlice x, BufferSlice y, BufferSlice norms, int rows, int cols, float eps) =>
+        Kernel("L2Normalize", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2Normalize))(
+            rows, F(x), F(y), F(norms), cols, eps);
+
+    public void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps) =>
+        Kernel("L2NormalizeBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackward))(
+            rows, F(g), F(y), F(norms), F(dx), cols, eps);
+
+    public void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols) =>
+        Kernel("LogSoftmax", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmax))(rows, F(x), F(y), cols);
+
+    public void LogSoftmaxBackward(BufferSlice g, BufferSlice y, BufferSlice dx, int rows, int cols) =>
+        Kernel("LogSoftmaxBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmaxBackward))(
+            rows, F(g), F(y), F(dx), cols);
+
+    public void CrossEntropy(BufferSlice logits, BufferSlice labels, BufferSlice loss, BufferSlice lse, int rows, int cols) =>
+        Kernel("CrossEntropy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.CrossEntropy))(
+            rows, F(logits), I(labels), F(loss), F(lse), cols);
+
+    public void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale) =>
+        Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
+            rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
+
+    public void Dispose()
+    {
+        accelerator.Synchronize();
+        allocator.Dispose();
+    }
+}

@@ -1,0 +1,30 @@
+using System.Runtime.Intrinsics.X86;
+using NativeContrast.Backends;
+
+namespace NativeContrast;
+
+/// <summary>The managed CPU device (<c>cpu</c>). Disposing it does nothing: it is shared by the process.</summary>
+public sealed class CpuDevice : Device
+{
+    internal static readonly CpuDevice Instance = new();
+
+    private CpuDevice()
+    {
+    }
+
+    public override string Name => "cpu";
+
+    public override DeviceKind Kind => DeviceKind.Cpu;
+
+    public override string Description =>
+        $"managed SIMD ({(Fma.IsSupported && Avx2.IsSupported ? "AVX2+FMA" : "portable Vector256")}), {Environment.ProcessorCount} threads";
+
+    public override bool SupportsFloat64 => true;
+
+    internal override IBackend Backend { get; } = new CpuBackend();
+
+    public override void Dispose()
+    {
+        // Shared singleton: nothing to release.
+    }
+}

@@ -1,0 +1,55 @@
+using ILGPU;
+using ILGPU.Runtime;
+using NativeContrast.Backends;
+
+namespace NativeContrast;
+
+/// <summary>
+/// A device backed by an ILGPU accelerator: <c>cuda:N</c>, <c>opencl:N</c> or <c>ilgpu-cpu</c>. Owns its
+/// ILGPU context, accelerator, kernel cache and caching allocator; dispose it when done.
+/// </summary>
+public sealed class IlgpuDevice : Device
+{
+    private readonly Context context;
+    private readonly Accelerator accelerator;
+    private readonly IlgpuBackend backend;
+    private bool disposed;
+
+    internal IlgpuDevice(string name, DeviceKind kind, Context context, Accelerator accelerator)
+    {
+        Name = name;
+        Kind = kind;
+        this.context = context;
+        this.accelerator = accelerator;
+        backend = new IlgpuBackend(accelerator);
+    }
+
+    public override string Name { get; }
+
+    public override DeviceKind Kind { get; }
+
+    public override string Description => $"{accelerator.Name} (ILGPU {accelerator.AcceleratorType}, {accelerator.MemorySize / (1 << 20)} MiB)";
+
+    /// <summary>Bytes held by the caching allocator and not in use by any tensor.</summary>
+    public long CachedBytes => backend.Allocator.CachedBytes;
+
+    /// <summary>Number of kernels compiled on this device so far.</summary>
+    public int CompiledKernelCount => backend.CompiledKernelCount;
+
+    internal override IBackend Backend => disposed
+        ? throw new ObjectDisposedException(nameof(IlgpuDevice), $"Device '{Name}' was disposed.")
+        : backend;
+
+    /// <summary>Returns cached device memory to the driver.</summary>
+    public void ReleaseCachedMemory() => backend.Allocator.ReleaseCached();
+
+    public override void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        backend.Dispose();
+        accelerator.Dispose();
+        context.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,106 @@
+using NativeContrast.Ops;
+
+namespace NativeContrast;
+
+/// <summary>Arithmetic, reductions, matmul and the fused row-wise ops, all recorded by autograd.</summary>
+public sealed partial class Tensor
+{
+    public static Tensor operator +(Tensor a, Tensor b) => AddOp.Forward(a, b);
+
+    public static Tensor operator -(Tensor a, Tensor b) => SubtractOp.Forward(a, b);
+
+    public static Tensor operator *(Tensor a, Tensor b) => MultiplyOp.Forward(a, b);
+
+    public static Tensor operator /(Tensor a, Tensor b) => DivideOp.Forward(a, b);
+
+    public static Tensor operator -(Tensor x) => NegOp.Forward(x);
+
+    public static Tensor operator +(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0, s);
+
+    public static Tensor operator +(double s, Tensor x) => ScaleShiftOp.Forward(x, 1.0, s);
+
+    public static Tensor operator -(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0, -s);
+
+    public static Tensor operator -(double s, Tensor x) => ScaleShiftOp.Forward(x, -1.0, s);
+
+    public static Tensor operator *(Tensor x, double s) => ScaleShiftOp.Forward(x, s, 0.0);
+
+    public static Tensor operator *(double s, Tensor x) => ScaleShiftOp.Forward(x, s, 0.0);
+
+    public static Tensor operator /(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0 / s, 0.0);
+
+    public Tensor Add(Tensor other) => AddOp.Forward(this, other);
+
+    public Tensor Subtract(Tensor other) => SubtractOp.Forward(this, other);
+
+    public Tensor Multiply(Tensor other) => MultiplyOp.Forward(this, other);
+
+    public Tensor Divide(Tensor other) => DivideOp.Forward(this, other);
+
+    public Tensor Neg() => NegOp.Forward(this);
+
+    public Tensor Exp() => ExpOp.Forward(this);
+
+    public Tensor Log() => LogOp.Forward(this);
+
+    public Tensor Sqrt() => SqrtOp.Forward(this);
+
+    /// <summary>x^exponent elementwise.</summary>
+    public Tensor Pow(double exponent) => PowOp.Forward(this, exponent);
+
+    public Tensor Abs() => AbsOp.Forward(this);
+
+    public Tensor Relu() => ReluOp.Forward(this);
+
+    public Tensor Clamp(double min, double max) => ClampOp.Forward(this, min, max);
+
+    /// <summary>s·x + t.</summary>
+    public Tensor ScaleShift(double scale, double shift = 0.0) => ScaleShiftOp.Forward(this, scale, shift);
+
+    /// <summary>Sum over <paramref name="axes"/> (all when empty).</summary>
+    public Tensor Sum(int[] axes, bool keepDims = false) => SumOp.Forward(this, axes, keepDims);
+
+    /// <summary>Sum of all elements: a scalar.</summary>
+    public Tensor Sum() => SumOp.Forward(this, [], false);
+
+    public Tensor Sum(int axis, bool keepDims = false) => SumOp.Forward(this, [axis], keepDims);
+
+    /// <summary>Mean over <paramref name="axes"/> (all when empty): the sum scaled by 1/count.</summary>
+    public Tensor Mean(int[] axes, bool keepDims = false)
+    {
+        int count = axes.Length == 0 ? Count : axes.Select(a => shape[Shapes.Axis(a, Rank, "Mean")]).Aggregate(1, (p, d) => p * d);
+        if (count == 0) throw new InvalidOperationException($"Mean over an empty set of elements (shape {Shapes.Format(shape)}).");
+        // The intermediate sum belongs to the graph (and to the caller's scope), so it is not freed here.
+        var sum = SumOp.Forward(this, axes, keepDims);
+        return ScaleShiftOp.Forward(sum, 1.0 / count, 0.0);
+    }
+
+    public Tensor Mean() => Mean([]);
+
+    public Tensor Mean(int axis, bool keepDims = false) => Mean([axis], keepDims);
+
+    /// <summary>Maximum along one axis (the gradient goes to the first maximal element).</summary>
+    public Tensor Max(int axis, bool keepDims = false) => MaxOp.Forward(this, axis, keepDims);
+
+    /// <summary>Maximum of all elements: a scalar.</summary>
+    public Tensor Max()
+    {
+        var flat = ReshapeOp.Forward(this, [-1]);
+        return MaxOp.Forward(flat, 0, false);
+    }
+
+    /// <summary>op(a)·op(b); transposes swap the last two axes. Supports 2-D and batched 3-D operands.</summary>
+    public static Tensor Matmul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) =>
+        MatmulOp.Forward(a, b, transposeA, transposeB);
+
+    public Tensor Matmul(Tensor other) => MatmulOp.Forward(this, other, false, false);
+
+    /// <summary>Row-wise L2 normalization of a [rows, cols] matrix (one fused op).</summary>
+    public Tensor L2NormalizeRows() => L2NormalizeOp.Forward(this);
+
+    /// <summary>Log-softmax over the last axis.</summary>
+    public Tensor LogSoftmax() => LogSoftmaxOp.Forward(this);
+
+    /// <summary>Mean cross-entropy of [rows, classes] logits against Int32 class indices.</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => CrossEntropyOp.Forward(logits, labels);
+}
