@@ -15,17 +15,25 @@ namespace NativeContrast.Backends;
 /// </summary>
 internal sealed partial class CpuBackend : IBackend
 {
+    private readonly CpuArrayPool pool = new();
+
     public DeviceBuffer Allocate(DType dtype, int length) => dtype switch
     {
-        DType.Float32 => new CpuBuffer<float>(dtype, length),
-        DType.Float64 => new CpuBuffer<double>(dtype, length),
-        DType.Int32 => new CpuBuffer<int>(dtype, length),
+        DType.Float32 => new CpuBuffer<float>(dtype, length, pool.Rent<float>(length)),
+        DType.Float64 => new CpuBuffer<double>(dtype, length, pool.Rent<double>(length)),
+        DType.Int32 => new CpuBuffer<int>(dtype, length, pool.Rent<int>(length)),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown dtype."),
     };
 
+    // Small arrays go back to the GC; large ones to the pool for the next step.
     public void Free(DeviceBuffer buffer)
     {
-        // Managed arrays: the GC reclaims them.
+        switch (buffer)
+        {
+            case CpuBuffer<float> f: pool.Return(f.Data); break;
+            case CpuBuffer<double> d: pool.Return(d.Data); break;
+            case CpuBuffer<int> i: pool.Return(i.Data); break;
+        }
     }
 
     public void Synchronize()

@@ -3,8 +3,8 @@ namespace NativeContrast.Backends;
 /// <summary>Managed memory for the <c>cpu</c> backend.</summary>
 internal sealed class CpuBuffer<T> : DeviceBuffer where T : unmanaged
 {
-    // Uninitialized: every op writes all of its output, and zeroing a large array costs a full memory pass.
-    public CpuBuffer(DType dtype, int length) : base(dtype, length) => Data = GC.AllocateUninitializedArray<T>(length);
+    /// <summary>Uninitialized (every op writes all of its output); large arrays come from the pool and may be longer than <see cref="DeviceBuffer.Length"/>.</summary>
+    public CpuBuffer(DType dtype, int length, T[] data) : base(dtype, length) => Data = data;
 
     public T[] Data { get; }
 }

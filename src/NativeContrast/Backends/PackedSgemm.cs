@@ -215,8 +215,15 @@ internal static unsafe class PackedSgemm
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        // Touch the C tile now so its lines arrive while the K loop runs.
+        for (int r = 0; r < mr; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + NR - 1);
+        }
         for (int p = 0; p < kc; p++)
         {
+            Sse.Prefetch0(a + 8 * MR);
             var b0 = Avx.LoadAlignedVector256(b);
             var b1 = Avx.LoadAlignedVector256(b + 8);
             var av = Avx.BroadcastScalarToVector256(a);
