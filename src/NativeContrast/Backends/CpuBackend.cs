@@ -304,6 +304,24 @@ internal sealed partial class CpuBackend : IBackend
             ReferenceGemm.Batched(Array<double>(a), a.Offset, Array<double>(b), b.Offset, Array<double>(c), c.Offset, shape, batch);
     }
 
+    public void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau)
+    {
+        var p = Span<int>(positives).ToArray();
+        if (z.Buffer is CpuBuffer<float>)
+            CpuNtXent.Forward(Array<float>(z), z.Offset, p, Array<float>(lse), lse.Offset, Array<float>(rowLoss), rowLoss.Offset, n, d, invTau);
+        else
+            CpuNtXent.Forward(Array<double>(z), z.Offset, p, Array<double>(lse), lse.Offset, Array<double>(rowLoss), rowLoss.Offset, n, d, invTau);
+    }
+
+    public void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau)
+    {
+        var p = Span<int>(positives).ToArray();
+        if (z.Buffer is CpuBuffer<float>)
+            CpuNtXent.Backward(Array<float>(z), z.Offset, p, Array<float>(lse), lse.Offset, Array<float>(dz), dz.Offset, n, d, invTau, Span<float>(g)[0] / n);
+        else
+            CpuNtXent.Backward(Array<double>(z), z.Offset, p, Array<double>(lse), lse.Offset, Array<double>(dz), dz.Offset, n, d, invTau, Span<double>(g)[0] / n);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref T At<T>(T[] array, int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index);
 }

@@ -60,5 +60,11 @@ internal interface IBackend
     /// <summary>dx = g[0]·scale·(softmax − onehot).</summary>
     void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale);
 
+    /// <summary>Fused NT-Xent forward over z [n, d]: lse[i] = ln Σ_{j≠i} exp(z_i·z_j/τ), rowLoss[i] = lse[i] − z_i·z_p(i)/τ.</summary>
+    void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau);
+
+    /// <summary>Fused NT-Xent backward of the mean loss, scaled by the upstream scalar g[0].</summary>
+    void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau);
+
     void Synchronize();
 }

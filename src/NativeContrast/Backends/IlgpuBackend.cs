@@ -184,6 +184,14 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
             rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
 
+    public void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau) =>
+        Kernel("NtXentForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(ContrastiveKernels.NtXentForwardNaive))(
+            n, F(z), I(positives), F(lse), F(rowLoss), n, d, (float)invTau);
+
+    public void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau) =>
+        Kernel("NtXentBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(ContrastiveKernels.NtXentBackwardNaive))(
+            n, F(z), I(positives), F(lse), F(g), F(dz), n, d, (float)invTau);
+
     public void Dispose()
     {
         accelerator.Synchronize();

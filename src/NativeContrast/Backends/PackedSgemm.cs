@@ -71,6 +71,13 @@ internal static unsafe class PackedSgemm
         }
     }
 
+    /// <summary>One product on the calling thread (for callers that parallelize around it).</summary>
+    public static void Serial(float[] a, int offsetA, float[] b, int offsetB, float[] c, int offsetC, GemmShape s)
+    {
+        if (!IsSupported) ReferenceGemm.Batched(a, offsetA, b, offsetB, c, offsetC, s, 1);
+        else Region(a, offsetA, b, offsetB, c, offsetC, s, 0, s.M, 0, s.N);
+    }
+
     /// <summary>Computes rows [i0, i1) × columns [j0, j1) of C on the calling thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Region(float[] a, int offsetA, float[] b, int offsetB, float[] c, int offsetC, GemmShape s, int i0, int i1, int j0, int j1)

@@ -35,4 +35,27 @@ internal static class ReferenceGemm
             }
         });
     }
+
+    /// <summary>One product on the calling thread, α given in full precision (float64 gradient checks).</summary>
+    public static void Serial<T>(T[] a, int offsetA, T[] b, int offsetB, T[] c, int offsetC, GemmShape s, double alphaValue)
+        where T : unmanaged, INumber<T>
+    {
+        T alpha = T.CreateChecked(alphaValue), beta = T.CreateChecked(s.Beta);
+        var acc = new T[s.N];
+        for (int i = 0; i < s.M; i++)
+        {
+            System.Array.Clear(acc);
+            for (int p = 0; p < s.K; p++)
+            {
+                T aip = s.TransposeA != 0 ? a[offsetA + p * s.Lda + i] : a[offsetA + i * s.Lda + p];
+                if (s.TransposeB != 0)
+                    for (int j = 0; j < s.N; j++) acc[j] += aip * b[offsetB + j * s.Ldb + p];
+                else
+                    for (int j = 0; j < s.N; j++) acc[j] += aip * b[offsetB + p * s.Ldb + j];
+            }
+            int row = offsetC + i * s.Ldc;
+            for (int j = 0; j < s.N; j++)
+                c[row + j] = s.Beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[row + j];
+        }
+    }
 }
