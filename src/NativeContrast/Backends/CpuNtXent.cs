@@ -16,7 +16,7 @@ namespace NativeContrast.Backends;
 /// </summary>
 internal static class CpuNtXent
 {
-    private const int RowBlock = 64;
+    private const int RowBlock = 192;
     private const int ColumnBlock = 256;
 
     /// <summary>lse[i] = ln Σ_{j≠i} exp(z_i·z_j/τ); rowLoss[i] = lse[i] − z_i·z_p(i)/τ.</summary>
@@ -44,8 +44,7 @@ internal static class CpuNtXent
                         var row = tile.AsSpan(r * cols, cols);
                         int diagonal = i0 + r - j0;
                         if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
-                        T tileMax = T.NegativeInfinity;
-                        foreach (var v in row) tileMax = T.Max(tileMax, v);
+                        T tileMax = RowMax(row);
                         if (T.IsNegativeInfinity(tileMax)) continue;
                         T newMax = T.Max(max[r], tileMax);
                         sum[r] = sum[r] * T.Exp(max[r] - newMax) + SumExp(row, newMax);
@@ -131,6 +130,25 @@ internal static class CpuNtXent
         {
             ReferenceGemm.Serial(a, offsetA, b, offsetB, c, offsetC, s, alpha);
         }
+    }
+
+    /// <summary>max of the row (NaN is ruled out by the loss's input check), vectorized for float32.</summary>
+    private static T RowMax<T>(Span<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(row);
+            var acc = Vector256.Create(float.NegativeInfinity);
+            int j = 0;
+            for (; j <= f.Length - 8; j += 8) acc = Vector256.Max(acc, Vector256.Create<float>(f.Slice(j, 8)));
+            float m = float.NegativeInfinity;
+            for (int k = 0; k < 8; k++) m = MathF.Max(m, acc[k]);
+            for (; j < f.Length; j++) m = MathF.Max(m, f[j]);
+            return T.CreateChecked(m);
+        }
+        T max = T.NegativeInfinity;
+        foreach (var v in row) max = T.Max(max, v);
+        return max;
     }
 
     /// <summary>Σ exp(v − max), vectorized for float32.</summary>
