@@ -322,6 +322,4 @@ internal sealed partial class CpuBackend : IBackend
             CpuNtXent.Backward(Array<double>(z), z.Offset, p, Array<double>(lse), lse.Offset, Array<double>(dz), dz.Offset, n, d, invTau, Span<double>(g)[0] / n);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ref T At<T>(T[] array, int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index);
 }

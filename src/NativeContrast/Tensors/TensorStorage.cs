@@ -21,8 +21,6 @@ internal sealed class TensorStorage
 
     public DeviceBuffer Buffer { get; }
 
-    public bool IsFreed => Volatile.Read(ref references) <= 0;
-
     public void AddReference()
     {
         if (Interlocked.Increment(ref references) <= 1)
