@@ -176,7 +176,7 @@ internal sealed partial class CpuBackend
         return (max, T.Log(sum));
     }
 
-    private static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, INumber<T>
+    internal static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, INumber<T>
     {
         T sum = T.Zero;
         for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];

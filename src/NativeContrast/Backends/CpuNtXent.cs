@@ -56,7 +56,7 @@ internal static class CpuNtXent
                     int i = i0 + r;
                     T l = max[r] + T.Log(sum[r]);
                     lse[lseOffset + i] = l;
-                    rowLoss[rowLossOffset + i] = l - Dot(z.AsSpan(zOffset + i * d, d), z.AsSpan(zOffset + positives[i] * d, d)) * scale;
+                    rowLoss[rowLossOffset + i] = l - CpuBackend.Dot<T>(z.AsSpan(zOffset + i * d, d), z.AsSpan(zOffset + positives[i] * d, d)) * scale;
                 }
             }
         });
@@ -190,12 +190,5 @@ internal static class CpuNtXent
             return;
         }
         for (int c = 0; c < row.Length; c++) row[c] = T.Exp(row[c] - lseI) + T.Exp(row[c] - lseJ[c]);
-    }
-
-    private static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, INumber<T>
-    {
-        T s = T.Zero;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
     }
 }
