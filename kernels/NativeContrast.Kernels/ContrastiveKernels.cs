@@ -3,25 +3,30 @@ using ILGPU;
 namespace NativeContrast.Kernels;
 
 /// <summary>
-/// Fused contrastive losses on ILGPU. Shape legend: N = rows (2 × batch), D = embedding dim,
-/// τ = temperature (invTau = 1/τ), p(i) = positive of row i, S_ij = z_i·z_j/τ.
+/// Fused softmax-contrastive losses on ILGPU (NT-Xent, InfoNCE/MoCo, CLIP, SupCon) and triplet
+/// mining. Shape legend: A = anchors [RowsA, D], B = candidates [RowsB, D], τ = temperature
+/// (invTau = 1/τ), S_ab = a·b/τ, key = positive index or label (see <see cref="ContrastiveShape"/>),
+/// w = 1/|P(a)| (the weight of each positive of anchor a).
 /// Variants:
-///   1. NtXentForwardNaive / NtXentBackwardNaive: one thread per row streaming every column with an
-///      online log-sum-exp; no shared memory, no N×N buffer. The reference GPU path that the tiled,
-///      register-blocked and tensor-core variants (GPU performance work) are checked against.
+///   1. *Naive: one thread per anchor row streaming every candidate with an online log-sum-exp; no
+///      shared memory, no N×N buffer. The reference GPU path that the tiled, register-blocked and
+///      tensor-core variants (GPU performance work) are checked against.
 /// </summary>
 public static class ContrastiveKernels
 {
-    /// <summary>lse[i] = ln Σ_{j≠i} exp S_ij; rowLoss[i] = lse[i] − S_{i,p(i)}.</summary>
-    public static void NtXentForwardNaive(Index1D i, ArrayView<float> z, ArrayView<int> positives, ArrayView<float> lse, ArrayView<float> rowLoss, int n, int d, float invTau)
+    /// <summary>
+    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set);
+    /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
+    /// </summary>
+    public static void RowStatsNaive(Index1D a, ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
     {
         float max = float.NegativeInfinity, sum = 0f, positive = 0f;
-        int p = positives[i];
-        for (int j = 0; j < n; j++)
+        for (int b = 0; b < shape.RowsB; b++)
         {
-            float s = Dot(z, i, j, d) * invTau;
-            if (j == p) positive = s;
-            if (j == i) continue;
+            if (shape.ExcludeDiagonal != 0 && b == a) continue;
+            float s = Dot(anchors, a, candidates, b, shape.Dim) * shape.InvTau;
+            if (IsPositive(keyA, a, keyB, b, shape.ByLabel)) positive += s;
             if (s > max)
             {
                 sum = sum * MathF.Exp(max - s) + 1f;
@@ -32,41 +37,82 @@ public static class ContrastiveKernels
                 sum += MathF.Exp(s - max);
             }
         }
-        float l = max + MathF.Log(sum);
-        lse[i] = l;
-        rowLoss[i] = l - positive;
+        lse[a] = max + MathF.Log(sum);
+        positiveLogit[a] = positive * positiveWeightA[a];
     }
 
     /// <summary>
-    /// dz_i = (g/N)(1/τ) Σ_j W_ij z_j, W_ij = P_ij + P_ji − [j = p(i)] − [i = p(j)], P_ij = exp(S_ij − LSE_i), P_ii = 0.
+    /// dA_a = (1/τ) Σ_b W_ab b_b with
+    /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]),
+    /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included).
     /// </summary>
-    public static void NtXentBackwardNaive(Index1D i, ArrayView<float> z, ArrayView<int> positives, ArrayView<float> lse, ArrayView<float> g, ArrayView<float> dz, int n, int d, float invTau)
+    public static void GradientNaive(Index1D a, ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
+        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
+        ArrayView<float> gradA, ContrastiveShape shape)
     {
-        int row = i * d;
-        for (int k = 0; k < d; k++) dz[row + k] = 0f;
-        float li = lse[i];
-        int p = positives[i];
-        for (int j = 0; j < n; j++)
+        int d = shape.Dim, row = a * d;
+        for (int k = 0; k < d; k++) gradA[row + k] = 0f;
+        for (int b = 0; b < shape.RowsB; b++)
         {
+            if (shape.ExcludeDiagonal != 0 && b == a) continue;
+            float s = Dot(anchors, a, candidates, b, d) * shape.InvTau;
             float w = 0f;
-            if (j != i)
+            if (shape.HasRowTerm != 0)
             {
-                float s = Dot(z, i, j, d) * invTau;
-                w = MathF.Exp(s - li) + MathF.Exp(s - lse[j]);
+                w += coefficientA[a] * MathF.Exp(s - lseA[a]);
+                if (IsPositive(keyA, a, keyB, b, shape.ByLabel)) w -= coefficientA[a] * positiveWeightA[a];
             }
-            if (j == p) w -= 1f;
-            if (positives[j] == i) w -= 1f;
+            if (shape.HasColumnTerm != 0)
+            {
+                w += coefficientB[b] * MathF.Exp(s - lseB[b]);
+                if (IsPositive(keyB, b, keyA, a, shape.ByLabel)) w -= coefficientB[b] * positiveWeightB[b];
+            }
             if (w == 0f) continue;
-            for (int k = 0; k < d; k++) dz[row + k] += w * z[j * d + k];
+            for (int k = 0; k < d; k++) gradA[row + k] += w * candidates[b * d + k];
         }
-        float scale = g[0] * invTau / n;
-        for (int k = 0; k < d; k++) dz[row + k] *= scale;
+        for (int k = 0; k < d; k++) gradA[row + k] *= shape.InvTau;
     }
 
-    private static float Dot(ArrayView<float> z, int a, int b, int d)
+    /// <summary>
+    /// Triplet mining for anchor a over all rows of z (labels y, dist = distance kind, see
+    /// <see cref="TripletDistance"/>): positive[a] = the farthest row with a's label; negative[a] = the
+    /// closest row with another label (semiHard = 0), or the closest one farther than that positive,
+    /// else the farthest negative (semiHard = 1). −1 where none exists. Ties go to the lower index.
+    /// </summary>
+    public static void TripletMineNaive(Index1D a, ArrayView<float> z, ArrayView<int> labels, ArrayView<int> positive, ArrayView<int> negative,
+        int n, int d, int distance, int semiHard)
+    {
+        int bestPositive = -1, bestNegative = -1, farthestNegative = -1;
+        float dp = float.NegativeInfinity, dn = float.PositiveInfinity, dFar = float.NegativeInfinity;
+        float na = Dot(z, a, z, a, d);
+        for (int b = 0; b < n; b++)
+        {
+            if (b == a || labels[b] != labels[a]) continue;
+            float dist = TripletDistance.FromGram(Dot(z, a, z, b, d), na, Dot(z, b, z, b, d), distance);
+            if (dist > dp) { dp = dist; bestPositive = b; }
+        }
+        for (int b = 0; b < n; b++)
+        {
+            if (labels[b] == labels[a]) continue;
+            float dist = TripletDistance.FromGram(Dot(z, a, z, b, d), na, Dot(z, b, z, b, d), distance);
+            if (dist > dFar) { dFar = dist; farthestNegative = b; }
+            bool eligible = semiHard == 0 || dist > dp;
+            if (eligible && dist < dn) { dn = dist; bestNegative = b; }
+        }
+        if (semiHard != 0 && bestNegative < 0) bestNegative = farthestNegative;
+        positive[a] = bestPositive;
+        negative[a] = bestPositive < 0 ? -1 : bestNegative;
+    }
+
+    /// <summary>Whether candidate c is a positive of anchor a. In index mode the candidates' keys are not read (they may be absent).</summary>
+    private static bool IsPositive(ArrayView<int> anchorKeys, int a, ArrayView<int> candidateKeys, int c, int byLabel) =>
+        byLabel != 0 ? anchorKeys[a] == candidateKeys[c] : anchorKeys[a] == c;
+
+    private static float Dot(ArrayView<float> x, int a, ArrayView<float> y, int b, int d)
     {
         float s = 0f;
-        for (int k = 0; k < d; k++) s += z[a * d + k] * z[b * d + k];
+        for (int k = 0; k < d; k++) s += x[a * d + k] * y[b * d + k];
         return s;
     }
 }

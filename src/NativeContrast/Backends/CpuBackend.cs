@@ -304,22 +304,40 @@ internal sealed partial class CpuBackend : IBackend
             ReferenceGemm.Batched(Array<double>(a), a.Offset, Array<double>(b), b.Offset, Array<double>(c), c.Offset, shape, batch);
     }
 
-    public void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau)
+    public void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
+        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau)
     {
-        var p = Span<int>(positives).ToArray();
-        if (z.Buffer is CpuBuffer<float>)
-            CpuNtXent.Forward(Array<float>(z), z.Offset, p, Array<float>(lse), lse.Offset, Array<float>(rowLoss), rowLoss.Offset, n, d, invTau);
+        var ka = Span<int>(keyA).ToArray();
+        var kb = Span<int>(keyB).ToArray();
+        if (anchors.Buffer is CpuBuffer<float>)
+            CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(positiveWeightA).ToArray(),
+                Array<float>(lse), lse.Offset, Array<float>(positiveLogit), positiveLogit.Offset, shape, invTau);
         else
-            CpuNtXent.Forward(Array<double>(z), z.Offset, p, Array<double>(lse), lse.Offset, Array<double>(rowLoss), rowLoss.Offset, n, d, invTau);
+            CpuContrastive.RowStats(Array<double>(anchors), anchors.Offset, Array<double>(candidates), candidates.Offset, ka, kb, Span<double>(positiveWeightA).ToArray(),
+                Array<double>(lse), lse.Offset, Array<double>(positiveLogit), positiveLogit.Offset, shape, invTau);
     }
 
-    public void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau)
+    public void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
+        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau)
     {
-        var p = Span<int>(positives).ToArray();
-        if (z.Buffer is CpuBuffer<float>)
-            CpuNtXent.Backward(Array<float>(z), z.Offset, p, Array<float>(lse), lse.Offset, Array<float>(dz), dz.Offset, n, d, invTau, Span<float>(g)[0] / n);
-        else
-            CpuNtXent.Backward(Array<double>(z), z.Offset, p, Array<double>(lse), lse.Offset, Array<double>(dz), dz.Offset, n, d, invTau, Span<double>(g)[0] / n);
+        if (anchors.Buffer is CpuBuffer<float>) ContrastiveGradient<float>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
+        else ContrastiveGradient<double>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
     }
 
+    private static void ContrastiveGradient<T>(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
+        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static (T[], T[], T[]) Copy(ContrastiveTerm t) => (Span<T>(t.Lse).ToArray(), Span<T>(t.Coefficient).ToArray(), Span<T>(t.PositiveWeight).ToArray());
+        CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset, Span<int>(keyA).ToArray(), Span<int>(keyB).ToArray(),
+            shape.HasRowTerm != 0 ? Copy(rowTerm) : null, shape.HasColumnTerm != 0 ? Copy(columnTerm) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
+    }
+
+    public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
+    {
+        var y = Span<int>(labels).ToArray();
+        if (z.Buffer is CpuBuffer<float>)
+            CpuTripletMining.Mine(Array<float>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+        else
+            CpuTripletMining.Mine(Array<double>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+    }
 }

@@ -60,11 +60,22 @@ internal interface IBackend
     /// <summary>dx = g[0]·scale·(softmax − onehot).</summary>
     void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale);
 
-    /// <summary>Fused NT-Xent forward over z [n, d]: lse[i] = ln Σ_{j≠i} exp(z_i·z_j/τ), rowLoss[i] = lse[i] − z_i·z_p(i)/τ.</summary>
-    void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau);
+    /// <summary>
+    /// Fused softmax-contrastive forward statistics (see <see cref="ContrastiveKernels.RowStatsNaive"/>):
+    /// lse [RowsA] and the anchors' mean positive logit [RowsA]. keyA/keyB: Int32 positive indices or labels.
+    /// </summary>
+    void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
+        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau);
 
-    /// <summary>Fused NT-Xent backward of the mean loss, scaled by the upstream scalar g[0].</summary>
-    void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau);
+    /// <summary>
+    /// Fused softmax-contrastive gradient with respect to the anchors (see <see cref="ContrastiveKernels.GradientNaive"/>);
+    /// a term is used where the shape's HasRowTerm / HasColumnTerm says so. The shape's InvTau is set from <paramref name="invTau"/>.
+    /// </summary>
+    void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
+        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau);
+
+    /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
+    void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
 
     void Synchronize();
 }

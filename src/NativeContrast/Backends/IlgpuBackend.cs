@@ -184,13 +184,27 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
             rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
 
-    public void NtXentForward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice rowLoss, int n, int d, double invTau) =>
-        Kernel("NtXentForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(ContrastiveKernels.NtXentForwardNaive))(
-            n, F(z), I(positives), F(lse), F(rowLoss), n, d, (float)invTau);
+    public void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
+        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau) =>
+        Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(positiveWeightA), F(lse), F(positiveLogit), shape with { InvTau = (float)invTau });
 
-    public void NtXentBackward(BufferSlice z, BufferSlice positives, BufferSlice lse, BufferSlice g, BufferSlice dz, int n, int d, double invTau) =>
-        Kernel("NtXentBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(ContrastiveKernels.NtXentBackwardNaive))(
-            n, F(z), I(positives), F(lse), F(g), F(dz), n, d, (float)invTau);
+    public void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
+        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau)
+    {
+        shape.InvTau = (float)invTau;
+        // An absent term's views are never read by the kernel; any float view stands in for them.
+        var row = shape.HasRowTerm != 0 ? rowTerm : new ContrastiveTerm(anchors, anchors, anchors);
+        var column = shape.HasColumnTerm != 0 ? columnTerm : new ContrastiveTerm(anchors, anchors, anchors);
+        Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB),
+            F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+    }
+
+    public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
+        Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(
+            ContrastiveKernels.TripletMineNaive))(n, F(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
 
     public void Dispose()
     {

@@ -1,6 +1,6 @@
 namespace NativeContrast.Tests.Support;
 
-/// <summary>Every primitive op, with broadcasting, axes and transposes covered. Shapes are small for finite differences.</summary>
+/// <summary>Every primitive op and every loss (<see cref="LossCases"/>), with broadcasting, axes and transposes covered. Shapes are small for finite differences.</summary>
 public static class OpCases
 {
     private static readonly Domain N = Domain.Normal;
@@ -54,11 +54,8 @@ public static class OpCases
         yield return new OpCase("l2 normalize rows", [[4, 5]], (x, _) => x[0].L2NormalizeRows());
         yield return new OpCase("log softmax", [[2, 3, 5]], (x, _) => x[0].LogSoftmax());
         yield return new OpCase("cross entropy", [[4, 5]], (x, d) => Tensor.CrossEntropy(x[0], Tensor.FromArray([1, 0, 4, 1], [4], d)));
-        yield return new OpCase("ntxent fused, normalized, default positives", [[6, 4]], (x, _) => new NativeContrast.Losses.NtXentLoss(0.5).Forward(x[0]));
-        yield return new OpCase("ntxent fused, raw, tau 0.1", [[8, 3]], (x, _) => new NativeContrast.Losses.NtXentLoss(0.1, normalize: false).Forward(x[0]));
-        yield return new OpCase("ntxent fused, explicit positives", [[5, 4]], (x, d) =>
-            new NativeContrast.Losses.NtXentLoss(0.3).Forward(x[0], Tensor.FromArray([2, 3, 0, 0, 1], [5], d)));
         yield return new OpCase("composite mlp", [[4, 3], [3, 5], [5]], (x, d) =>
             Tensor.CrossEntropy((Tensor.Matmul(x[0], x[1]) + x[2]).Relu(), Tensor.FromArray([0, 4, 2, 2], [4], d)));
+        foreach (var loss in LossCases.All()) yield return loss;
     }
 }

@@ -1,0 +1,25 @@
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// Sizes and flags of one softmax-contrastive pass: anchors are the rows of A, candidates the rows of
+/// B, S_ab = a·b/τ. Used by the host backends and the ILGPU kernels alike.
+/// </summary>
+public struct ContrastiveShape
+{
+    /// <summary>Rows of A (anchors) and of B (candidates); D = embedding dim.</summary>
+    public int RowsA, RowsB, Dim;
+
+    public float InvTau;
+
+    /// <summary>1 when A and B are the same set: the pair (a, a) is neither a candidate nor a positive.</summary>
+    public int ExcludeDiagonal;
+
+    /// <summary>
+    /// 0: keyA[a] is the index (into B) of anchor a's one positive (and keyB[b] the index into A of b's).
+    /// 1: keyA and keyB are labels; the positives of a are the candidates with the same label.
+    /// </summary>
+    public int ByLabel;
+
+    /// <summary>Backward only: whether the A-anchored (row) and B-anchored (column) softmax terms are present.</summary>
+    public int HasRowTerm, HasColumnTerm;
+}

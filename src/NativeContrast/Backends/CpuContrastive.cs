@@ -1,0 +1,271 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Fused softmax-contrastive passes on the CPU (NT-Xent, InfoNCE/MoCo, CLIP, SupCon), never
+/// materializing the similarity matrix. Shape legend: A = anchors [RowsA, D], B = candidates
+/// [RowsB, D], S_ab = a·b/τ, P(a) = positives of a (one index, or every candidate with a's label),
+/// w_a = 1/|P(a)|.
+/// Forward (<see cref="RowStats{T}"/>): row blocks of RB anchors in parallel; each streams candidate
+///   tiles of CB columns: S tile = A_I·B_Jᵀ/τ (packed SGEMM), then an online log-sum-exp per row
+///   (running max and rescaled sum) and the positives' logit sum. Saves lse and the positive logit.
+/// Backward (<see cref="Gradient{T}"/>): the same tiles recomputed, turned into the weights W (see
+///   <see cref="ContrastiveKernels.GradientNaive"/>) and dA_I += W_IJ·B_J. Each row block owns its rows
+///   of dA: no atomics. Memory: one RB×CB tile per thread, O(N) statistics.
+/// </summary>
+internal static class CpuContrastive
+{
+    private const int RowBlock = 192;
+    private const int ColumnBlock = 256;
+
+    public static void RowStats<T>(T[] a, int aOffset, T[] b, int bOffset, int[] keyA, int[] keyB, T[] positiveWeightA,
+        T[] lse, int lseOffset, T[] positiveLogit, int positiveOffset, ContrastiveShape shape, double invTau)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
+        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0;
+        int blocks = (rowsA + RowBlock - 1) / RowBlock;
+        CpuParallel.For(blocks, (long)RowBlock * rowsB * d, (startBlock, endBlock) =>
+        {
+            var tile = new T[RowBlock * ColumnBlock];
+            var max = new T[RowBlock];
+            var sum = new T[RowBlock];
+            var positive = new T[RowBlock];
+            for (int blk = startBlock; blk < endBlock; blk++)
+            {
+                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
+                max.AsSpan().Fill(T.NegativeInfinity);
+                sum.AsSpan().Clear();
+                positive.AsSpan().Clear();
+                for (int j0 = 0; j0 < rowsB; j0 += ColumnBlock)
+                {
+                    int cols = Math.Min(ColumnBlock, rowsB - j0);
+                    SimilarityTile(a, aOffset + i0 * d, b, bOffset + j0 * d, rows, cols, d, invTau, tile);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r;
+                        var row = tile.AsSpan(r * cols, cols);
+                        int diagonal = excludeDiagonal ? i - j0 : -1;
+                        if (byLabel)
+                        {
+                            positive[r] += LabelSum(row, keyA[i], keyB.AsSpan(j0, cols), diagonal);
+                        }
+                        else
+                        {
+                            int p = keyA[i] - j0;
+                            if (p >= 0 && p < cols) positive[r] += row[p];
+                        }
+                        if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
+                        T tileMax = RowMax(row);
+                        if (T.IsNegativeInfinity(tileMax)) continue;
+                        T newMax = T.Max(max[r], tileMax);
+                        sum[r] = sum[r] * T.Exp(max[r] - newMax) + SumExp(row, newMax);
+                        max[r] = newMax;
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    int i = i0 + r;
+                    lse[lseOffset + i] = max[r] + T.Log(sum[r]);
+                    positiveLogit[positiveOffset + i] = positive[r] * positiveWeightA[i];
+                }
+            }
+        });
+    }
+
+    /// <summary>dA = (1/τ)·W·B; <paramref name="rowTerm"/> / <paramref name="columnTerm"/> are null where the shape says absent.</summary>
+    public static void Gradient<T>(T[] a, int aOffset, T[] b, int bOffset, int[] keyA, int[] keyB,
+        (T[] Lse, T[] Coefficient, T[] PositiveWeight)? rowTerm, (T[] Lse, T[] Coefficient, T[] PositiveWeight)? columnTerm,
+        T[] gradA, int gradOffset, ContrastiveShape shape, double invTau)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
+        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0;
+        // What a positive pair subtracts from W, per candidate b when b anchors the column term: c_b·w_b.
+        T[]? columnPositive = columnTerm is { } ct ? ct.Coefficient.Zip(ct.PositiveWeight, (c, w) => c * w).ToArray() : null;
+        int blocks = (rowsA + RowBlock - 1) / RowBlock;
+        T outScale = T.CreateChecked(invTau);
+        CpuParallel.For(blocks, (long)RowBlock * rowsB * d * 2, (startBlock, endBlock) =>
+        {
+            var tile = new T[RowBlock * ColumnBlock];
+            for (int blk = startBlock; blk < endBlock; blk++)
+            {
+                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
+                gradA.AsSpan(gradOffset + i0 * d, rows * d).Clear();
+                for (int j0 = 0; j0 < rowsB; j0 += ColumnBlock)
+                {
+                    int cols = Math.Min(ColumnBlock, rowsB - j0);
+                    SimilarityTile(a, aOffset + i0 * d, b, bOffset + j0 * d, rows, cols, d, invTau, tile);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r;
+                        var row = tile.AsSpan(r * cols, cols);
+                        T rowCoefficient = rowTerm is { } rt ? rt.Coefficient[i] : T.Zero;
+                        T rowPositive = rowTerm is { } rp ? rp.Coefficient[i] * rp.PositiveWeight[i] : T.Zero;
+                        SoftmaxWeights(row, rowCoefficient, rowTerm is { } rl ? rl.Lse[i] : T.Zero,
+                            columnTerm is { } cc ? cc.Coefficient.AsSpan(j0, cols) : default, columnTerm is { } cl ? cl.Lse.AsSpan(j0, cols) : default);
+                        if (byLabel)
+                        {
+                            SubtractLabelPositives(row, keyA[i], keyB.AsSpan(j0, cols), rowPositive, columnPositive is null ? default : columnPositive.AsSpan(j0, cols));
+                        }
+                        else if (rowTerm is not null)
+                        {
+                            int p = keyA[i] - j0;
+                            if (p >= 0 && p < cols) row[p] -= rowPositive;
+                        }
+                        int diagonal = i - j0;
+                        if (excludeDiagonal && diagonal >= 0 && diagonal < cols) row[diagonal] = T.Zero;
+                    }
+                    if (!byLabel && columnPositive is not null)
+                    {
+                        // [a = p(b)]: the column of this tile whose positive is a row of this block.
+                        for (int c = 0; c < cols; c++)
+                        {
+                            int r = keyB[j0 + c] - i0;
+                            if (r >= 0 && r < rows) tile[r * cols + c] -= columnPositive[j0 + c];
+                        }
+                    }
+                    Gemm(tile, 0, b, bOffset + j0 * d, gradA, gradOffset + i0 * d, new GemmShape
+                    {
+                        M = rows, N = d, K = cols, Lda = cols, Ldb = d, Ldc = d,
+                        Beta = 1f,
+                    }, 1.0);
+                }
+                var block = gradA.AsSpan(gradOffset + i0 * d, rows * d);
+                for (int t = 0; t < block.Length; t++) block[t] *= outScale;
+            }
+        });
+    }
+
+    /// <summary>tile[r, c] = a_{r}·b_{c}/τ for the given row and column blocks.</summary>
+    private static void SimilarityTile<T>(T[] a, int aOffset, T[] b, int bOffset, int rows, int cols, int d, double invTau, T[] tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Gemm(a, aOffset, b, bOffset, tile, 0, new GemmShape
+        {
+            M = rows, N = cols, K = d, Lda = d, Ldb = d, Ldc = cols,
+            TransposeB = 1, Beta = 0f,
+        }, invTau);
+    }
+
+    /// <summary>Packed SGEMM for float32; the plain loop with α in full precision for float64.</summary>
+    private static void Gemm<T>(T[] a, int offsetA, T[] b, int offsetB, T[] c, int offsetC, GemmShape s, double alpha) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            s.Alpha = (float)alpha;
+            PackedSgemm.Serial((float[])(object)a, offsetA, (float[])(object)b, offsetB, (float[])(object)c, offsetC, s);
+        }
+        else
+        {
+            ReferenceGemm.Serial(a, offsetA, b, offsetB, c, offsetC, s, alpha);
+        }
+    }
+
+    /// <summary>Σ_c [keys[c] = key, c ≠ diagonal] row[c].</summary>
+    private static T LabelSum<T>(Span<T> row, int key, ReadOnlySpan<int> keys, int diagonal) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T total = T.Zero;
+        int c = 0;
+        if (typeof(T) == typeof(float))
+        {
+            var f = MemoryMarshal.Cast<T, float>(row);
+            var acc = Vector256<float>.Zero;
+            var k = Vector256.Create(key);
+            for (; c <= f.Length - 8; c += 8)
+            {
+                var match = Vector256.Equals(Vector256.Create(keys.Slice(c, 8)), k).AsSingle();
+                acc += Vector256.ConditionalSelect(match, Vector256.Create<float>(f.Slice(c, 8)), Vector256<float>.Zero);
+            }
+            total = T.CreateChecked(Vector256.Sum(acc));
+        }
+        for (; c < row.Length; c++)
+            if (keys[c] == key) total += row[c];
+        if (diagonal >= 0 && diagonal < row.Length && keys[diagonal] == key) total -= row[diagonal];
+        return total;
+    }
+
+    /// <summary>row[c] −= rowPositive + columnPositive[c] where keys[c] = key (columnPositive may be empty).</summary>
+    private static void SubtractLabelPositives<T>(Span<T> row, int key, ReadOnlySpan<int> keys, T rowPositive, ReadOnlySpan<T> columnPositive)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c = 0; c < row.Length; c++)
+            if (keys[c] == key) row[c] -= rowPositive + (columnPositive.IsEmpty ? T.Zero : columnPositive[c]);
+    }
+
+    /// <summary>max of the row (NaN is ruled out by the loss's input check), vectorized for float32.</summary>
+    private static T RowMax<T>(Span<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var f = MemoryMarshal.Cast<T, float>(row);
+            var acc = Vector256.Create(float.NegativeInfinity);
+            int j = 0;
+            for (; j <= f.Length - 8; j += 8) acc = Vector256.Max(acc, Vector256.Create<float>(f.Slice(j, 8)));
+            float m = float.NegativeInfinity;
+            for (int k = 0; k < 8; k++) m = MathF.Max(m, acc[k]);
+            for (; j < f.Length; j++) m = MathF.Max(m, f[j]);
+            return T.CreateChecked(m);
+        }
+        T max = T.NegativeInfinity;
+        foreach (var v in row) max = T.Max(max, v);
+        return max;
+    }
+
+    /// <summary>Σ exp(v − max), vectorized for float32.</summary>
+    private static T SumExp<T>(Span<T> row, T max) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var f = MemoryMarshal.Cast<T, float>(row);
+            float m = float.CreateChecked(max);
+            var acc = Vector256<float>.Zero;
+            var vm = Vector256.Create(m);
+            int j = 0;
+            for (; j <= f.Length - 8; j += 8) acc += Vector256.Exp(Vector256.Create<float>(f.Slice(j, 8)) - vm);
+            float s = Vector256.Sum(acc);
+            for (; j < f.Length; j++) s += MathF.Exp(f[j] - m);
+            return T.CreateChecked(s);
+        }
+        T total = T.Zero;
+        foreach (var v in row) total += T.Exp(v - max);
+        return total;
+    }
+
+    /// <summary>
+    /// row[c] ← cA·exp(S − lseA) + cB[c]·exp(S − lseB[c]); the second term only when cB is not empty,
+    /// the first only when cA ≠ 0. Vectorized for float32.
+    /// </summary>
+    private static void SoftmaxWeights<T>(Span<T> row, T coefficientA, T lseA, ReadOnlySpan<T> coefficientB, ReadOnlySpan<T> lseB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool hasRow = coefficientA != T.Zero, hasColumn = !coefficientB.IsEmpty;
+        int c = 0;
+        if (typeof(T) == typeof(float))
+        {
+            var f = MemoryMarshal.Cast<T, float>(row);
+            var cb = MemoryMarshal.Cast<T, float>(coefficientB);
+            var lb = MemoryMarshal.Cast<T, float>(lseB);
+            var ca = Vector256.Create(float.CreateChecked(coefficientA));
+            var la = Vector256.Create(float.CreateChecked(lseA));
+            for (; c <= f.Length - 8; c += 8)
+            {
+                var s = Vector256.Create<float>(f.Slice(c, 8));
+                var w = hasRow ? ca * Vector256.Exp(s - la) : Vector256<float>.Zero;
+                if (hasColumn) w += Vector256.Create<float>(cb.Slice(c, 8)) * Vector256.Exp(s - Vector256.Create<float>(lb.Slice(c, 8)));
+                w.CopyTo(f.Slice(c, 8));
+            }
+        }
+        for (; c < row.Length; c++)
+        {
+            T s = row[c];
+            T w = hasRow ? coefficientA * T.Exp(s - lseA) : T.Zero;
+            if (hasColumn) w += coefficientB[c] * T.Exp(s - lseB[c]);
+            row[c] = w;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+namespace NativeContrast.Losses;
+
+/// <summary>
+/// Triplet loss with in-batch mining. For each anchor a the miner picks a positive p (same label) and a
+/// negative n (another label) by <see cref="Mining"/>; the loss is the mean over anchors that have both of
+/// max(d(a,p) − d(a,n) + margin, 0) (hinge) or ln(1 + exp(d(a,p) − d(a,n))) (soft margin).
+/// Mining is the O(N²) part and is fused: streaming arg-max / arg-min per anchor over Gram tiles,
+/// no N×N distance matrix (<c>TripletMine</c> on every backend). Mining picks indices, which carry no
+/// gradient; the chosen triplets' distances and the hinge are then O(N·D) primitive ops, so the backward
+/// touches only the three rows of each triplet and is exact by construction.
+/// </summary>
+public sealed class TripletLoss
+{
+    /// <param name="margin">The hinge margin (&gt; 0; ignored with <paramref name="softMargin"/>). 0.2 is FaceNet's for normalized embeddings.</param>
+    /// <param name="mining">Batch-hard (default) or semi-hard.</param>
+    /// <param name="distance">Euclidean (default), squared Euclidean or cosine distance.</param>
+    /// <param name="softMargin">ln(1 + e^x) in place of the hinge (Hermans et al.).</param>
+    /// <param name="normalize">L2-normalize rows first.</param>
+    public TripletLoss(double margin = 0.2, TripletMining mining = TripletMining.Hard, DistanceMetric distance = DistanceMetric.Euclidean,
+        bool softMargin = false, bool normalize = true)
+    {
+        if (!softMargin && (!(margin > 0) || double.IsInfinity(margin)))
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, "The triplet margin must be a finite number greater than 0.");
+        if (!Enum.IsDefined(mining)) throw new ArgumentOutOfRangeException(nameof(mining), mining, "Unknown triplet mining.");
+        if (!Enum.IsDefined(distance)) throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown distance.");
+        Margin = margin;
+        Mining = mining;
+        Distance = distance;
+        SoftMargin = softMargin;
+        Normalize = normalize;
+    }
+
+    public double Margin { get; }
+
+    public TripletMining Mining { get; }
+
+    public DistanceMetric Distance { get; }
+
+    public bool SoftMargin { get; }
+
+    public bool Normalize { get; }
+
+    /// <summary>The loss for embeddings <paramref name="z"/> [N, D] with Int32 <paramref name="labels"/> [N].</summary>
+    public Tensor Forward(Tensor z, Tensor labels)
+    {
+        const string loss = "Triplet";
+        LossInputs.Embeddings(loss, "embeddings", z, Normalize || Distance == DistanceMetric.Cosine, 3, "an anchor, a positive and a negative");
+        int n = z.ShapeArray[0], d = z.ShapeArray[1];
+        LossInputs.IntVector(loss, nameof(labels), labels, n, z.Device);
+        var x = Normalize ? z.L2NormalizeRows() : z;
+        var (anchors, positives, negatives) = Mine(x, labels, n, d);
+        if (anchors.Length == 0)
+            throw new ArgumentException($"{loss}: no anchor has both a positive (another row with its label) and a negative (a row with another label).", nameof(labels));
+        var a = x.Gather(0, Tensor.FromArray(anchors, [anchors.Length], z.Device));
+        var p = x.Gather(0, Tensor.FromArray(positives, [positives.Length], z.Device));
+        var ng = x.Gather(0, Tensor.FromArray(negatives, [negatives.Length], z.Device));
+        var gap = Measure(a, p) - Measure(a, ng);
+        var perAnchor = SoftMargin ? Softplus(gap) : (gap + Margin).Relu();
+        return perAnchor.Mean();
+    }
+
+    /// <summary>The anchors with a mined positive and negative, and those two rows' indices.</summary>
+    private (int[] Anchors, int[] Positives, int[] Negatives) Mine(Tensor x, Tensor labels, int n, int d)
+    {
+        using var scope = TensorScope.Begin();
+        var positive = Tensor.Empty([n], x.Device, DType.Int32);
+        var negative = Tensor.Empty([n], x.Device, DType.Int32);
+        x.Backend.TripletMine(x.Data, labels.Data, positive.Data, negative.Data, n, d, (int)Distance, Mining == TripletMining.SemiHard);
+        var pos = positive.ToIntArray();
+        var neg = negative.ToIntArray();
+        var anchors = Enumerable.Range(0, n).Where(i => pos[i] >= 0 && neg[i] >= 0).ToArray();
+        return (anchors, anchors.Select(i => pos[i]).ToArray(), anchors.Select(i => neg[i]).ToArray());
+    }
+
+    /// <summary>Row-wise distance of two [K, D] tensors, [K]. The Euclidean root is taken of max(‖a − b‖², 10⁻¹²) so identical rows give a zero gradient, not NaN.</summary>
+    private Tensor Measure(Tensor a, Tensor b)
+    {
+        switch (Distance)
+        {
+            case DistanceMetric.Cosine:
+                return 1.0 - (a * b).Sum(1) / ((a * a).Sum(1) * (b * b).Sum(1)).Sqrt();
+            case DistanceMetric.SquaredEuclidean:
+            {
+                var diff = a - b;
+                return (diff * diff).Sum(1);
+            }
+            default:
+            {
+                var diff = a - b;
+                return (diff * diff).Sum(1).Clamp(1e-12, double.PositiveInfinity).Sqrt();
+            }
+        }
+    }
+
+    /// <summary>ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), stable for large |x|.</summary>
+    private static Tensor Softplus(Tensor x) => x.Relu() + ((-x.Abs()).Exp() + 1.0).Log();
+}

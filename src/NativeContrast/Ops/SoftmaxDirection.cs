@@ -1,0 +1,9 @@
+namespace NativeContrast.Ops;
+
+/// <summary>
+/// One direction of a softmax-contrastive loss: for each anchor row, which candidates are its
+/// positives (<see cref="Keys"/>: an index into the candidates, or a label when <see cref="ByLabel"/>),
+/// the weight 1/|P| of each positive, and the anchor's weight in the loss (1/N for a mean, 0 for an
+/// anchor left out). All three tensors have one entry per anchor and sit on the embeddings' device.
+/// </summary>
+internal sealed record SoftmaxDirection(Tensor Keys, Tensor PositiveWeight, Tensor LossWeight, bool ByLabel);
