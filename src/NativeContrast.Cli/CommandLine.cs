@@ -13,6 +13,7 @@ public static class CommandLine
         var root = new RootCommand("NativeContrast: contrastive learning for .NET, with fused losses on CPU (SIMD) and GPU (ILGPU).");
         root.Subcommands.Add(InfoCommand.Create(output));
         root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(LossCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {
@@ -21,7 +22,8 @@ public static class CommandLine
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException)
         {
             string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty) : e.Message;
-            error.WriteLine($"error: {message}");
+            // ArgumentOutOfRangeException appends "Actual value was …" on a second line: keep it to one.
+            error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
             return 2;
         }
     }

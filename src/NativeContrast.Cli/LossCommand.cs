@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NativeContrast.IO;
+using NativeContrast.Losses;
+
+namespace NativeContrast.Cli;
+
+/// <summary>
+/// <c>nativecontrast loss</c>: one loss, forward and backward, on embeddings read from .npy files, so
+/// any framework's implementation can be compared with this one. Prints one JSON line
+/// <c>{"loss": …, "n": …, "d": …, "device": …, "ms": …}</c> (ms: forward + backward, device
+/// synchronized) and writes the gradient with respect to the raw inputs as float32 .npy.
+/// On <c>cpu</c> float64 input is computed in float64; elsewhere in float32.
+/// </summary>
+internal static class LossCommand
+{
+    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet"];
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var kind = new Option<string>("--kind") { Description = "ntxent | infonce | clip | supcon | triplet", Required = true };
+        kind.AcceptOnlyFromAmong(Kinds);
+        var input = new Option<FileInfo>("--input") { Description = "Embeddings (queries for infonce/clip), [N, D] float32 or float64 .npy.", Required = true };
+        var keys = new Option<FileInfo?>("--keys") { Description = "Keys [M, D] .npy (infonce: M ≥ N, key i is query i's positive; clip: M = N)." };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Labels [N] int32/int64 .npy (supcon, triplet)." };
+        var positives = new Option<FileInfo?>("--positives") { Description = "Positive index per row [N] int32/int64 .npy (ntxent, infonce)." };
+        var temperature = new Option<double>("--temperature") { Description = "τ for the softmax losses.", DefaultValueFactory = _ => 0.1 };
+        var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
+        var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
+        mining.AcceptOnlyFromAmong("hard", "semihard");
+        var distance = new Option<string>("--distance") { Description = "Triplet distance: euclidean | squared | cosine.", DefaultValueFactory = _ => "euclidean" };
+        distance.AcceptOnlyFromAmong("euclidean", "squared", "cosine");
+        var softMargin = new Option<bool>("--soft-margin") { Description = "Triplet: ln(1 + eˣ) instead of the hinge." };
+        var normalize = new Option<bool>("--normalize") { Description = "L2-normalize rows inside the loss (true | false).", DefaultValueFactory = _ => true, Arity = ArgumentArity.ExactlyOne };
+        var device = new Option<string>("--device") { Description = "cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "cpu" };
+        var gradOut = new Option<FileInfo?>("--grad-out") { Description = "Write dLoss/dInput [N, D] here (float32 .npy)." };
+        var keysGradOut = new Option<FileInfo?>("--keys-grad-out") { Description = "Write dLoss/dKeys [M, D] here (float32 .npy)." };
+
+        var command = new Command("loss", "Compute one contrastive loss and its gradient on .npy embeddings (for comparing implementations).");
+        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
+            command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            var request = new LossRequest(
+                parse.GetValue(kind)!, parse.GetValue(input)!.FullName, parse.GetValue(keys)?.FullName, parse.GetValue(labels)?.FullName,
+                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(margin), parse.GetValue(mining)!,
+                parse.GetValue(distance)!, parse.GetValue(softMargin), parse.GetValue(normalize), parse.GetValue(gradOut)?.FullName,
+                parse.GetValue(keysGradOut)?.FullName);
+            using var d = Device.Create(parse.GetValue(device)!, error);
+            output.WriteLine(Run(request, d));
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double Margin,
+        string Mining, string Distance, bool SoftMargin, bool Normalize, string? GradOut, string? KeysGradOut);
+
+    private static string Run(LossRequest r, Device device)
+    {
+        var z = Embeddings(r.Input, "--input");
+        var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
+        bool needsKeys = r.Kind is "infonce" or "clip", needsLabels = r.Kind is "supcon" or "triplet";
+        if (needsKeys && k is null) throw new ArgumentException($"--kind {r.Kind} needs --keys.");
+        if (!needsKeys && (k is not null || r.KeysGradOut is not null)) throw new ArgumentException($"--kind {r.Kind} takes no keys (--keys, --keys-grad-out).");
+        if (needsLabels && r.Labels is null) throw new ArgumentException($"--kind {r.Kind} needs --labels.");
+        if (!needsLabels && r.Labels is not null) throw new ArgumentException($"--kind {r.Kind} takes no --labels.");
+        if (r.Positives is not null && r.Kind is not ("ntxent" or "infonce")) throw new ArgumentException($"--kind {r.Kind} takes no --positives.");
+        int n = z.Shape[0], d = z.Shape[1];
+        var labels = r.Labels is null ? null : IntVector(r.Labels, "--labels", n);
+        var positives = r.Positives is null ? null : IntVector(r.Positives, "--positives", n);
+        var dtype = device == Device.Cpu && z.Descr[^1] == '8' && (k is null || k.Descr[^1] == '8') ? DType.Float64 : DType.Float32;
+
+        using var scope = TensorScope.Begin();
+        var zt = ToTensor(z, device, dtype);
+        var kt = k is null ? null : ToTensor(k, device, dtype);
+        var lt = labels is null ? null : Tensor.FromArray(labels, [n], device);
+        var pt = positives is null ? null : Tensor.FromArray(positives, [n], device);
+        var clock = Stopwatch.StartNew();
+        var loss = r.Kind switch
+        {
+            "ntxent" => new NtXentLoss(r.Temperature, r.Normalize).Forward(zt, pt),
+            "infonce" => new InfoNceLoss(r.Temperature, r.Normalize).Forward(zt, kt!, pt),
+            "clip" => new ClipLoss(r.Temperature, r.Normalize).Forward(zt, kt!),
+            "supcon" => new SupConLoss(r.Temperature, r.Normalize).Forward(zt, lt!),
+            _ => new TripletLoss(r.Margin, r.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard, r.Distance switch
+            {
+                "squared" => DistanceMetric.SquaredEuclidean,
+                "cosine" => DistanceMetric.Cosine,
+                _ => DistanceMetric.Euclidean,
+            }, r.SoftMargin, r.Normalize).Forward(zt, lt!),
+        };
+        loss.Backward();
+        device.Synchronize();
+        double ms = clock.Elapsed.TotalMilliseconds;
+        double value = loss.Item();
+        if (r.GradOut is not null) NpyFile.Write(r.GradOut, zt.Grad!.ToFloatArray(), [n, d]);
+        if (r.KeysGradOut is not null) NpyFile.Write(r.KeysGradOut, kt!.Grad!.ToFloatArray(), [kt.Shape[0], d]);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"loss\": {value:R}, \"n\": {n}, \"d\": {d}, \"device\": \"{device.Name}\", \"ms\": {ms:F3}}}");
+    }
+
+    private static NpyArray Embeddings(string path, string option)
+    {
+        var a = NpyFile.Read(path);
+        if (a.Shape.Count != 2 || !a.IsFloatingPoint)
+            throw new InvalidDataException($"{option} '{path}' must hold a float32 or float64 [N, D] array; it holds {a.Describe()}.");
+        return a;
+    }
+
+    private static int[] IntVector(string path, string option, int n)
+    {
+        var a = NpyFile.Read(path);
+        if (a.Shape.Count != 1 || a.Shape[0] != n)
+            throw new InvalidDataException($"{option} '{path}' must hold an int [{n}] array (one per row of --input); it holds {a.Describe()}.");
+        return a.ToIntArray($"{option} '{path}'");
+    }
+
+    private static Tensor ToTensor(NpyArray a, Device device, DType dtype)
+    {
+        var t = dtype == DType.Float64
+            ? Tensor.FromArray(a.ToDoubleArray(), [a.Shape[0], a.Shape[1]], device)
+            : Tensor.FromArray(a.ToFloatArray(), [a.Shape[0], a.Shape[1]], device);
+        t.RequiresGrad = true;
+        return t;
+    }
+}

@@ -1,0 +1,72 @@
+namespace NativeContrast.Tests.Cli;
+
+/// <summary>The <c>loss</c> command's errors: one line, non-zero exit, no stack trace.</summary>
+public class LossCommandTests
+{
+    private static string Fixture(params string[] parts) => Path.Combine([TestContext.CurrentContext.TestDirectory, "Fixtures", .. parts]);
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(args, output, error);
+        return (code, output.ToString(), error.ToString().Trim());
+    }
+
+    [Test]
+    public void MissingFile_OneLineError()
+    {
+        var (code, output, error) = Run("loss", "--kind", "ntxent", "--input", "/nonexistent/z.npy");
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Does.StartWith("error: ").And.Contain("/nonexistent/z.npy").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void NotANpyFile_OneLineError()
+    {
+        var (code, _, error) = Run("loss", "--kind", "ntxent", "--input", Fixture("losses", "manifest.json"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("not a .npy file").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void WrongShape_OneLineError()
+    {
+        var (code, _, error) = Run("loss", "--kind", "ntxent", "--input", Fixture("npy", "i4.npy"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("float32 or float64 [N, D]").And.Contain("int32 [3]"));
+    }
+
+    [Test]
+    public void LabelsOfWrongLength_OneLineError()
+    {
+        var (code, _, error) = Run("loss", "--kind", "supcon", "--input", Fixture("losses", "supcon", "input.npy"), "--labels", Fixture("npy", "i4.npy"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("--labels").And.Contain("int [20]"));
+    }
+
+    [Test]
+    public void MissingKeys_SaysWhichOption()
+    {
+        var (code, _, error) = Run("loss", "--kind", "clip", "--input", Fixture("losses", "clip", "input.npy"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Is.EqualTo("error: --kind clip needs --keys."));
+    }
+
+    [Test]
+    public void BadTemperature_OneLineError()
+    {
+        var (code, _, error) = Run("loss", "--kind", "ntxent", "--input", Fixture("losses", "ntxent_default", "input.npy"), "--temperature", "0");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("temperature").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void UnknownKind_IsAParseError()
+    {
+        var (code, _, error) = Run("loss", "--kind", "hinge", "--input", Fixture("losses", "clip", "input.npy"));
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(error, Does.Contain("hinge"));
+    }
+}
