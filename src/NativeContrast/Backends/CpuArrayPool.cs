@@ -51,4 +51,14 @@ internal sealed class CpuArrayPool
             pooledBytes += bytes;
         }
     }
+
+    /// <summary>Drops every pooled array (to the GC), e.g. before measuring what an operation allocates.</summary>
+    public void Clear()
+    {
+        lock (gate)
+        {
+            free.Clear();
+            pooledBytes = 0;
+        }
+    }
 }

@@ -17,6 +17,9 @@ internal sealed partial class CpuBackend : IBackend
 {
     private readonly CpuArrayPool pool = new();
 
+    /// <summary>The pool behind this backend's buffers (tests clear it before measuring allocations).</summary>
+    internal CpuArrayPool Pool => pool;
+
     public DeviceBuffer Allocate(DType dtype, int length) => dtype switch
     {
         DType.Float32 => new CpuBuffer<float>(dtype, length, pool.Rent<float>(length)),
@@ -309,7 +312,10 @@ internal sealed partial class CpuBackend : IBackend
     {
         var ka = Span<int>(keyA).ToArray();
         var kb = Span<int>(keyB).ToArray();
-        if (anchors.Buffer is CpuBuffer<float>)
+        if (anchors.Buffer is CpuBuffer<float> && IsOneSet(anchors, candidates, keyA, keyB, shape) && CpuSymmetricContrastive.Supports(shape.Dim))
+            CpuSymmetricContrastive.RowStats(Array<float>(anchors), anchors.Offset, ka, Span<float>(positiveWeightA).ToArray(), Array<float>(lse), lse.Offset,
+                Array<float>(positiveLogit), positiveLogit.Offset, shape.RowsA, shape.Dim, shape.ByLabel != 0, invTau);
+        else if (anchors.Buffer is CpuBuffer<float>)
             CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(positiveWeightA).ToArray(),
                 Array<float>(lse), lse.Offset, Array<float>(positiveLogit), positiveLogit.Offset, shape, invTau);
         else
@@ -320,7 +326,11 @@ internal sealed partial class CpuBackend : IBackend
     public void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
         ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau)
     {
-        if (anchors.Buffer is CpuBuffer<float>) ContrastiveGradient<float>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
+        if (anchors.Buffer is CpuBuffer<float> && IsOneSet(anchors, candidates, keyA, keyB, shape) && shape.HasRowTerm != 0 && shape.HasColumnTerm != 0
+            && rowTerm == columnTerm && CpuSymmetricContrastive.Supports(shape.Dim))
+            CpuSymmetricContrastive.Gradient(Array<float>(anchors), anchors.Offset, Span<int>(keyA).ToArray(), Span<float>(rowTerm.Lse).ToArray(),
+                Span<float>(rowTerm.Coefficient).ToArray(), Span<float>(rowTerm.PositiveWeight).ToArray(), Array<float>(gradA), gradA.Offset, shape.RowsA, shape.Dim, shape.ByLabel != 0, invTau);
+        else if (anchors.Buffer is CpuBuffer<float>) ContrastiveGradient<float>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
         else ContrastiveGradient<double>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
     }
 
@@ -331,6 +341,10 @@ internal sealed partial class CpuBackend : IBackend
         CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset, Span<int>(keyA).ToArray(), Span<int>(keyB).ToArray(),
             shape.HasRowTerm != 0 ? Copy(rowTerm) : null, shape.HasColumnTerm != 0 ? Copy(columnTerm) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
     }
+
+    /// <summary>One set (NT-Xent, SupCon): anchors and candidates are the same rows with the same keys, self excluded; S is symmetric.</summary>
+    private static bool IsOneSet(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveShape shape) =>
+        shape.ExcludeDiagonal != 0 && anchors == candidates && keyA == keyB && shape.RowsA == shape.RowsB;
 
     public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {

@@ -226,7 +226,7 @@ internal static class CpuContrastive
             var acc = Vector256<float>.Zero;
             var vm = Vector256.Create(m);
             int j = 0;
-            for (; j <= f.Length - 8; j += 8) acc += Vector256.Exp(Vector256.Create<float>(f.Slice(j, 8)) - vm);
+            for (; j <= f.Length - 8; j += 8) acc += SimdMath.Exp(Vector256.Create<float>(f.Slice(j, 8)) - vm);
             float s = Vector256.Sum(acc);
             for (; j < f.Length; j++) s += MathF.Exp(f[j] - m);
             return T.CreateChecked(s);
@@ -255,8 +255,8 @@ internal static class CpuContrastive
             for (; c <= f.Length - 8; c += 8)
             {
                 var s = Vector256.Create<float>(f.Slice(c, 8));
-                var w = hasRow ? ca * Vector256.Exp(s - la) : Vector256<float>.Zero;
-                if (hasColumn) w += Vector256.Create<float>(cb.Slice(c, 8)) * Vector256.Exp(s - Vector256.Create<float>(lb.Slice(c, 8)));
+                var w = hasRow ? ca * SimdMath.Exp(s - la) : Vector256<float>.Zero;
+                if (hasColumn) w += Vector256.Create<float>(cb.Slice(c, 8)) * SimdMath.Exp(s - Vector256.Create<float>(lb.Slice(c, 8)));
                 w.CopyTo(f.Slice(c, 8));
             }
         }

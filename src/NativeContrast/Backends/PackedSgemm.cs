@@ -125,6 +125,36 @@ internal static unsafe class PackedSgemm
         }
     }
 
+    /// <summary>Floats a packed operand of <paramref name="rows"/> × <paramref name="k"/> needs (rows rounded up to whole panels).</summary>
+    public static int PackedASize(int rows, int k) => (rows + MR - 1) / MR * MR * k;
+
+    /// <inheritdoc cref="PackedASize"/>
+    public static int PackedBSize(int cols, int k) => (cols + NR - 1) / NR * NR * k;
+
+    /// <summary>Packs op(X) (rows × k; X row-major with leading dimension ld, transposed when asked) as A panels for <see cref="MultiplyPacked"/>.</summary>
+    public static void PackAsA(float* x, int ld, bool transposed, int rows, int k, float* dst) =>
+        PackA(x, new GemmShape { Lda = ld, TransposeA = transposed ? 1 : 0 }, 0, rows, 0, k, dst);
+
+    /// <summary>Packs op(X) (k × cols; X row-major with leading dimension ld, transposed when asked) as B panels (32-byte aligned destination).</summary>
+    public static void PackAsB(float* x, int ld, bool transposed, int k, int cols, float* dst) =>
+        PackB(x, new GemmShape { Ldb = ld, TransposeB = transposed ? 1 : 0 }, 0, k, 0, cols, dst);
+
+    /// <summary>
+    /// C (rows × cols, leading dimension ldc) = (or +=, without <paramref name="overwrite"/>) α·A·B from
+    /// operands packed by <see cref="PackAsA"/> / <see cref="PackAsB"/> with the same k. For callers that
+    /// reuse a packed operand across many products (the fused losses); one thread.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyPacked(float* a, int rows, float* b, int cols, int k, float* c, int ldc, float alpha, bool overwrite)
+    {
+        for (int jr = 0; jr < cols; jr += NR)
+        {
+            int nr = Math.Min(NR, cols - jr);
+            for (int ir = 0; ir < rows; ir += MR)
+                MicroKernel(k, a + ir * k, b + jr * k, c + ir * ldc + jr, ldc, alpha, Math.Min(MR, rows - ir), nr, overwrite);
+        }
+    }
+
     private static void ScaleC(float* c, int ldc, int i0, int i1, int j0, int j1, float beta)
     {
         if (beta == 1f) return;

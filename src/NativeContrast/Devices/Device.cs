@@ -10,6 +10,8 @@ namespace NativeContrast;
 public abstract class Device : IDisposable
 {
     private long liveBuffers;
+    private long liveBytes;
+    private long peakLiveBytes;
 
     /// <summary>The name used to select it: <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:0</c>.</summary>
     public abstract string Name { get; }
@@ -24,6 +26,15 @@ public abstract class Device : IDisposable
 
     /// <summary>Tensor storages allocated on this device and not yet freed (views share one storage).</summary>
     public long LiveBuffers => Interlocked.Read(ref liveBuffers);
+
+    /// <summary>Bytes of the tensor storages now allocated on this device (elements × element size).</summary>
+    public long LiveBytes => Interlocked.Read(ref liveBytes);
+
+    /// <summary>The most <see cref="LiveBytes"/> has been since the device was created or <see cref="ResetPeakLiveBytes"/>.</summary>
+    public long PeakLiveBytes => Interlocked.Read(ref peakLiveBytes);
+
+    /// <summary>Starts a new peak measurement from the current <see cref="LiveBytes"/>.</summary>
+    public void ResetPeakLiveBytes() => Interlocked.Exchange(ref peakLiveBytes, LiveBytes);
 
     internal abstract IBackend Backend { get; }
 
@@ -43,9 +54,21 @@ public abstract class Device : IDisposable
     /// <summary>Waits until all queued work on the device has finished.</summary>
     public void Synchronize() => Backend.Synchronize();
 
-    internal void OnBufferAllocated() => Interlocked.Increment(ref liveBuffers);
+    internal void OnBufferAllocated(long bytes)
+    {
+        Interlocked.Increment(ref liveBuffers);
+        long live = Interlocked.Add(ref liveBytes, bytes);
+        long peak;
+        while (live > (peak = Interlocked.Read(ref peakLiveBytes)) && Interlocked.CompareExchange(ref peakLiveBytes, live, peak) != peak)
+        {
+        }
+    }
 
-    internal void OnBufferFreed() => Interlocked.Decrement(ref liveBuffers);
+    internal void OnBufferFreed(long bytes)
+    {
+        Interlocked.Decrement(ref liveBuffers);
+        Interlocked.Add(ref liveBytes, -bytes);
+    }
 
     public virtual void Dispose()
     {

@@ -14,12 +14,14 @@ internal sealed class TensorStorage
     {
         Device = device;
         Buffer = buffer;
-        device.OnBufferAllocated();
+        device.OnBufferAllocated(Bytes);
     }
 
     public Device Device { get; }
 
     public DeviceBuffer Buffer { get; }
+
+    private long Bytes => (long)Buffer.Length * (Buffer.DType == DType.Float64 ? 8 : 4);
 
     public void AddReference()
     {
@@ -32,7 +34,7 @@ internal sealed class TensorStorage
         if (Interlocked.Decrement(ref references) == 0)
         {
             Device.Backend.Free(Buffer);
-            Device.OnBufferFreed();
+            Device.OnBufferFreed(Bytes);
         }
     }
 }

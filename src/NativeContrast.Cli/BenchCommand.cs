@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NativeContrast.Losses;
+
+namespace NativeContrast.Cli;
+
+/// <summary>
+/// <c>nativecontrast bench</c>: times one loss (forward + backward) or SGEMM on random data, for
+/// scripts. Prints the median and min time, GFLOP/s by napkin math (softmax losses 6·N·M·D: one
+/// N×M×D product forward, two backward; triplet 2·N²·D for mining, twice for semi-hard; SGEMM
+/// 2·N³) and the memory: the peak of live tensor bytes above the inputs, and on cpu the managed bytes
+/// allocated per repetition. The device is synchronized before every clock read.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet", "triplet-semihard", "sgemm"];
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var kind = new Option<string>("--kind") { Description = string.Join(" | ", Kinds), Required = true };
+        kind.AcceptOnlyFromAmong(Kinds);
+        var n = new Option<int>("--n") { Description = "Rows (queries); the matrix size for sgemm.", DefaultValueFactory = _ => 4096 };
+        var m = new Option<int?>("--m") { Description = "Keys for infonce (default N)." };
+        var d = new Option<int>("--d") { Description = "Embedding dimension.", DefaultValueFactory = _ => 128 };
+        var device = new Option<string>("--device") { Description = "cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "cpu" };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions (after one warm-up).", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "One JSON line instead of text." };
+        var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, json }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
+            int keys = parse.GetValue(m) ?? rows;
+            if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1)
+                throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1 and --reps ≥ 1; got n={rows}, m={keys}, d={dim}, reps={repetitions}.");
+            using var dev = Device.Create(parse.GetValue(device)!, error);
+            var result = Measure(parse.GetValue(kind)!, rows, keys, dim, dev, repetitions);
+            output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
+            return 0;
+        });
+        return command;
+    }
+
+    internal sealed record BenchResult(string Kind, int N, int M, int D, string Device, double MedianMs, double MinMs, double Gflop, double PeakTensorMiB, double? AllocatedMiB)
+    {
+        public string ToText() => string.Create(CultureInfo.InvariantCulture,
+            $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
+            $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB{(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
+
+        public string ToJson() => string.Create(CultureInfo.InvariantCulture,
+            $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", \"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
+            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
+    }
+
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps)
+    {
+        using var inputs = TensorScope.Begin();
+        var z = Tensor.RandomNormal([n, d], 1, device);
+        var k = Tensor.RandomNormal([m, d], 2, device);
+        z.RequiresGrad = true;
+        k.RequiresGrad = true;
+        var classes = Math.Max(2, n / 8);
+        var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % classes).ToArray(), [n], device);
+        var square = kind == "sgemm" ? Tensor.RandomNormal([n, n], 3, device) : null;
+        Action step = kind switch
+        {
+            "ntxent" => () => new NtXentLoss(0.1).Forward(z).Backward(),
+            "supcon" => () => new SupConLoss(0.1).Forward(z, labels).Backward(),
+            "infonce" => () => new InfoNceLoss(0.1).Forward(z, k).Backward(),
+            "clip" => () => new ClipLoss(0.1).Forward(z, k.Rows(0, n)).Backward(),
+            "triplet" => () => new TripletLoss(0.2).Forward(z, labels).Backward(),
+            "triplet-semihard" => () => new TripletLoss(0.2, TripletMining.SemiHard).Forward(z, labels).Backward(),
+            _ => () => _ = Tensor.Matmul(square!, square!),
+        };
+        if (kind == "clip") m = n;
+        double flop = kind switch
+        {
+            "sgemm" => 2.0 * n * n * n,
+            "triplet" => 2.0 * n * n * d,
+            "triplet-semihard" => 4.0 * n * n * d,
+            "infonce" or "clip" => 6.0 * n * m * d,
+            _ => 6.0 * n * n * d,
+        };
+        void Once()
+        {
+            using var scope = TensorScope.Begin();
+            step();
+            device.Synchronize();
+            z.ZeroGrad();
+            k.ZeroGrad();
+        }
+        Once();
+        var times = new double[reps];
+        long baseline = device.LiveBytes;
+        device.ResetPeakLiveBytes();
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        for (int r = 0; r < reps; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            Once();
+            times[r] = clock.Elapsed.TotalMilliseconds;
+        }
+        double? allocated = device == Device.Cpu ? (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)reps / (1 << 20) : null;
+        Array.Sort(times);
+        return new BenchResult(kind, n, m, d, device.Name, times[reps / 2], times[0], flop, (device.PeakLiveBytes - baseline) / (double)(1 << 20), allocated);
+    }
+}

@@ -1,0 +1,71 @@
+using NativeContrast.Losses;
+using NativeContrast.Tests.Support;
+
+namespace NativeContrast.Tests.Losses;
+
+/// <summary>
+/// The float32 cpu paths (the symmetric tiled path for NT-Xent and SupCon, the general tiled path for
+/// InfoNCE and CLIP, and for one-set losses when D &gt; 512) against float64 — whose path is checked by
+/// finite differences and against the composed losses — on sizes around the tile edges.
+/// </summary>
+public class Float32PathTests
+{
+    private static (double Loss, double[][] Grads) Run(Func<Tensor[], Tensor> loss, DType dtype, params Tensor[] inputs)
+    {
+        using var scope = TensorScope.Begin();
+        var leaves = inputs.Select(t => { var c = t.ToDType(dtype); c.RequiresGrad = true; return c; }).ToArray();
+        var l = loss(leaves);
+        l.Backward();
+        return (l.Item(), leaves.Select(t => t.Grad!.ToDoubleArray()).ToArray());
+    }
+
+    private static void AssertClose(Func<Tensor[], Tensor> loss, params Tensor[] inputs)
+    {
+        var single = Run(loss, DType.Float32, inputs);
+        var reference = Run(loss, DType.Float64, inputs);
+        Assert.That(single.Loss, Is.EqualTo(reference.Loss).Within(2e-5 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
+        for (int i = 0; i < reference.Grads.Length; i++)
+        {
+            double scale = reference.Grads[i].Max(Math.Abs);
+            Close.Assert(single.Grads[i], reference.Grads[i], 2e-4 * scale, 1e-3, $"gradient {i}");
+        }
+    }
+
+    private static Tensor Rows(int n, int d, int seed) => Tensor.RandomNormal([n, d], seed, Device.Cpu, DType.Float64);
+
+    [TestCase(8, 3)]
+    [TestCase(194, 17)]
+    [TestCase(500, 128)]
+    [TestCase(1000, 64)]
+    [TestCase(386, 512)]
+    [TestCase(200, 600)]
+    public void NtXent_Float32MatchesFloat64(int n, int d)
+    {
+        using var scope = TensorScope.Begin();
+        AssertClose(x => new NtXentLoss(0.1).Forward(x[0]), Rows(n, d, n + d));
+        // Positives that are not mutual (p(p(i)) ≠ i) exercise both positive terms separately.
+        var positives = Tensor.FromArray(Enumerable.Range(0, n).Select(i => (i * 5 + 3) % n == i ? (i + 1) % n : (i * 5 + 3) % n).ToArray(), [n], Device.Cpu);
+        AssertClose(x => new NtXentLoss(0.05, normalize: false).Forward(x[0] * 0.2, positives), Rows(n, d, n + d + 1));
+    }
+
+    [TestCase(10, 4, 3)]
+    [TestCase(450, 32, 20)]
+    [TestCase(600, 128, 300)]
+    public void SupCon_Float32MatchesFloat64(int n, int d, int classes)
+    {
+        using var scope = TensorScope.Begin();
+        var rng = new Random(n);
+        var labels = Enumerable.Range(0, n).Select(_ => rng.Next(classes)).ToArray();
+        labels[0] = classes + 1;
+        AssertClose(x => new SupConLoss(0.1).Forward(x[0], Tensor.FromArray(labels, [n], Device.Cpu)), Rows(n, d, 3));
+    }
+
+    [TestCase(300, 700, 64)]
+    [TestCase(17, 40, 5)]
+    public void InfoNceAndClip_Float32MatchesFloat64(int n, int m, int d)
+    {
+        using var scope = TensorScope.Begin();
+        AssertClose(x => new InfoNceLoss(0.07).Forward(x[0], x[1]), Rows(n, d, 1), Rows(m, d, 2));
+        AssertClose(x => new ClipLoss(0.1).Forward(x[0], x[1]), Rows(n, d, 3), Rows(n, d, 4));
+    }
+}
