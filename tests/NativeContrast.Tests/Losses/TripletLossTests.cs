@@ -108,4 +108,24 @@ public class TripletLossTests
         var e = Assert.Throws<ArgumentException>(() => new TripletLoss().Forward(Tensor.RandomNormal([4, 3], 1), Tensor.FromArray([0, 1, 0], 3)));
         Assert.That(e!.Message, Does.Contain("[4]").And.Contain("[3]"));
     }
+
+    [Test]
+    public void BatchHard_EqualsComposedWithFullDistanceMatrix_ForwardAndBackward()
+    {
+        int n = 300, d = 12;
+        var labels = Enumerable.Range(0, n).Select(i => (i * 7) % 23).ToArray();
+        var values = Tensor.RandomNormal([n, d], 4, Device.Cpu, DType.Float64).ToDoubleArray();
+        (double, double[]) Run(Func<Tensor, Tensor> loss)
+        {
+            using var scope = TensorScope.Begin();
+            var z = Tensor.FromArray(values, [n, d], Device.Cpu, requiresGrad: true);
+            var l = loss(z);
+            l.Backward();
+            return (l.Item(), z.Grad!.ToDoubleArray());
+        }
+        var fused = Run(z => new TripletLoss(0.5).Forward(z, Tensor.FromArray(labels, [n], Device.Cpu)));
+        var composed = Run(z => ComposedLosses.TripletBatchHard(z, labels, 0.5, normalize: true));
+        Assert.That(fused.Item1, Is.EqualTo(composed.Item1).Within(1e-9));
+        NativeContrast.Tests.Support.Close.Assert(fused.Item2, composed.Item2, 1e-9, 1e-6, "gradient");
+    }
 }

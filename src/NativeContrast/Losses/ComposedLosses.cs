@@ -1,9 +1,10 @@
-namespace NativeContrast.Tests.Losses;
+namespace NativeContrast.Losses;
 
 /// <summary>
-/// The losses written the obvious way from primitive ops, with the full similarity matrix
-/// materialized: what the fused ops must equal, forward and backward. θ (optional) is a learned
-/// ln(1/τ) of shape [1]; otherwise 1/τ is a constant.
+/// The reference: the losses written the obvious way from primitive ops, with the full N×N
+/// similarity (or distance) matrix materialized. The fused ops must equal these, forward and backward
+/// (tests), and must beat them (benchmarks). θ (optional) is a learned ln(1/τ) of shape [1]; otherwise
+/// 1/τ is a constant.
 /// </summary>
 internal static class ComposedLosses
 {
@@ -52,5 +53,31 @@ internal static class ComposedLosses
                 if (j != i && labels[j] == labels[i]) weights[i * n + j] = -1.0 / (positives * anchors);
         }
         return (logProbability * Tensor.FromArray(weights, [n, n], z.Device).ToDType(z.DType)).Sum();
+    }
+
+    /// <summary>NT-Xent: S with the diagonal masked, cross-entropy against each row's positive.</summary>
+    public static Tensor NtXent(Tensor z, int[] positives, double tau, bool normalize, Tensor? theta = null) =>
+        Tensor.CrossEntropy(Logits(z, z, tau, normalize, theta) + DiagonalMask(positives.Length, z.Device, z.DType),
+            Tensor.FromArray(positives, [positives.Length], z.Device));
+
+    /// <summary>Batch-hard triplet loss (hinge, Euclidean) from the full distance matrix and label masks.</summary>
+    public static Tensor TripletBatchHard(Tensor z, int[] labels, double margin, bool normalize)
+    {
+        int n = labels.Length;
+        var x = normalize ? z.L2NormalizeRows() : z;
+        var squaredNorms = (x * x).Sum(1, keepDims: true);
+        var squared = squaredNorms + squaredNorms.Reshape(1, n) - Tensor.Matmul(x, x, transposeB: true) * 2.0;
+        var dist = squared.Clamp(1e-12, double.PositiveInfinity).Sqrt();
+        var positiveMask = new double[n * n];
+        var negativeMask = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                positiveMask[i * n + j] = i != j && labels[i] == labels[j] ? 0 : -1e9;
+                negativeMask[i * n + j] = labels[i] != labels[j] ? 0 : -1e9;
+            }
+        var hardestPositive = (dist + Tensor.FromArray(positiveMask, [n, n], z.Device).ToDType(z.DType)).Max(1);
+        var hardestNegative = -((-dist) + Tensor.FromArray(negativeMask, [n, n], z.Device).ToDType(z.DType)).Max(1);
+        return (hardestPositive - hardestNegative + margin).Relu().Mean();
     }
 }
