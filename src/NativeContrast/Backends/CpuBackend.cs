@@ -307,44 +307,86 @@ internal sealed partial class CpuBackend : IBackend
             ReferenceGemm.Batched(Array<double>(a), a.Offset, Array<double>(b), b.Offset, Array<double>(c), c.Offset, shape, batch);
     }
 
-    public void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
-        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau)
+    public void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    {
+        bool oneSet = shape.ExcludeDiagonal != 0;
+        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        {
+            var rowSide = TiledSide(rows, shape.RowsA, withCoefficient: false);
+            var columnSide = oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: false);
+            CpuTiledContrastive.Forward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
+                rowSide, columnSide, invTau);
+            WriteBack(rowSide, rows);
+            if (columnSide is not null) WriteBack(columnSide, columns!.Value);
+            return;
+        }
+        // float64 (gradient checks) or D > 512: one streaming pass per direction.
+        var candidateKeys = oneSet || columns is null ? rows.Keys : columns.Value.Keys;
+        RowStats(a, b, rows.Keys, candidateKeys, rows, shape, invTau);
+        if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, shape with { RowsA = shape.RowsB, RowsB = shape.RowsA }, invTau);
+    }
+
+    private static void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape, double invTau)
     {
         var ka = Span<int>(keyA).ToArray();
         var kb = Span<int>(keyB).ToArray();
-        if (anchors.Buffer is CpuBuffer<float> && IsOneSet(anchors, candidates, keyA, keyB, shape) && CpuSymmetricContrastive.Supports(shape.Dim))
-            CpuSymmetricContrastive.RowStats(Array<float>(anchors), anchors.Offset, ka, Span<float>(positiveWeightA).ToArray(), Array<float>(lse), lse.Offset,
-                Array<float>(positiveLogit), positiveLogit.Offset, shape.RowsA, shape.Dim, shape.ByLabel != 0, invTau);
-        else if (anchors.Buffer is CpuBuffer<float>)
-            CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(positiveWeightA).ToArray(),
-                Array<float>(lse), lse.Offset, Array<float>(positiveLogit), positiveLogit.Offset, shape, invTau);
+        if (anchors.Buffer is CpuBuffer<float>)
+            CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(side.PositiveWeight).ToArray(),
+                Array<float>(side.Lse), side.Lse.Offset, Array<float>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
         else
-            CpuContrastive.RowStats(Array<double>(anchors), anchors.Offset, Array<double>(candidates), candidates.Offset, ka, kb, Span<double>(positiveWeightA).ToArray(),
-                Array<double>(lse), lse.Offset, Array<double>(positiveLogit), positiveLogit.Offset, shape, invTau);
+            CpuContrastive.RowStats(Array<double>(anchors), anchors.Offset, Array<double>(candidates), candidates.Offset, ka, kb, Span<double>(side.PositiveWeight).ToArray(),
+                Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
     }
 
-    public void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
-        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau)
+    public void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau)
     {
-        if (anchors.Buffer is CpuBuffer<float> && IsOneSet(anchors, candidates, keyA, keyB, shape) && shape.HasRowTerm != 0 && shape.HasColumnTerm != 0
-            && rowTerm == columnTerm && CpuSymmetricContrastive.Supports(shape.Dim))
-            CpuSymmetricContrastive.Gradient(Array<float>(anchors), anchors.Offset, Span<int>(keyA).ToArray(), Span<float>(rowTerm.Lse).ToArray(),
-                Span<float>(rowTerm.Coefficient).ToArray(), Span<float>(rowTerm.PositiveWeight).ToArray(), Array<float>(gradA), gradA.Offset, shape.RowsA, shape.Dim, shape.ByLabel != 0, invTau);
-        else if (anchors.Buffer is CpuBuffer<float>) ContrastiveGradient<float>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
-        else ContrastiveGradient<double>(anchors, candidates, keyA, keyB, rowTerm, columnTerm, gradA, shape, invTau);
+        bool oneSet = shape.ExcludeDiagonal != 0;
+        if (oneSet) columns = rows;
+        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        {
+            CpuTiledContrastive.Backward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
+                rows is null ? null : TiledSide(rows.Value, shape.RowsA, withCoefficient: true),
+                oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: true),
+                Array<float>(gradA), gradA.Offset, oneSet || gradB is null ? null : Array<float>(gradB.Value), gradB?.Offset ?? 0, invTau);
+            return;
+        }
+        var swapped = shape with { RowsA = shape.RowsB, RowsB = shape.RowsA };
+        if (a.Buffer is CpuBuffer<float>)
+        {
+            Gradient<float>(a, b, rows, columns, gradA, shape, invTau);
+            if (!oneSet && gradB is { } db) Gradient<float>(b, a, columns, rows, db, swapped, invTau);
+        }
+        else
+        {
+            Gradient<double>(a, b, rows, columns, gradA, shape, invTau);
+            if (!oneSet && gradB is { } db) Gradient<double>(b, a, columns, rows, db, swapped, invTau);
+        }
     }
 
-    private static void ContrastiveGradient<T>(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
-        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Gradient<T>(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA,
+        ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        static (T[], T[], T[]) Copy(ContrastiveTerm t) => (Span<T>(t.Lse).ToArray(), Span<T>(t.Coefficient).ToArray(), Span<T>(t.PositiveWeight).ToArray());
-        CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset, Span<int>(keyA).ToArray(), Span<int>(keyB).ToArray(),
-            shape.HasRowTerm != 0 ? Copy(rowTerm) : null, shape.HasColumnTerm != 0 ? Copy(columnTerm) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
+        static (T[], T[], T[]) Copy(ContrastiveSide t) => (Span<T>(t.Lse).ToArray(), Span<T>(t.Coefficient).ToArray(), Span<T>(t.PositiveWeight).ToArray());
+        var any = rowTerm ?? columnTerm!.Value;
+        shape.HasRowTerm = rowTerm is null ? 0 : 1;
+        shape.HasColumnTerm = columnTerm is null ? 0 : 1;
+        CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset,
+            Span<int>((rowTerm ?? any).Keys).ToArray(), Span<int>((columnTerm ?? any).Keys).ToArray(),
+            rowTerm is { } r ? Copy(r) : null, columnTerm is { } c ? Copy(c) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
     }
 
-    /// <summary>One set (NT-Xent, SupCon): anchors and candidates are the same rows with the same keys, self excluded; S is symmetric.</summary>
-    private static bool IsOneSet(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveShape shape) =>
-        shape.ExcludeDiagonal != 0 && anchors == candidates && keyA == keyB && shape.RowsA == shape.RowsB;
+    /// <summary>Host copies of one side's arrays for the tiled path (its outputs are copied back by <see cref="WriteBack"/>).</summary>
+    private static CpuTiledContrastive.Side TiledSide(ContrastiveSide side, int rows, bool withCoefficient) => new(
+        Span<int>(side.Keys).ToArray(), Span<float>(side.PositiveWeight).ToArray(),
+        withCoefficient ? Span<float>(side.Lse).ToArray() : new float[rows], new float[rows],
+        withCoefficient ? Span<float>(side.Coefficient).ToArray() : null);
+
+    private static void WriteBack(CpuTiledContrastive.Side host, ContrastiveSide side)
+    {
+        host.Lse.CopyTo(Span<float>(side.Lse));
+        host.PositiveLogit.CopyTo(Span<float>(side.PositiveLogit));
+    }
 
     public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {

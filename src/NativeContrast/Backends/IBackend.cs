@@ -61,18 +61,20 @@ internal interface IBackend
     void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale);
 
     /// <summary>
-    /// Fused softmax-contrastive forward statistics (see <see cref="ContrastiveKernels.RowStatsNaive"/>):
-    /// lse [RowsA] and the anchors' mean positive logit [RowsA]. keyA/keyB: Int32 positive indices or labels.
+    /// Fused softmax-contrastive forward over anchors a [RowsA, D] and candidates b [RowsB, D]: LSE and
+    /// mean positive logit of a's rows against b into <paramref name="rows"/>, and for two sets with
+    /// <paramref name="columns"/> of b's rows against a (CLIP). One set (shape.ExcludeDiagonal): a = b, self
+    /// excluded, columns unused. See <see cref="ContrastiveKernels.RowStatsNaive"/>.
     /// </summary>
-    void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
-        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau);
+    void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau);
 
     /// <summary>
-    /// Fused softmax-contrastive gradient with respect to the anchors (see <see cref="ContrastiveKernels.GradientNaive"/>);
-    /// a term is used where the shape's HasRowTerm / HasColumnTerm says so. The shape's InvTau is set from <paramref name="invTau"/>.
+    /// Fused softmax-contrastive backward: dA and, for two sets when <paramref name="gradB"/> is given, dB,
+    /// from the row term (a's anchors) and the column term (b's anchors), either optional for two sets;
+    /// one set uses <paramref name="rows"/> for both. See <see cref="ContrastiveKernels.GradientNaive"/>.
     /// </summary>
-    void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
-        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau);
+    void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau);
 
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
     void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);

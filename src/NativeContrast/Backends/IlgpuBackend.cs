@@ -184,23 +184,44 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
             rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
 
-    public void ContrastiveRowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSlice positiveWeightA,
-        BufferSlice lse, BufferSlice positiveLogit, ContrastiveShape shape, double invTau) =>
-        Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(positiveWeightA), F(lse), F(positiveLogit), shape with { InvTau = (float)invTau });
-
-    public void ContrastiveGradient(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB,
-        ContrastiveTerm rowTerm, ContrastiveTerm columnTerm, BufferSlice gradA, ContrastiveShape shape, double invTau)
+    public void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
         shape.InvTau = (float)invTau;
-        // An absent term's views are never read by the kernel; any float view stands in for them.
-        var row = shape.HasRowTerm != 0 ? rowTerm : new ContrastiveTerm(anchors, anchors, anchors);
-        var column = shape.HasColumnTerm != 0 ? columnTerm : new ContrastiveTerm(anchors, anchors, anchors);
+        bool oneSet = shape.ExcludeDiagonal != 0;
+        var candidateKeys = oneSet || columns is null ? rows.Keys : columns.Value.Keys;
+        RowStats(a, b, rows.Keys, candidateKeys, rows, shape);
+        if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, Swap(shape));
+    }
+
+    private void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape) =>
+        Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+
+    public void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau)
+    {
+        shape.InvTau = (float)invTau;
+        if (shape.ExcludeDiagonal != 0) columns = rows;
+        Gradient(a, b, rows, columns, gradA, shape);
+        if (shape.ExcludeDiagonal == 0 && gradB is { } db) Gradient(b, a, columns, rows, db, Swap(shape));
+    }
+
+    /// <summary>dA from the row term (A's anchors) and the column term (B's anchors); an absent term's views are never read, so any stand in.</summary>
+    private void Gradient(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA, ContrastiveShape shape)
+    {
+        var any = rowTerm ?? columnTerm!.Value;
+        var row = rowTerm ?? any;
+        var column = columnTerm ?? any;
+        shape.HasRowTerm = rowTerm is null ? 0 : 1;
+        shape.HasColumnTerm = columnTerm is null ? 0 : 1;
         Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB),
+            ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
             F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
     }
+
+    /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
+    private static ContrastiveShape Swap(ContrastiveShape s) => s with { RowsA = s.RowsB, RowsB = s.RowsA };
 
     public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
         Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(

@@ -26,7 +26,7 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>
     public Tensor Forward(Tensor z, Tensor? positives = null)
     {
-        LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 2, "an anchor and a negative");
+        LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
         int n = z.ShapeArray[0];
         var p = positives is null ? DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
         LossInputs.PositiveIndices(LossName, p, n, oneSet: true);

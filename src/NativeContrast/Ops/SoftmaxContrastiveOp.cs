@@ -12,20 +12,20 @@ namespace NativeContrast.Ops;
 ///   LSE_a = ln Σ_{b ∈ C(a)} exp S_ab   (C(a) = all of B, or B \ {a} for one set),
 ///   L = Σ_a λ_a (LSE_a − w_a Σ_{p ∈ P(a)} S_ap),   λ = loss weight, w = 1/|P(a)|.
 /// One set (NT-Xent, SupCon): A = B = Z. Two sets (InfoNCE, CLIP): queries → keys, and for CLIP also
-/// keys → queries.
+/// keys → queries (the reverse direction).
 /// </summary>
 internal sealed class SoftmaxContrastiveOp : AutogradNode
 {
     private readonly bool oneSet;
     private readonly SoftmaxDirection forward;
     private readonly SoftmaxDirection? reverse;
-    private readonly (Tensor Lse, Tensor PositiveLogit) forwardStats;
-    private readonly (Tensor Lse, Tensor PositiveLogit)? reverseStats;
+    private readonly Statistics forwardStats;
+    private readonly Statistics? reverseStats;
     private readonly double invTau;
     private readonly bool temperatureClamped;
 
     private SoftmaxContrastiveOp(Tensor[] inputs, bool oneSet, SoftmaxDirection forward, SoftmaxDirection? reverse,
-        (Tensor, Tensor) forwardStats, (Tensor, Tensor)? reverseStats, double invTau, bool temperatureClamped) : base(inputs)
+        Statistics forwardStats, Statistics? reverseStats, double invTau, bool temperatureClamped) : base(inputs)
     {
         this.oneSet = oneSet;
         this.forward = forward;
@@ -36,10 +36,22 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         this.temperatureClamped = temperatureClamped;
     }
 
+    /// <summary>What the forward saves per direction: LSE and mean positive logit per anchor.</summary>
+    private sealed record Statistics(Tensor Lse, Tensor PositiveLogit)
+    {
+        public static Statistics For(Tensor anchors) => new(
+            Tensor.Empty([anchors.ShapeArray[0]], anchors.Device, anchors.DType),
+            Tensor.Empty([anchors.ShapeArray[0]], anchors.Device, anchors.DType));
+
+        public ContrastiveSide Side(SoftmaxDirection direction, Tensor? coefficient) =>
+            new(direction.Keys.Data, direction.PositiveWeight.Data, Lse.Data, PositiveLogit.Data, coefficient?.Data ?? default);
+    }
+
     /// <summary>NT-Xent and SupCon: anchors and candidates are the rows of <paramref name="z"/>, self excluded.</summary>
     public static Tensor OneSet(Tensor z, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {
-        var stats = RowStats(z, z, direction, direction, excludeDiagonal: true, temperature.InverseTemperature);
+        var stats = Statistics.For(z);
+        z.Backend.ContrastiveForward(z.Data, z.Data, stats.Side(direction, null), null, Shape(z, z, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
         var loss = WeightedSum(stats, direction);
         Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
         return Record(loss, () => new SoftmaxContrastiveOp(inputs, true, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
@@ -48,15 +60,16 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     /// <summary>InfoNCE (and, with <paramref name="reverse"/>, CLIP): queries against keys, and keys against queries.</summary>
     public static Tensor TwoSets(Tensor queries, Tensor keys, SoftmaxDirection forward, SoftmaxDirection? reverse, ContrastiveTemperature temperature)
     {
-        var stats = RowStats(queries, keys, forward, reverse ?? forward, excludeDiagonal: false, temperature.InverseTemperature);
+        var stats = Statistics.For(queries);
+        var reverseStats = reverse is null ? null : Statistics.For(keys);
+        queries.Backend.ContrastiveForward(queries.Data, keys.Data, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
+            Shape(queries, keys, false, oneSet: false), temperature.InverseTemperature);
         var loss = WeightedSum(stats, forward);
-        (Tensor, Tensor)? reverseStats = null;
         if (reverse is not null)
         {
-            var r = RowStats(keys, queries, reverse, forward, excludeDiagonal: false, temperature.InverseTemperature);
-            reverseStats = r;
             using var noGrad = GradMode.NoGrad();
-            var both = loss + WeightedSum(r, reverse);
+            using var reverseLoss = WeightedSum(reverseStats!, reverse);
+            var both = loss + reverseLoss;
             loss.Dispose();
             loss = both;
         }
@@ -64,42 +77,29 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         return Record(loss, () => new SoftmaxContrastiveOp(inputs, false, forward, reverse, stats, reverseStats, temperature.InverseTemperature, temperature.Clamped), inputs);
     }
 
-    private static (Tensor Lse, Tensor PositiveLogit) RowStats(Tensor anchors, Tensor candidates, SoftmaxDirection direction, SoftmaxDirection candidateKeys, bool excludeDiagonal, double invTau)
-    {
-        int rowsA = anchors.ShapeArray[0];
-        var lse = Tensor.Empty([rowsA], anchors.Device, anchors.DType);
-        var positiveLogit = Tensor.Empty([rowsA], anchors.Device, anchors.DType);
-        anchors.Backend.ContrastiveRowStats(anchors.Data, candidates.Data, direction.Keys.Data, candidateKeys.Keys.Data, direction.PositiveWeight.Data,
-            lse.Data, positiveLogit.Data, Shape(anchors, candidates, direction.ByLabel, excludeDiagonal, false, false), invTau);
-        return (lse, positiveLogit);
-    }
-
     /// <summary>Σ_a λ_a (LSE_a − positive logit_a), a scalar.</summary>
-    private static Tensor WeightedSum((Tensor Lse, Tensor PositiveLogit) stats, SoftmaxDirection direction)
+    private static Tensor WeightedSum(Statistics stats, SoftmaxDirection direction)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = TensorScope.Begin();
         return scope.Keep(((stats.Lse - stats.PositiveLogit) * direction.LossWeight).Sum());
     }
 
-    private static ContrastiveShape Shape(Tensor anchors, Tensor candidates, bool byLabel, bool excludeDiagonal, bool rowTerm, bool columnTerm) => new()
+    private static ContrastiveShape Shape(Tensor a, Tensor b, bool byLabel, bool oneSet) => new()
     {
-        RowsA = anchors.ShapeArray[0],
-        RowsB = candidates.ShapeArray[0],
-        Dim = anchors.ShapeArray[1],
-        ExcludeDiagonal = excludeDiagonal ? 1 : 0,
+        RowsA = a.ShapeArray[0],
+        RowsB = b.ShapeArray[0],
+        Dim = a.ShapeArray[1],
+        ExcludeDiagonal = oneSet ? 1 : 0,
         ByLabel = byLabel ? 1 : 0,
-        HasRowTerm = rowTerm ? 1 : 0,
-        HasColumnTerm = columnTerm ? 1 : 0,
     };
 
     // With P_ab = exp(S_ab − LSE_a) over a's candidates and g the upstream gradient,
     //   ∂L/∂S_ab = g λ_a (P_ab − w_a [b ∈ P(a)])  =: G_ab   (and the same for the reverse direction),
     //   dA_a = (1/τ) Σ_b G_ab b_b,  dB_b = (1/τ) Σ_a G_ab a_a.
-    // One set: S is symmetric and both a and b are rows of Z, so dZ_i = (1/τ) Σ_j (G_ij + G_ji) z_j: one
-    // pass with a row term (i anchors) and a column term (j anchors). Two sets: dQ by a pass over the
-    // query rows (forward term as row term, CLIP's reverse term as column term) and dK by a pass over
-    // the key rows (the other way round).
+    // One set: S is symmetric and both a and b are rows of Z, so dZ_i = (1/τ) Σ_j (G_ij + G_ji) z_j,
+    // with a row term (i anchors) and a column term (j anchors). Two sets: G_ab sums the forward term
+    // (query anchors) and CLIP's reverse term (key anchors); dQ and dK come from the same tiles.
     // Learned θ = ln(1/τ): S_ab = e^θ a·b, so ∂L/∂θ = Σ_ab G_ab S_ab = Σ_i q_i·dQ_i (two sets) or
     // ½ Σ_i z_i·dZ_i (one set: each pair appears in both dZ_i and dZ_j); 0 while 1/τ sits at its clamp.
     public override Tensor?[] Backward(Tensor g)
@@ -108,41 +108,26 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         var logScale = Inputs.Length == (oneSet ? 2 : 3) ? Inputs[^1] : null;
         bool needTemperature = logScale is { RequiresGrad: true };
         using var coefficients = TensorScope.Begin();
-        var forwardTerm = Term(forwardStats, forward, g);
+        var rows = forwardStats.Side(forward, forward.LossWeight * g);
         if (oneSet)
         {
             var z = Inputs[0];
-            var dz = coefficients.Keep(Gradient(z, z, forward, forward, forwardTerm, forwardTerm, excludeDiagonal: true));
+            var dz = coefficients.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
+            z.Backend.ContrastiveBackward(z.Data, z.Data, rows, rows, dz.Data, null, Shape(z, z, forward.ByLabel, oneSet: true), invTau);
             if (needTemperature) grads[1] = coefficients.Keep(TemperatureGradient(z, dz, 0.5, logScale!));
             grads[0] = dz;
             return grads;
         }
         var (queries, keys) = (Inputs[0], Inputs[1]);
-        ContrastiveTerm? reverseTerm = reverse is null ? null : Term(reverseStats!.Value, reverse, g);
-        if (queries.RequiresGrad || needTemperature)
-        {
-            var dq = coefficients.Keep(Gradient(queries, keys, forward, reverse ?? forward, forwardTerm, reverseTerm, excludeDiagonal: false));
-            if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(queries, dq, 1.0, logScale!));
-            grads[0] = dq;
-        }
-        if (keys.RequiresGrad)
-            grads[1] = coefficients.Keep(Gradient(keys, queries, reverse ?? forward, forward, reverseTerm, forwardTerm, excludeDiagonal: false));
+        ContrastiveSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
+        // dQ is always computed: it also gives θ's gradient.
+        var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
+        var dk = keys.RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
+        queries.Backend.ContrastiveBackward(queries.Data, keys.Data, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
+        if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(queries, dq, 1.0, logScale!));
+        grads[0] = dq;
+        grads[1] = dk;
         return grads;
-    }
-
-    /// <summary>The backward term of one direction: its LSE, λ·g and w (the coefficient lives in the caller's scope).</summary>
-    private static ContrastiveTerm Term((Tensor Lse, Tensor PositiveLogit) stats, SoftmaxDirection direction, Tensor g) =>
-        new(stats.Lse.Data, (direction.LossWeight * g).Data, direction.PositiveWeight.Data);
-
-    /// <summary>dA for anchors A against candidates B: the row term's anchors are A's rows, the column term's B's.</summary>
-    private Tensor Gradient(Tensor anchors, Tensor candidates, SoftmaxDirection rowDirection, SoftmaxDirection columnDirection,
-        ContrastiveTerm? rowTerm, ContrastiveTerm? columnTerm, bool excludeDiagonal)
-    {
-        var grad = Tensor.Empty(anchors.ShapeArray, anchors.Device, anchors.DType);
-        var shape = Shape(anchors, candidates, rowDirection.ByLabel, excludeDiagonal, rowTerm is not null, columnTerm is not null);
-        anchors.Backend.ContrastiveGradient(anchors.Data, candidates.Data, rowDirection.Keys.Data, columnDirection.Keys.Data,
-            rowTerm ?? columnTerm!.Value, columnTerm ?? rowTerm!.Value, grad.Data, shape, invTau);
-        return grad;
     }
 
     private Tensor TemperatureGradient(Tensor x, Tensor dx, double factor, Tensor logScale)

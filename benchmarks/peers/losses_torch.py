@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Peer figures for the loss benchmarks: PyTorch's composed losses, forward+backward, float32, at the
+sizes LossBenchmarks uses. Each loss is written the way PyTorch users write it (materialized N×N):
+  ntxent:  normalize → z·zᵀ/τ → diagonal set to −inf → cross-entropy against the partner row
+  supcon:  normalize → z·zᵀ/τ → masked log-softmax → mean log-probability of the positives (L_out)
+  triplet: normalize → cdist → batch-hard (max positive, min negative) → hinge, margin 0.2
+Labels as in LossBenchmarks: i mod (N/8). Median of the reps after warm-up; GFLOP/s uses the same
+napkin counts (6·N²·D softmax losses, 2·N²·D triplet). Prints torch's threads and BLAS.
+
+Usage: /usr/bin/python3 benchmarks/peers/losses_torch.py [--n 1024 4096] [--d 128] [--reps 10] [--device cpu|cuda]
+(Debian: apt-get install python3-torch libopenblas0-openmp; see DESIGN.md on the BLAS.)
+"""
+import argparse
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def ntxent(z, tau=0.1):
+    n = len(z)
+    zn = F.normalize(z, dim=1)
+    s = zn @ zn.T / tau
+    s = s.masked_fill(torch.eye(n, dtype=torch.bool, device=z.device), float("-inf"))
+    target = (torch.arange(n, device=z.device) + n // 2) % n
+    return F.cross_entropy(s, target)
+
+
+def supcon(z, labels, tau=0.1):
+    n = len(z)
+    zn = F.normalize(z, dim=1)
+    self_mask = torch.eye(n, dtype=torch.bool, device=z.device)
+    s = (zn @ zn.T / tau).masked_fill(self_mask, float("-inf"))
+    log_prob = s - torch.logsumexp(s, dim=1, keepdim=True)
+    positive = (labels[:, None] == labels[None, :]) & ~self_mask
+    count = positive.sum(1)
+    mean = torch.where(positive, log_prob, torch.zeros_like(log_prob)).sum(1) / count.clamp_min(1)
+    return -mean[count > 0].mean()
+
+
+def triplet(z, labels, margin=0.2):
+    zn = F.normalize(z, dim=1)
+    d = torch.cdist(zn, zn)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(z), dtype=torch.bool, device=z.device)
+    hardest_positive = d.masked_fill(~same | eye, float("-inf")).max(1).values
+    hardest_negative = d.masked_fill(same, float("inf")).min(1).values
+    return torch.relu(hardest_positive - hardest_negative + margin).mean()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, nargs="+", default=[1024, 4096])
+    parser.add_argument("--d", type=int, default=128)
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    blas = [line.strip() for line in torch.__config__.show().splitlines() if "BLAS" in line]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}; {'; '.join(blas) or 'BLAS: see torch.__config__.show()'}")
+    for n in args.n:
+        gen = torch.Generator().manual_seed(1)
+        z = torch.randn(n, args.d, generator=gen).to(device).requires_grad_(True)
+        labels = (torch.arange(n) % (n // 8)).to(device)
+        for name, loss, flop in [("ntxent", lambda: ntxent(z), 6.0 * n * n * args.d),
+                                 ("supcon", lambda: supcon(z, labels), 6.0 * n * n * args.d),
+                                 ("triplet", lambda: triplet(z, labels), 2.0 * n * n * args.d)]:
+            def step():
+                z.grad = None
+                loss().backward()
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+            for _ in range(2):
+                step()
+            times = []
+            for _ in range(args.reps):
+                start = time.perf_counter()
+                step()
+                times.append(time.perf_counter() - start)
+            times.sort()
+            median = times[len(times) // 2]
+            print(f"{name:8s} n={n:6d} d={args.d}: median {median * 1e3:8.2f} ms, min {times[0] * 1e3:8.2f} ms, {flop / median / 1e9:6.1f} GFLOP/s")
+
+
+if __name__ == "__main__":
+    main()

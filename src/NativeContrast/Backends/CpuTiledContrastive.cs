@@ -1,0 +1,411 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// The softmax-contrastive passes in float32 on tiles of S = A·Bᵀ/τ, each tile computed once per pass
+/// and used for every statistic and product it feeds:
+///   forward: tile (I, J) updates the online log-sum-exp of anchors I along its rows and, when the
+///     other direction is wanted, of anchors J along its columns: CLIP's key→query LSE, or for one set
+///     (A = B = Z, self excluded) the rows J themselves, since S_ji = S_ij;
+///   backward: with G the tile's gradient weights, dA_I += G·B_J and dB_J += Gᵀ·A_I in the same visit.
+///     One set: W_ij = G_ij + G_ji is symmetric too, so only tiles J ≥ I are visited and the
+///     diagonal tile adds W_II·Z_I alone.
+/// Against streaming A's rows over B once per statistic (<see cref="CpuContrastive"/>, kept for
+/// float64) that is half the similarity products for one set (3 → 2 products of N²·D, and half the
+/// exponentials) and for CLIP (forward 2 → 1), and one recompute instead of two for the two-set
+/// backward. B is packed once per pass as transposed GEMM panels; each unit packs its A block once.
+/// Units of work are row blocks I of A with all their tiles, taken from a shared counter (the
+/// triangle's rows are uneven); rows of another block are updated under that block's lock from
+/// thread-local results, so there are no write races, and the order of additions only moves rounding.
+/// Shape legend: A [nA, D] anchors, B [nB, D] candidates, T = tile size, P(i) = positives of i,
+/// w_i = 1/|P(i)|, c_i = loss weight × upstream gradient.
+/// </summary>
+internal static unsafe class CpuTiledContrastive
+{
+    public const int Tile = 192;
+
+    /// <summary>AVX2/FMA and D small enough that a packed A block of T×D floats stays in L2.</summary>
+    public static bool Supports(int d) => PackedSgemm.IsSupported && d <= 512;
+
+    /// <summary>One direction's per-anchor arrays: positive keys (index into the other set, or label) and weights; LSE, positive logit and coefficient as the pass needs.</summary>
+    public sealed record Side(int[] Keys, float[] PositiveWeight, float[] Lse, float[] PositiveLogit, float[]? Coefficient);
+
+    /// <summary>
+    /// LSE and mean positive logit of A's anchors (<paramref name="rows"/>) and, when given, of B's
+    /// anchors (<paramref name="columns"/>, two sets only).
+    /// </summary>
+    public static void Forward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
+        Side rows, Side? columns, double invTau)
+    {
+        if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
+        var rowStats = new Stats(nA);
+        var columnStats = oneSet ? rowStats : columns is null ? null : new Stats(nB);
+        var rowLocks = Locks(nA);
+        var columnLocks = oneSet ? rowLocks : Locks(nB);
+        float alpha = (float)invTau;
+        int rowBlocks = (nA + Tile - 1) / Tile, columnBlocks = (nB + Tile - 1) / Tile;
+        fixed (float* ap = a, bp = b)
+        {
+            float* aBase = ap + aOffset, bBase = bp + bOffset;
+            float* packedT = Alloc(PackedSgemm.PackedBSize(nB, d));
+            try
+            {
+                PackedSgemm.PackAsB(bBase, d, transposed: true, d, nB, packedT);
+                RunUnits(rowBlocks, () => new Scratch(d), (unit, s) =>
+                {
+                    int i0 = unit * Tile, height = Math.Min(Tile, nA - i0);
+                    PackedSgemm.PackAsA(aBase + i0 * d, d, false, height, d, s.PackedRows);
+                    var rowMax = s.RowMax.AsSpan(0, height);
+                    var rowSum = s.RowSum.AsSpan(0, height);
+                    var rowPositive = s.RowPositive.AsSpan(0, height);
+                    rowMax.Fill(float.NegativeInfinity);
+                    rowSum.Clear();
+                    rowPositive.Clear();
+                    for (int block = oneSet ? unit : 0; block < columnBlocks; block++)
+                    {
+                        int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
+                        PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
+                        bool diagonal = oneSet && block == unit;
+                        if (columnStats is not null && !diagonal)
+                            ColumnStats(s, height, width, byLabel ? rows.Keys : null, i0, j0, columnStats, columnLocks[block]);
+                        for (int r = 0; r < height; r++)
+                        {
+                            var row = new Span<float>(s.Similarity + r * Tile, width);
+                            if (byLabel) rowPositive[r] += LabelSum(row, rows.Keys[i0 + r], rows.Keys.AsSpan(j0, width), diagonal ? r : -1);
+                            if (diagonal) row[r] = float.NegativeInfinity;
+                            OnlineLogSumExp(row, ref rowMax[r], ref rowSum[r]);
+                        }
+                    }
+                    lock (rowLocks[unit])
+                    {
+                        for (int r = 0; r < height; r++)
+                        {
+                            Merge(ref rowStats.Max[i0 + r], ref rowStats.Sum[i0 + r], rowMax[r], rowSum[r]);
+                            rowStats.Positive[i0 + r] += rowPositive[r];
+                        }
+                    }
+                });
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedT);
+            }
+        }
+        Finish(rowStats, rows, a, aOffset, b, bOffset, d, byLabel, invTau);
+        if (!oneSet && columns is not null) Finish(columnStats!, columns, b, bOffset, a, aOffset, d, byLabel, invTau);
+    }
+
+    /// <summary>
+    /// dA (and dB when <paramref name="gradB"/> is given; two sets only) = (1/τ)·G·B (Gᵀ·A) with
+    /// G_ab = c_a (P_ab − w_a [b ∈ P(a)]) + c_b (P'_ba − w_b [a ∈ P(b)]): the row term from A's anchors
+    /// (P_ab = exp(S_ab − LSE_a)), the column term from B's (P'_ba = exp(S_ab − LSE'_b)), either optional.
+    /// One set: both terms are the same rows' and W = G + Gᵀ with W_ii = 0.
+    /// </summary>
+    public static void Backward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
+        Side? rows, Side? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau)
+    {
+        if (oneSet) columns = rows;
+        var rowAmount = rows is null ? null : Amounts(rows);
+        var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns);
+        var rowLocks = Locks(nA);
+        var columnLocks = oneSet ? rowLocks : Locks(nB);
+        float alpha = (float)invTau;
+        int rowBlocks = (nA + Tile - 1) / Tile, columnBlocks = (nB + Tile - 1) / Tile;
+        gradA.AsSpan(gradAOffset, nA * d).Clear();
+        gradB?.AsSpan(gradBOffset, nB * d).Clear();
+        fixed (float* ap = a, bp = b, gap = gradA, gbp = gradB)
+        {
+            float* aBase = ap + aOffset, bBase = bp + bOffset, gaBase = gap + gradAOffset;
+            // Where Gᵀ·A_I goes: the other rows of Z for one set, dB for two sets, nowhere when B needs no gradient.
+            float* transposedTarget = oneSet ? gaBase : gradB is null ? null : gbp + gradBOffset;
+            float* packedT = Alloc(PackedSgemm.PackedBSize(nB, d));
+            try
+            {
+                PackedSgemm.PackAsB(bBase, d, transposed: true, d, nB, packedT);
+                RunUnits(rowBlocks, () => new Scratch(d), (unit, s) =>
+                {
+                    int i0 = unit * Tile, height = Math.Min(Tile, nA - i0);
+                    PackedSgemm.PackAsA(aBase + i0 * d, d, false, height, d, s.PackedRows);
+                    if (transposedTarget is not null) PackedSgemm.PackAsB(aBase + i0 * d, d, false, height, d, s.RowsAsB);
+                    new Span<float>(s.Accumulator, height * d).Clear();
+                    for (int block = oneSet ? unit : 0; block < columnBlocks; block++)
+                    {
+                        int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
+                        bool diagonal = oneSet && block == unit;
+                        PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
+                        Weights(s, height, width, i0, j0, rows, columns, rowAmount, columnAmount, byLabel, diagonal);
+                        // dA_I += G·B_J / τ
+                        PackedSgemm.PackAsA(s.Similarity, Tile, false, height, width, s.PackedWeights);
+                        PackedSgemm.PackAsB(bBase + j0 * d, d, false, width, d, s.ColumnsAsB);
+                        PackedSgemm.MultiplyPacked(s.PackedWeights, height, s.ColumnsAsB, d, width, s.Accumulator, d, alpha, overwrite: false);
+                        if (diagonal || transposedTarget is null) continue;
+                        // dB_J (one set: dZ_J) += Gᵀ·A_I / τ
+                        PackedSgemm.PackAsA(s.Similarity, Tile, true, width, height, s.PackedWeights);
+                        PackedSgemm.MultiplyPacked(s.PackedWeights, width, s.RowsAsB, d, height, s.Partial, d, alpha, overwrite: true);
+                        lock (columnLocks[block]) Add(transposedTarget + j0 * d, s.Partial, width * d);
+                    }
+                    lock (rowLocks[unit]) Add(gaBase + i0 * d, s.Accumulator, height * d);
+                });
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedT);
+            }
+        }
+    }
+
+    /// <summary>Turns the S tile into G (W for one set) in place.</summary>
+    private static void Weights(Scratch s, int height, int width, int i0, int j0, Side? rows, Side? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool diagonal)
+    {
+        for (int r = 0; r < height; r++)
+        {
+            int i = i0 + r;
+            var row = new Span<float>(s.Similarity + r * Tile, width);
+            SoftmaxWeights(row, rows is null ? 0f : rows.Coefficient![i], rows is null ? 0f : rows.Lse[i],
+                columns is null ? default : columns.Coefficient.AsSpan(j0, width), columns is null ? default : columns.Lse.AsSpan(j0, width));
+            if (byLabel)
+            {
+                int key = rows!.Keys[i];
+                for (int c = 0; c < width; c++)
+                    if (rows.Keys[j0 + c] == key) row[c] -= rowAmount![i] + columnAmount![j0 + c];
+            }
+            else if (rows is not null)
+            {
+                int p = rows.Keys[i] - j0;
+                if (p >= 0 && p < width) row[p] -= rowAmount![i];
+            }
+            if (diagonal) row[r] = 0f;
+        }
+        if (byLabel || columns is null) return;
+        // [a ∈ P(b)]: a column of this tile whose positive is a row of this block.
+        for (int c = 0; c < width; c++)
+        {
+            int r = columns.Keys[j0 + c] - i0;
+            if (r >= 0 && r < height && !(diagonal && r == c)) s.Similarity[r * Tile + c] -= columnAmount![j0 + c];
+        }
+    }
+
+    /// <summary>row[c] ← cA·exp(S − lseA) + cB[c]·exp(S − lseB[c]); a term with cA = 0 or empty cB is skipped.</summary>
+    private static void SoftmaxWeights(Span<float> row, float coefficientA, float lseA, ReadOnlySpan<float> coefficientB, ReadOnlySpan<float> lseB)
+    {
+        bool hasRow = coefficientA != 0f, hasColumn = !coefficientB.IsEmpty;
+        var ca = Vector256.Create(coefficientA);
+        var la = Vector256.Create(lseA);
+        int c = 0;
+        for (; c <= row.Length - 8; c += 8)
+        {
+            var v = Vector256.Create<float>(row.Slice(c, 8));
+            var w = hasRow ? ca * SimdMath.Exp(v - la) : Vector256<float>.Zero;
+            if (hasColumn) w += Vector256.Create(coefficientB.Slice(c, 8)) * SimdMath.Exp(v - Vector256.Create(lseB.Slice(c, 8)));
+            w.CopyTo(row.Slice(c, 8));
+        }
+        for (; c < row.Length; c++)
+        {
+            float w = hasRow ? coefficientA * MathF.Exp(row[c] - lseA) : 0f;
+            if (hasColumn) w += coefficientB[c] * MathF.Exp(row[c] - lseB[c]);
+            row[c] = w;
+        }
+    }
+
+    /// <summary>Column-wise log-sum-exp (and label sums) of an off-diagonal tile, merged into the column anchors' stats under their lock.</summary>
+    private static void ColumnStats(Scratch s, int height, int width, int[]? labels, int i0, int j0, Stats stats, object gate)
+    {
+        var colMax = s.ColumnMax.AsSpan(0, width);
+        var colSum = s.ColumnSum.AsSpan(0, width);
+        var colPositive = s.ColumnPositive.AsSpan(0, width);
+        colMax.Fill(float.NegativeInfinity);
+        colSum.Clear();
+        colPositive.Clear();
+        int vectorEnd = width / 8 * 8;
+        for (int r = 0; r < height; r++)
+        {
+            var row = new Span<float>(s.Similarity + r * Tile, width);
+            int c = 0;
+            for (; c < vectorEnd; c += 8)
+                Vector256.Max(Vector256.Create<float>(colMax.Slice(c, 8)), Vector256.Create<float>(row.Slice(c, 8))).CopyTo(colMax.Slice(c, 8));
+            for (; c < width; c++) colMax[c] = MathF.Max(colMax[c], row[c]);
+        }
+        for (int r = 0; r < height; r++)
+        {
+            var row = new Span<float>(s.Similarity + r * Tile, width);
+            int c = 0;
+            for (; c < vectorEnd; c += 8)
+            {
+                var e = SimdMath.Exp(Vector256.Create<float>(row.Slice(c, 8)) - Vector256.Create<float>(colMax.Slice(c, 8)));
+                (Vector256.Create<float>(colSum.Slice(c, 8)) + e).CopyTo(colSum.Slice(c, 8));
+            }
+            for (; c < width; c++) colSum[c] += MathF.Exp(row[c] - colMax[c]);
+            if (labels is null) continue;
+            var key = Vector256.Create(labels[i0 + r]);
+            c = 0;
+            for (; c < vectorEnd; c += 8)
+            {
+                var match = Vector256.Equals(Vector256.Create(labels.AsSpan(j0 + c, 8)), key).AsSingle();
+                (Vector256.Create<float>(colPositive.Slice(c, 8)) + Vector256.ConditionalSelect(match, Vector256.Create<float>(row.Slice(c, 8)), Vector256<float>.Zero))
+                    .CopyTo(colPositive.Slice(c, 8));
+            }
+            for (; c < width; c++)
+                if (labels[j0 + c] == labels[i0 + r]) colPositive[c] += row[c];
+        }
+        lock (gate)
+        {
+            for (int c = 0; c < width; c++)
+            {
+                Merge(ref stats.Max[j0 + c], ref stats.Sum[j0 + c], colMax[c], colSum[c]);
+                stats.Positive[j0 + c] += colPositive[c];
+            }
+        }
+    }
+
+    /// <summary>LSE = max + ln sum; the positive logit from the label sums, or for index positives by one dot product per anchor (in float64).</summary>
+    private static void Finish(Stats stats, Side side, float[] anchors, int anchorOffset, float[] candidates, int candidateOffset, int d, bool byLabel, double invTau)
+    {
+        for (int i = 0; i < stats.Max.Length; i++)
+        {
+            side.Lse[i] = stats.Max[i] + MathF.Log(stats.Sum[i]);
+            double positive = byLabel ? stats.Positive[i] : Dot(anchors, anchorOffset + i * d, candidates, candidateOffset + side.Keys[i] * d, d) * invTau;
+            side.PositiveLogit[i] = (float)(positive * side.PositiveWeight[i]);
+        }
+    }
+
+    private static double Dot(float[] x, int xOffset, float[] y, int yOffset, int d)
+    {
+        double sum = 0;
+        for (int k = 0; k < d; k++) sum += (double)x[xOffset + k] * y[yOffset + k];
+        return sum;
+    }
+
+    private static float[] Amounts(Side side) => side.Coefficient!.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
+
+    private static object[] Locks(int rows) => Enumerable.Range(0, (rows + Tile - 1) / Tile).Select(_ => new object()).ToArray();
+
+    /// <summary>Running (max, Σ exp(v − max)) and positive-logit sums per anchor.</summary>
+    private sealed class Stats
+    {
+        public Stats(int n)
+        {
+            Max = new float[n];
+            Sum = new float[n];
+            Positive = new float[n];
+            Max.AsSpan().Fill(float.NegativeInfinity);
+        }
+
+        public float[] Max { get; }
+
+        public float[] Sum { get; }
+
+        public float[] Positive { get; }
+    }
+
+    /// <summary>Folds a row into a running (max, sum of exp(v − max)).</summary>
+    private static void OnlineLogSumExp(Span<float> row, ref float max, ref float sum)
+    {
+        var acc = Vector256.Create(float.NegativeInfinity);
+        int c = 0;
+        for (; c <= row.Length - 8; c += 8) acc = Vector256.Max(acc, Vector256.Create<float>(row.Slice(c, 8)));
+        float tileMax = float.NegativeInfinity;
+        for (int k = 0; k < 8; k++) tileMax = MathF.Max(tileMax, acc[k]);
+        for (; c < row.Length; c++) tileMax = MathF.Max(tileMax, row[c]);
+        if (float.IsNegativeInfinity(tileMax)) return;
+        float newMax = MathF.Max(max, tileMax);
+        var vm = Vector256.Create(newMax);
+        var total = Vector256<float>.Zero;
+        c = 0;
+        for (; c <= row.Length - 8; c += 8) total += SimdMath.Exp(Vector256.Create<float>(row.Slice(c, 8)) - vm);
+        float s = Vector256.Sum(total);
+        for (; c < row.Length; c++) s += MathF.Exp(row[c] - newMax);
+        sum = sum * MathF.Exp(max - newMax) + s;
+        max = newMax;
+    }
+
+    /// <summary>(max, sum) ⊕ (otherMax, otherSum) for sums of exp(v − max).</summary>
+    private static void Merge(ref float max, ref float sum, float otherMax, float otherSum)
+    {
+        if (otherSum == 0f) return;
+        float newMax = MathF.Max(max, otherMax);
+        sum = sum * MathF.Exp(max - newMax) + otherSum * MathF.Exp(otherMax - newMax);
+        max = newMax;
+    }
+
+    private static float LabelSum(Span<float> row, int key, ReadOnlySpan<int> keys, int diagonal)
+    {
+        float total = 0f;
+        for (int c = 0; c < row.Length; c++)
+            if (keys[c] == key && c != diagonal) total += row[c];
+        return total;
+    }
+
+    private static void Add(float* destination, float* source, int count)
+    {
+        int k = 0;
+        for (; k <= count - 8; k += 8)
+            Vector256.Store(Vector256.Load(destination + k) + Vector256.Load(source + k), destination + k);
+        for (; k < count; k++) destination[k] += source[k];
+    }
+
+    private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
+
+    /// <summary>Runs units 0..count−1 on up to one thread per core, each thread taking the next unit from a shared counter.</summary>
+    private static void RunUnits(int count, Func<Scratch> scratch, Action<int, Scratch> body)
+    {
+        int threads = Math.Min(CpuParallel.Threads, count);
+        int next = -1;
+        void Work()
+        {
+            using var s = scratch();
+            int unit;
+            while ((unit = Interlocked.Increment(ref next)) < count) body(unit, s);
+        }
+        if (threads <= 1) Work();
+        else Parallel.For(0, threads, _ => Work());
+    }
+
+    /// <summary>One thread's buffers (64-byte aligned; packed operands need 32).</summary>
+    private sealed class Scratch : IDisposable
+    {
+        public Scratch(int d)
+        {
+            PackedRows = Alloc(PackedSgemm.PackedASize(Tile, d));
+            RowsAsB = Alloc(PackedSgemm.PackedBSize(d, Tile));
+            ColumnsAsB = Alloc(PackedSgemm.PackedBSize(d, Tile));
+            PackedWeights = Alloc(PackedSgemm.PackedASize(Tile, Tile));
+            this.Similarity = Alloc(Tile * Tile);
+            Accumulator = Alloc(Tile * d);
+            Partial = Alloc(Tile * d);
+        }
+
+        public float* PackedRows { get; }
+
+        public float* RowsAsB { get; }
+
+        public float* ColumnsAsB { get; }
+
+        public float* PackedWeights { get; }
+
+        public float* Similarity { get; }
+
+        public float* Accumulator { get; }
+
+        public float* Partial { get; }
+
+        public float[] RowMax { get; } = new float[Tile];
+
+        public float[] RowSum { get; } = new float[Tile];
+
+        public float[] RowPositive { get; } = new float[Tile];
+
+        public float[] ColumnMax { get; } = new float[Tile];
+
+        public float[] ColumnSum { get; } = new float[Tile];
+
+        public float[] ColumnPositive { get; } = new float[Tile];
+
+        public void Dispose()
+        {
+            foreach (var p in new[] { PackedRows, RowsAsB, ColumnsAsB, PackedWeights, Similarity, Accumulator, Partial })
+                NativeMemory.AlignedFree(p);
+        }
+    }
+}
