@@ -11,6 +11,7 @@ Usage: /usr/bin/python3 benchmarks/peers/losses_torch.py [--n 1024 4096] [--d 12
 (Debian: apt-get install python3-torch libopenblas0-openmp; see DESIGN.md on the BLAS.)
 """
 import argparse
+import os
 import time
 
 import torch
@@ -48,16 +49,27 @@ def triplet(z, labels, margin=0.2):
     return torch.relu(hardest_positive - hardest_negative + margin).mean()
 
 
+def loaded_blas():
+    """The BLAS library actually mapped into this process (Debian's torch calls whatever libblas.so.3 points to)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            names = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+        return ", ".join(names) or "none mapped"
+    except OSError:
+        return "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, nargs="+", default=[1024, 4096])
     parser.add_argument("--d", type=int, default=128)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (torch may default to fewer)")
     args = parser.parse_args()
     device = torch.device(args.device)
-    blas = [line.strip() for line in torch.__config__.show().splitlines() if "BLAS" in line]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}; {'; '.join(blas) or 'BLAS: see torch.__config__.show()'}")
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, BLAS {loaded_blas()}")
     for n in args.n:
         gen = torch.Generator().manual_seed(1)
         z = torch.randn(n, args.d, generator=gen).to(device).requires_grad_(True)

@@ -152,19 +152,8 @@ internal static class CpuContrastive
         }, invTau);
     }
 
-    /// <summary>Packed SGEMM for float32; the plain loop with α in full precision for float64.</summary>
-    private static void Gemm<T>(T[] a, int offsetA, T[] b, int offsetB, T[] c, int offsetC, GemmShape s, double alpha) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            s.Alpha = (float)alpha;
-            PackedSgemm.Serial((float[])(object)a, offsetA, (float[])(object)b, offsetB, (float[])(object)c, offsetC, s);
-        }
-        else
-        {
-            ReferenceGemm.Serial(a, offsetA, b, offsetB, c, offsetC, s, alpha);
-        }
-    }
+    private static void Gemm<T>(T[] a, int offsetA, T[] b, int offsetB, T[] c, int offsetC, GemmShape s, double alpha) where T : unmanaged, IFloatingPointIeee754<T> =>
+        CpuGemm.Serial(a, offsetA, b, offsetB, c, offsetC, s, alpha);
 
     /// <summary>Σ_c [keys[c] = key, c ≠ diagonal] row[c].</summary>
     private static T LabelSum<T>(Span<T> row, int key, ReadOnlySpan<int> keys, int diagonal) where T : unmanaged, IFloatingPointIeee754<T>

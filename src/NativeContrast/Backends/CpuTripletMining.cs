@@ -99,11 +99,8 @@ internal static class CpuTripletMining
     /// <summary>tile[r, c] = z_{i0+r}·z_{j0+c}.</summary>
     private static void GramTile<T>(T[] z, int zOffset, int i0, int rows, int j0, int cols, int d, T[] tile) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shape = new GemmShape { M = rows, N = cols, K = d, Lda = d, Ldb = d, Ldc = cols, TransposeB = 1, Alpha = 1f, Beta = 0f };
-        if (typeof(T) == typeof(float))
-            PackedSgemm.Serial((float[])(object)z, zOffset + i0 * d, (float[])(object)z, zOffset + j0 * d, (float[])(object)tile, 0, shape);
-        else
-            ReferenceGemm.Serial(z, zOffset + i0 * d, z, zOffset + j0 * d, tile, 0, shape, 1.0);
+        var shape = new GemmShape { M = rows, N = cols, K = d, Lda = d, Ldb = d, Ldc = cols, TransposeB = 1, Beta = 0f };
+        CpuGemm.Serial(z, zOffset + i0 * d, z, zOffset + j0 * d, tile, 0, shape, 1.0);
     }
 
     /// <summary>The distance (or, for Euclidean, its square) from a Gram row and the squared norms.</summary>

@@ -79,5 +79,39 @@ internal interface IBackend
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
     void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
 
+    /// <summary>y [N, O, P, Q] = conv(x [N, C, H, W], w [O, C, KH, KW]) (+ bias [O]); see <see cref="ConvolutionKernels"/>.</summary>
+    void Conv2dForward(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s);
+
+    /// <summary>dx = the gradient of the convolution with respect to its input, for upstream g [N, O, P, Q].</summary>
+    void Conv2dBackwardData(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s);
+
+    /// <summary>dw (overwritten) = the gradient of the convolution with respect to its filter.</summary>
+    void Conv2dBackwardFilter(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s);
+
+    /// <summary>Max pooling; argMax [N, C, P, Q] (Int32) holds h·W + w of each window's maximum.</summary>
+    void MaxPool2dForward(BufferSlice x, BufferSlice y, BufferSlice argMax, ConvShape s);
+
+    void MaxPool2dBackward(BufferSlice g, BufferSlice argMax, BufferSlice dx, ConvShape s);
+
+    /// <summary>Average pooling, zero padding counted, divisor KH·KW.</summary>
+    void AvgPool2dForward(BufferSlice x, BufferSlice y, ConvShape s);
+
+    void AvgPool2dBackward(BufferSlice g, BufferSlice dx, ConvShape s);
+
+    /// <summary>Per channel of x [N, C, S]: mean, 1/√(biased var + ε) and the unbiased variance (for running estimates).</summary>
+    void BatchNormStats(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps);
+
+    /// <summary>y = γ_c·(x − mean_c)·invStd_c + β_c.</summary>
+    void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial);
+
+    /// <summary>dx, dγ, dβ (all overwritten); <paramref name="training"/>: mean/invStd were the batch's (else running constants).</summary>
+    void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
+        int n, int channels, int spatial, bool training);
+
+    /// <summary>Per row of [rows, cols]: y = γ·(x − μ)·r + β, saving μ and r = 1/√(σ² + ε).</summary>
+    void LayerNormForward(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps);
+
+    void LayerNormBackward(BufferSlice x, BufferSlice g, BufferSlice gamma, BufferSlice mean, BufferSlice invStd, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta, int rows, int cols);
+
     void Synchronize();
 }

@@ -227,6 +227,64 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(
             ContrastiveKernels.TripletMineNaive))(n, F(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
 
+    public void Conv2dForward(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s) =>
+        Kernel("Conv2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape, int>(
+            ConvolutionKernels.Conv2dForwardNaive))(y.Length, F(x), F(w), bias is { } b ? F(b) : F(w), F(y), s, bias is null ? 0 : 1);
+
+    public void Conv2dBackwardData(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s) =>
+        Kernel("Conv2dBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(
+            ConvolutionKernels.Conv2dBackwardDataNaive))(dx.Length, F(g), F(w), F(dx), s);
+
+    public void Conv2dBackwardFilter(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s) =>
+        Kernel("Conv2dBackwardFilterNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(
+            ConvolutionKernels.Conv2dBackwardFilterNaive))(dw.Length, F(x), F(g), F(dw), s);
+
+    public void MaxPool2dForward(BufferSlice x, BufferSlice y, BufferSlice argMax, ConvShape s) =>
+        Kernel("MaxPool2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ConvShape>(
+            ConvolutionKernels.MaxPool2dForwardNaive))(y.Length, F(x), F(y), I(argMax), s);
+
+    public void MaxPool2dBackward(BufferSlice g, BufferSlice argMax, BufferSlice dx, ConvShape s) =>
+        Kernel("MaxPool2dBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ConvShape>(
+            ConvolutionKernels.MaxPool2dBackwardNaive))(dx.Length, F(g), I(argMax), F(dx), s);
+
+    public void AvgPool2dForward(BufferSlice x, BufferSlice y, ConvShape s) =>
+        Kernel("AvgPool2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvShape>(
+            ConvolutionKernels.AvgPool2dForwardNaive))(y.Length, F(x), F(y), s);
+
+    public void AvgPool2dBackward(BufferSlice g, BufferSlice dx, ConvShape s) =>
+        Kernel("AvgPool2dBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvShape>(
+            ConvolutionKernels.AvgPool2dBackwardNaive))(dx.Length, F(g), F(dx), s);
+
+    public void BatchNormStats(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps) =>
+        Kernel("BatchNormStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float>(
+            NormalizationKernels.BatchNormStatsNaive))(channels, F(x), F(mean), F(invStd), F(unbiasedVar), n, channels, spatial, eps);
+
+    public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial) =>
+        Kernel("BatchNormApplyNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(
+            NormalizationKernels.BatchNormApplyNaive))(y.Length, F(x), F(mean), F(invStd), F(gamma), F(beta), F(y), channels, spatial);
+
+    public void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
+        int n, int channels, int spatial, bool training)
+    {
+        Kernel("BatchNormGradSumsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(
+            NormalizationKernels.BatchNormGradSumsNaive))(channels, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), n, channels, spatial);
+        Kernel("BatchNormBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(
+            NormalizationKernels.BatchNormBackwardDataNaive))(dx.Length, F(x), F(g), F(mean), F(invStd), F(gamma), F(dGamma), F(dBeta), F(dx), n, channels, spatial, training ? 1 : 0);
+    }
+
+    public void LayerNormForward(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps) =>
+        Kernel("LayerNormForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(
+            NormalizationKernels.LayerNormForwardNaive))(rows, F(x), F(gamma), F(beta), F(y), F(mean), F(invStd), cols, eps);
+
+    public void LayerNormBackward(BufferSlice x, BufferSlice g, BufferSlice gamma, BufferSlice mean, BufferSlice invStd, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta, int rows, int cols)
+    {
+        Kernel("LayerNormBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+            NormalizationKernels.LayerNormBackwardDataNaive))(rows, F(x), F(g), F(gamma), F(mean), F(invStd), F(dx), cols);
+        Kernel("LayerNormParamGradNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(
+            NormalizationKernels.LayerNormParamGradNaive))(cols, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), rows, cols);
+    }
+
     public void Dispose()
     {
         accelerator.Synchronize();

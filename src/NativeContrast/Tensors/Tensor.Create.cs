@@ -45,6 +45,20 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>
+    /// A floating-point tensor that belongs to no <see cref="TensorScope"/> (parameters, buffers, optimizer
+    /// state: they live until disposed by their owner), holding <paramref name="values"/> in <paramref name="dtype"/>.
+    /// </summary>
+    internal static Tensor Persistent(double[] values, int[] shape, Device device, DType dtype)
+    {
+        if (Shapes.Count(shape) != values.Length)
+            throw new ArgumentException($"Shape {Shapes.Format(shape)} holds {Shapes.Count(shape)} elements but the data has {values.Length}.", nameof(shape));
+        var t = Empty(shape, device, dtype, scoped: false);
+        if (dtype == DType.Float64) device.Backend.Upload<double>(values, t.Data);
+        else device.Backend.Upload<float>(Array.ConvertAll(values, v => (float)v), t.Data);
+        return t;
+    }
+
     public static Tensor Zeros(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 0.0, device, dtype);
 
     public static Tensor Ones(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 1.0, device, dtype);

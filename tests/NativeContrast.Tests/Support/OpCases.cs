@@ -1,6 +1,6 @@
 namespace NativeContrast.Tests.Support;
 
-/// <summary>Every primitive op and every loss (<see cref="LossCases"/>), with broadcasting, axes and transposes covered. Shapes are small for finite differences.</summary>
+/// <summary>Every primitive op, every loss (<see cref="LossCases"/>) and every layer op (<see cref="LayerCases"/>), with broadcasting, axes and transposes covered. Shapes are small for finite differences.</summary>
 public static class OpCases
 {
     private static readonly Domain N = Domain.Normal;
@@ -57,5 +57,6 @@ public static class OpCases
         yield return new OpCase("composite mlp", [[4, 3], [3, 5], [5]], (x, d) =>
             Tensor.CrossEntropy((Tensor.Matmul(x[0], x[1]) + x[2]).Relu(), Tensor.FromArray([0, 4, 2, 2], [4], d)));
         foreach (var loss in LossCases.All()) yield return loss;
+        foreach (var layer in LayerCases.All()) yield return layer;
     }
 }

@@ -1,0 +1,520 @@
+using System.Numerics;
+using NativeContrast.Kernels;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Convolution, pooling and normalization on the CPU; same math as <c>ConvolutionKernels</c> and
+/// <c>NormalizationKernels</c>. Convolution is lowered to GEMM per image: im2col (the unfolded
+/// [C·K, P·Q] patch matrix of one image, in a per-thread buffer) times the [O, C·K] filter, so the
+/// packed SGEMM does the work and images run in parallel.
+/// </summary>
+internal sealed partial class CpuBackend
+{
+    public void Conv2dForward(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s)
+    {
+        if (x.Buffer is CpuBuffer<float>) Conv2dForward<float>(x, w, bias, y, s);
+        else Conv2dForward<double>(x, w, bias, y, s);
+    }
+
+    // y_n [O, PQ] = W [O, CK] · cols_n [CK, PQ] (+ bias).
+    private static void Conv2dForward<T>(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var wa = Array<T>(w);
+        var ya = Array<T>(y);
+        var ba = bias is { } b ? Span<T>(b).ToArray() : null;
+        int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
+        bool direct = IsPointwise(s);
+        CpuParallel.For(s.Batch, (long)s.OutChannels * s.OutPlane * s.Patch, (start, end) =>
+        {
+            var cols = direct ? null : new T[s.Patch * s.OutPlane];
+            for (int n = start; n < end; n++)
+            {
+                T[] source = xa;
+                int sourceOffset = x.Offset + n * inImage;
+                if (!direct)
+                {
+                    Im2Col(xa, sourceOffset, cols!, s);
+                    source = cols!;
+                    sourceOffset = 0;
+                }
+                int yo = y.Offset + n * outImage;
+                CpuGemm.Serial(wa, w.Offset, source, sourceOffset, ya, yo,
+                    new GemmShape { M = s.OutChannels, N = s.OutPlane, K = s.Patch, Lda = s.Patch, Ldb = s.OutPlane, Ldc = s.OutPlane, Beta = 0f }, 1.0);
+                if (ba is null) continue;
+                for (int o = 0; o < s.OutChannels; o++)
+                {
+                    var plane = ya.AsSpan(yo + o * s.OutPlane, s.OutPlane);
+                    for (int k = 0; k < plane.Length; k++) plane[k] += ba[o];
+                }
+            }
+        });
+    }
+
+    public void Conv2dBackwardData(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s)
+    {
+        if (g.Buffer is CpuBuffer<float>) Conv2dBackwardData<float>(g, w, dx, s);
+        else Conv2dBackwardData<double>(g, w, dx, s);
+    }
+
+    // dcols_n [CK, PQ] = Wᵀ [CK, O] · g_n [O, PQ]; dx_n = col2im(dcols_n) (overlapping windows add).
+    private static void Conv2dBackwardData<T>(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var ga = Array<T>(g);
+        var wa = Array<T>(w);
+        var da = Array<T>(dx);
+        int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
+        bool direct = IsPointwise(s);
+        CpuParallel.For(s.Batch, (long)s.OutChannels * s.OutPlane * s.Patch, (start, end) =>
+        {
+            var cols = direct ? null : new T[s.Patch * s.OutPlane];
+            for (int n = start; n < end; n++)
+            {
+                var shape = new GemmShape { M = s.Patch, N = s.OutPlane, K = s.OutChannels, Lda = s.Patch, Ldb = s.OutPlane, Ldc = s.OutPlane, TransposeA = 1, Beta = 0f };
+                if (direct)
+                {
+                    CpuGemm.Serial(wa, w.Offset, ga, g.Offset + n * outImage, da, dx.Offset + n * inImage, shape, 1.0);
+                    continue;
+                }
+                CpuGemm.Serial(wa, w.Offset, ga, g.Offset + n * outImage, cols!, 0, shape, 1.0);
+                Col2Im(cols!, da, dx.Offset + n * inImage, s);
+            }
+        });
+    }
+
+    public void Conv2dBackwardFilter(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s)
+    {
+        if (x.Buffer is CpuBuffer<float>) Conv2dBackwardFilter<float>(x, g, dw, s);
+        else Conv2dBackwardFilter<double>(x, g, dw, s);
+    }
+
+    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK]: per-thread partial sums, added at the end.
+    private static void Conv2dBackwardFilter<T>(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ga = Array<T>(g);
+        var total = Span<T>(dw);
+        total.Clear();
+        var partials = new List<T[]>();
+        int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
+        bool direct = IsPointwise(s);
+        CpuParallel.For(s.Batch, (long)s.OutChannels * s.OutPlane * s.Patch, (start, end) =>
+        {
+            var cols = direct ? null : new T[s.Patch * s.OutPlane];
+            var partial = new T[s.OutChannels * s.Patch];
+            for (int n = start; n < end; n++)
+            {
+                T[] source = xa;
+                int sourceOffset = x.Offset + n * inImage;
+                if (!direct)
+                {
+                    Im2Col(xa, sourceOffset, cols!, s);
+                    source = cols!;
+                    sourceOffset = 0;
+                }
+                CpuGemm.Serial(ga, g.Offset + n * outImage, source, sourceOffset, partial, 0,
+                    new GemmShape { M = s.OutChannels, N = s.Patch, K = s.OutPlane, Lda = s.OutPlane, Ldb = s.OutPlane, Ldc = s.Patch, TransposeB = 1, Beta = 1f }, 1.0);
+            }
+            lock (partials) partials.Add(partial);
+        });
+        var result = Span<T>(dw);
+        foreach (var partial in partials)
+            for (int k = 0; k < partial.Length; k++) result[k] += partial[k];
+    }
+
+    /// <summary>A 1×1 convolution with stride 1 and no padding: the image itself is the patch matrix.</summary>
+    private static bool IsPointwise(ConvShape s) => s.KernelH == 1 && s.KernelW == 1 && s.Stride == 1 && s.Padding == 0;
+
+    /// <summary>cols[(c·KH + kh)·KW + kw, p·Q + q] = x[c, ih, iw] (0 outside the image).</summary>
+    private static void Im2Col<T>(T[] x, int offset, T[] cols, ConvShape s) where T : unmanaged, INumber<T>
+    {
+        for (int c = 0; c < s.Channels; c++)
+        {
+            for (int kh = 0; kh < s.KernelH; kh++)
+            {
+                for (int kw = 0; kw < s.KernelW; kw++)
+                {
+                    var row = cols.AsSpan(((c * s.KernelH + kh) * s.KernelW + kw) * s.OutPlane, s.OutPlane);
+                    for (int p = 0; p < s.OutHeight; p++)
+                    {
+                        int ih = p * s.Stride - s.Padding + kh;
+                        var outRow = row.Slice(p * s.OutWidth, s.OutWidth);
+                        if (ih < 0 || ih >= s.Height)
+                        {
+                            outRow.Clear();
+                            continue;
+                        }
+                        int inRow = offset + (c * s.Height + ih) * s.Width;
+                        for (int q = 0; q < s.OutWidth; q++)
+                        {
+                            int iw = q * s.Stride - s.Padding + kw;
+                            outRow[q] = iw >= 0 && iw < s.Width ? x[inRow + iw] : T.Zero;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dx[c, ih, iw] = Σ of the patch-matrix entries that came from it (the adjoint of <see cref="Im2Col{T}"/>).</summary>
+    private static void Col2Im<T>(T[] cols, T[] dx, int offset, ConvShape s) where T : unmanaged, INumber<T>
+    {
+        dx.AsSpan(offset, s.Channels * s.InPlane).Clear();
+        for (int c = 0; c < s.Channels; c++)
+        {
+            for (int kh = 0; kh < s.KernelH; kh++)
+            {
+                for (int kw = 0; kw < s.KernelW; kw++)
+                {
+                    var row = cols.AsSpan(((c * s.KernelH + kh) * s.KernelW + kw) * s.OutPlane, s.OutPlane);
+                    for (int p = 0; p < s.OutHeight; p++)
+                    {
+                        int ih = p * s.Stride - s.Padding + kh;
+                        if (ih < 0 || ih >= s.Height) continue;
+                        int inRow = offset + (c * s.Height + ih) * s.Width;
+                        for (int q = 0; q < s.OutWidth; q++)
+                        {
+                            int iw = q * s.Stride - s.Padding + kw;
+                            if (iw >= 0 && iw < s.Width) dx[inRow + iw] += row[p * s.OutWidth + q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public void MaxPool2dForward(BufferSlice x, BufferSlice y, BufferSlice argMax, ConvShape s)
+    {
+        if (x.Buffer is CpuBuffer<float>) MaxPool2dForward<float>(x, y, argMax, s);
+        else MaxPool2dForward<double>(x, y, argMax, s);
+    }
+
+    private static void MaxPool2dForward<T>(BufferSlice x, BufferSlice y, BufferSlice argMax, ConvShape s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        var ia = Array<int>(argMax);
+        CpuParallel.For(s.Batch * s.Channels, (long)s.OutPlane * s.KernelH * s.KernelW, (start, end) =>
+        {
+            for (int plane = start; plane < end; plane++)
+            {
+                int xo = x.Offset + plane * s.InPlane;
+                for (int p = 0; p < s.OutHeight; p++)
+                {
+                    for (int q = 0; q < s.OutWidth; q++)
+                    {
+                        T best = T.NegativeInfinity;
+                        int at = -1;
+                        for (int kh = 0; kh < s.KernelH; kh++)
+                        {
+                            int ih = p * s.Stride - s.Padding + kh;
+                            if (ih < 0 || ih >= s.Height) continue;
+                            for (int kw = 0; kw < s.KernelW; kw++)
+                            {
+                                int iw = q * s.Stride - s.Padding + kw;
+                                if (iw < 0 || iw >= s.Width) continue;
+                                T v = xa[xo + ih * s.Width + iw];
+                                if (at < 0 || v > best) { best = v; at = ih * s.Width + iw; }
+                            }
+                        }
+                        int o = plane * s.OutPlane + p * s.OutWidth + q;
+                        ya[y.Offset + o] = best;
+                        ia[argMax.Offset + o] = at;
+                    }
+                }
+            }
+        });
+    }
+
+    public void MaxPool2dBackward(BufferSlice g, BufferSlice argMax, BufferSlice dx, ConvShape s)
+    {
+        if (g.Buffer is CpuBuffer<float>) MaxPool2dBackward<float>(g, argMax, dx, s);
+        else MaxPool2dBackward<double>(g, argMax, dx, s);
+    }
+
+    // Each plane scatters its outputs' gradients to their maxima; planes are independent.
+    private static void MaxPool2dBackward<T>(BufferSlice g, BufferSlice argMax, BufferSlice dx, ConvShape s) where T : unmanaged, INumber<T>
+    {
+        var ga = Array<T>(g);
+        var ia = Array<int>(argMax);
+        var da = Array<T>(dx);
+        CpuParallel.For(s.Batch * s.Channels, s.OutPlane + s.InPlane, (start, end) =>
+        {
+            for (int plane = start; plane < end; plane++)
+            {
+                var target = da.AsSpan(dx.Offset + plane * s.InPlane, s.InPlane);
+                target.Clear();
+                for (int o = 0; o < s.OutPlane; o++)
+                {
+                    int at = ia[argMax.Offset + plane * s.OutPlane + o];
+                    if (at >= 0) target[at] += ga[g.Offset + plane * s.OutPlane + o];
+                }
+            }
+        });
+    }
+
+    public void AvgPool2dForward(BufferSlice x, BufferSlice y, ConvShape s)
+    {
+        if (x.Buffer is CpuBuffer<float>) AvgPool2d<float>(x, y, s, backward: false);
+        else AvgPool2d<double>(x, y, s, backward: false);
+    }
+
+    public void AvgPool2dBackward(BufferSlice g, BufferSlice dx, ConvShape s)
+    {
+        if (g.Buffer is CpuBuffer<float>) AvgPool2d<float>(g, dx, s, backward: true);
+        else AvgPool2d<double>(g, dx, s, backward: true);
+    }
+
+    /// <summary>Forward: window means (zero padding counted, divisor KH·KW). Backward: each output's gradient spread evenly over its window.</summary>
+    private static void AvgPool2d<T>(BufferSlice source, BufferSlice target, ConvShape s, bool backward) where T : unmanaged, INumber<T>
+    {
+        var sa = Array<T>(source);
+        var ta = Array<T>(target);
+        T scale = T.One / T.CreateChecked(s.KernelH * s.KernelW);
+        CpuParallel.For(s.Batch * s.Channels, (long)s.OutPlane * s.KernelH * s.KernelW, (start, end) =>
+        {
+            for (int plane = start; plane < end; plane++)
+            {
+                int inBase = plane * s.InPlane, outBase = plane * s.OutPlane;
+                if (backward) ta.AsSpan(target.Offset + inBase, s.InPlane).Clear();
+                for (int p = 0; p < s.OutHeight; p++)
+                {
+                    for (int q = 0; q < s.OutWidth; q++)
+                    {
+                        int o = outBase + p * s.OutWidth + q;
+                        T sum = T.Zero, spread = backward ? sa[source.Offset + o] * scale : T.Zero;
+                        for (int kh = 0; kh < s.KernelH; kh++)
+                        {
+                            int ih = p * s.Stride - s.Padding + kh;
+                            if (ih < 0 || ih >= s.Height) continue;
+                            for (int kw = 0; kw < s.KernelW; kw++)
+                            {
+                                int iw = q * s.Stride - s.Padding + kw;
+                                if (iw < 0 || iw >= s.Width) continue;
+                                if (backward) ta[target.Offset + inBase + ih * s.Width + iw] += spread;
+                                else sum += sa[source.Offset + inBase + ih * s.Width + iw];
+                            }
+                        }
+                        if (!backward) ta[target.Offset + o] = sum * scale;
+                    }
+                }
+            }
+        });
+    }
+
+    public void BatchNormStats(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps)
+    {
+        if (x.Buffer is CpuBuffer<float>) BatchNormStats<float>(x, mean, invStd, unbiasedVar, n, channels, spatial, eps);
+        else BatchNormStats<double>(x, mean, invStd, unbiasedVar, n, channels, spatial, eps);
+    }
+
+    // Per channel, in float64 accumulators (a channel can hold N·H·W ≈ 4·10⁵ values): mean, then the centred sum of squares.
+    private static void BatchNormStats<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ma = Array<T>(mean);
+        var ra = Array<T>(invStd);
+        var va = Array<T>(unbiasedVar);
+        CpuParallel.For(channels, (long)n * spatial * 2, (start, end) =>
+        {
+            for (int c = start; c < end; c++)
+            {
+                double sum = 0;
+                for (int i = 0; i < n; i++)
+                    foreach (var v in xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial)) sum += double.CreateChecked(v);
+                int m = n * spatial;
+                double mu = sum / m, squares = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    foreach (var v in xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial))
+                    {
+                        double dv = double.CreateChecked(v) - mu;
+                        squares += dv * dv;
+                    }
+                }
+                ma[mean.Offset + c] = T.CreateChecked(mu);
+                ra[invStd.Offset + c] = T.CreateChecked(1.0 / Math.Sqrt(squares / m + eps));
+                va[unbiasedVar.Offset + c] = T.CreateChecked(m > 1 ? squares / (m - 1) : 0.0);
+            }
+        });
+    }
+
+    public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial)
+    {
+        if (x.Buffer is CpuBuffer<float>) BatchNormApply<float>(x, mean, invStd, gamma, beta, y, n, channels, spatial);
+        else BatchNormApply<double>(x, mean, invStd, gamma, beta, y, n, channels, spatial);
+    }
+
+    // y = a_c·x + b_c with a_c = γ_c·r_c and b_c = β_c − μ_c·a_c: one multiply-add per element.
+    private static void BatchNormApply<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        var mu = Span<T>(mean).ToArray();
+        var r = Span<T>(invStd).ToArray();
+        var ga = Span<T>(gamma).ToArray();
+        var ba = Span<T>(beta).ToArray();
+        CpuParallel.For(n * channels, spatial, (start, end) =>
+        {
+            for (int plane = start; plane < end; plane++)
+            {
+                int c = plane % channels;
+                T scale = ga[c] * r[c], shift = ba[c] - mu[c] * scale;
+                var xs = xa.AsSpan(x.Offset + plane * spatial, spatial);
+                var ys = ya.AsSpan(y.Offset + plane * spatial, spatial);
+                for (int k = 0; k < spatial; k++) ys[k] = xs[k] * scale + shift;
+            }
+        });
+    }
+
+    public void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
+        int n, int channels, int spatial, bool training)
+    {
+        if (x.Buffer is CpuBuffer<float>) BatchNormBackward<float>(x, g, mean, invStd, gamma, dx, dGamma, dBeta, n, channels, spatial, training);
+        else BatchNormBackward<double>(x, g, mean, invStd, gamma, dx, dGamma, dBeta, n, channels, spatial, training);
+    }
+
+    // Sums first (dβ = Σg, dγ = Σg·x̂ per channel), then dx = γr/M·(M·g − Σg − x̂·Σg·x̂) (training) or γr·g (evaluation).
+    private static void BatchNormBackward<T>(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx,
+        BufferSlice dGamma, BufferSlice dBeta, int n, int channels, int spatial, bool training) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ga = Array<T>(g);
+        var da = Array<T>(dx);
+        var mu = Span<T>(mean).ToArray();
+        var r = Span<T>(invStd).ToArray();
+        var gamma_ = Span<T>(gamma).ToArray();
+        var sumG = new T[channels];
+        var sumGx = new T[channels];
+        CpuParallel.For(channels, (long)n * spatial, (start, end) =>
+        {
+            for (int c = start; c < end; c++)
+            {
+                double sg = 0, sgx = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    int o = (i * channels + c) * spatial;
+                    for (int k = 0; k < spatial; k++)
+                    {
+                        double gv = double.CreateChecked(ga[g.Offset + o + k]);
+                        sg += gv;
+                        sgx += gv * double.CreateChecked((xa[x.Offset + o + k] - mu[c]) * r[c]);
+                    }
+                }
+                sumG[c] = T.CreateChecked(sg);
+                sumGx[c] = T.CreateChecked(sgx);
+            }
+        });
+        sumG.CopyTo(Span<T>(dBeta));
+        sumGx.CopyTo(Span<T>(dGamma));
+        T m = T.CreateChecked(n * spatial);
+        CpuParallel.For(n * channels, spatial * 2, (start, end) =>
+        {
+            for (int plane = start; plane < end; plane++)
+            {
+                int c = plane % channels, o = plane * spatial;
+                var gs = ga.AsSpan(g.Offset + o, spatial);
+                var ds = da.AsSpan(dx.Offset + o, spatial);
+                if (!training)
+                {
+                    T scale = gamma_[c] * r[c];
+                    for (int k = 0; k < spatial; k++) ds[k] = gs[k] * scale;
+                    continue;
+                }
+                var xs = xa.AsSpan(x.Offset + o, spatial);
+                T k1 = gamma_[c] * r[c] / m;
+                for (int k = 0; k < spatial; k++)
+                {
+                    T xhat = (xs[k] - mu[c]) * r[c];
+                    ds[k] = k1 * (m * gs[k] - sumG[c] - xhat * sumGx[c]);
+                }
+            }
+        });
+    }
+
+    public void LayerNormForward(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps)
+    {
+        if (x.Buffer is CpuBuffer<float>) LayerNormForward<float>(x, gamma, beta, y, mean, invStd, rows, cols, eps);
+        else LayerNormForward<double>(x, gamma, beta, y, mean, invStd, rows, cols, eps);
+    }
+
+    private static void LayerNormForward<T>(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var ya = Array<T>(y);
+        var ma = Array<T>(mean);
+        var ra = Array<T>(invStd);
+        var ga = Span<T>(gamma).ToArray();
+        var ba = Span<T>(beta).ToArray();
+        CpuParallel.For(rows, cols * 3, (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                var xs = xa.AsSpan(x.Offset + row * cols, cols);
+                var ys = ya.AsSpan(y.Offset + row * cols, cols);
+                double sum = 0;
+                foreach (var v in xs) sum += double.CreateChecked(v);
+                double mu = sum / cols, squares = 0;
+                foreach (var v in xs) { double dv = double.CreateChecked(v) - mu; squares += dv * dv; }
+                T m = T.CreateChecked(mu), r = T.CreateChecked(1.0 / Math.Sqrt(squares / cols + eps));
+                ma[mean.Offset + row] = m;
+                ra[invStd.Offset + row] = r;
+                for (int j = 0; j < cols; j++) ys[j] = ga[j] * (xs[j] - m) * r + ba[j];
+            }
+        });
+    }
+
+    public void LayerNormBackward(BufferSlice x, BufferSlice g, BufferSlice gamma, BufferSlice mean, BufferSlice invStd, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta, int rows, int cols)
+    {
+        if (x.Buffer is CpuBuffer<float>) LayerNormBackward<float>(x, g, gamma, mean, invStd, dx, dGamma, dBeta, rows, cols);
+        else LayerNormBackward<double>(x, g, gamma, mean, invStd, dx, dGamma, dBeta, rows, cols);
+    }
+
+    private static void LayerNormBackward<T>(BufferSlice x, BufferSlice g, BufferSlice gamma, BufferSlice mean, BufferSlice invStd, BufferSlice dx,
+        BufferSlice dGamma, BufferSlice dBeta, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var gArr = Array<T>(g);
+        var da = Array<T>(dx);
+        var ma = Span<T>(mean).ToArray();
+        var ra = Span<T>(invStd).ToArray();
+        var gamma_ = Span<T>(gamma).ToArray();
+        T d = T.CreateChecked(cols);
+        CpuParallel.For(rows, cols * 3, (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                var xs = xa.AsSpan(x.Offset + row * cols, cols);
+                var gs = gArr.AsSpan(g.Offset + row * cols, cols);
+                var ds = da.AsSpan(dx.Offset + row * cols, cols);
+                T mu = ma[row], r = ra[row], sg = T.Zero, sgx = T.Zero;
+                for (int j = 0; j < cols; j++)
+                {
+                    T gh = gs[j] * gamma_[j];
+                    sg += gh;
+                    sgx += gh * (xs[j] - mu) * r;
+                }
+                for (int j = 0; j < cols; j++)
+                    ds[j] = r / d * (d * gs[j] * gamma_[j] - sg - (xs[j] - mu) * r * sgx);
+            }
+        });
+        var dg = Span<T>(dGamma);
+        var db = Span<T>(dBeta);
+        dg.Clear();
+        db.Clear();
+        for (int row = 0; row < rows; row++)
+        {
+            T mu = ma[row], r = ra[row];
+            for (int j = 0; j < cols; j++)
+            {
+                T gv = gArr[g.Offset + row * cols + j];
+                db[j] += gv;
+                dg[j] += gv * (xa[x.Offset + row * cols + j] - mu) * r;
+            }
+        }
+    }
+}

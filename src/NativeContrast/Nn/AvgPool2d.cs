@@ -1,0 +1,7 @@
+namespace NativeContrast.Nn;
+
+/// <summary>Average pooling over k×k windows (stride defaults to k).</summary>
+public sealed class AvgPool2d(int kernel, int? stride = null, int padding = 0) : Module
+{
+    public override Tensor Forward(Tensor x) => x.AvgPool2d(kernel, stride, padding);
+}

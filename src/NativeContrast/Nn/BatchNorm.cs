@@ -1,0 +1,48 @@
+namespace NativeContrast.Nn;
+
+/// <summary>
+/// Batch normalization with a learned scale γ (weight, starts at 1) and shift β (bias, starts at 0),
+/// and running mean / variance buffers (start at 0 / 1) moved by <see cref="Momentum"/> in training
+/// mode and used in evaluation mode. <see cref="BatchNorm1d"/> takes [N, C], <see cref="BatchNorm2d"/>
+/// [N, C, H, W].
+/// </summary>
+public abstract class BatchNorm : Module
+{
+    protected BatchNorm(int channels, double momentum, double eps, Device? device, DType dtype)
+    {
+        if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "BatchNorm needs at least one channel.");
+        if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNorm momentum must be in [0, 1].");
+        if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "BatchNorm eps must be greater than 0.");
+        device ??= Device.Cpu;
+        Channels = channels;
+        Momentum = momentum;
+        Eps = eps;
+        Weight = AddParameter("weight", Init.Constant([channels], 1, device, dtype));
+        Bias = AddParameter("bias", Init.Constant([channels], 0, device, dtype));
+        RunningMean = AddBuffer("running_mean", Init.Constant([channels], 0, device, dtype));
+        RunningVar = AddBuffer("running_var", Init.Constant([channels], 1, device, dtype));
+    }
+
+    public int Channels { get; }
+
+    public double Momentum { get; }
+
+    public double Eps { get; }
+
+    public Tensor Weight { get; }
+
+    public Tensor Bias { get; }
+
+    public Tensor RunningMean { get; }
+
+    public Tensor RunningVar { get; }
+
+    protected abstract int InputRank { get; }
+
+    public override Tensor Forward(Tensor x)
+    {
+        if (x.Rank != InputRank || x.Shape[1] != Channels)
+            throw new ArgumentException($"{GetType().Name}({Channels}) needs input {(InputRank == 2 ? $"[N, {Channels}]" : $"[N, {Channels}, H, W]")}; got {Shapes.Format(x.ShapeArray)}.", nameof(x));
+        return x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
+    }
+}

@@ -1,0 +1,8 @@
+namespace NativeContrast.Nn;
+
+/// <summary>Batch normalization of channels, input [N, C, H, W].</summary>
+public sealed class BatchNorm2d(int channels, double momentum = 0.1, double eps = 1e-5, Device? device = null, DType dtype = DType.Float32)
+    : BatchNorm(channels, momentum, eps, device, dtype)
+{
+    protected override int InputRank => 4;
+}

@@ -1,0 +1,7 @@
+namespace NativeContrast.Nn;
+
+/// <summary>[N, ...] → [N, product of the rest].</summary>
+public sealed class Flatten : Module
+{
+    public override Tensor Forward(Tensor x) => x.Reshape(x.Shape[0], -1);
+}

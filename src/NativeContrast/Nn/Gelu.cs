@@ -1,0 +1,7 @@
+namespace NativeContrast.Nn;
+
+/// <summary>GELU (tanh form).</summary>
+public sealed class Gelu : Module
+{
+    public override Tensor Forward(Tensor x) => x.Gelu();
+}

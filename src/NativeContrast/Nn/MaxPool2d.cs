@@ -1,0 +1,7 @@
+namespace NativeContrast.Nn;
+
+/// <summary>Max pooling over k×k windows (stride defaults to k).</summary>
+public sealed class MaxPool2d(int kernel, int? stride = null, int padding = 0) : Module
+{
+    public override Tensor Forward(Tensor x) => x.MaxPool2d(kernel, stride, padding);
+}

@@ -1,0 +1,32 @@
+namespace NativeContrast.Nn;
+
+/// <summary>
+/// The small encoder for 28×28 grayscale images: five 3×3 convolutions (padding 1, no bias), each
+/// followed by BatchNorm2d and ReLU — 1→32 (stride 1), 32→32 (2), 32→64 (1), 64→64 (2), 64→128 (2),
+/// i.e. 28 → 28 → 14 → 14 → 7 → 4 — then global average pooling to a 128-d representation.
+/// With <see cref="ProjectionHead"/>(128, 128, 64) it has 164,064 trainable parameters.
+/// </summary>
+public sealed class SmallCnn : Module
+{
+    private static readonly (int In, int Out, int Stride)[] Plan = [(1, 32, 1), (32, 32, 2), (32, 64, 1), (64, 64, 2), (64, 128, 2)];
+
+    private readonly Sequential body = new();
+
+    public SmallCnn(int inChannels = 1, Device? device = null, DType dtype = DType.Float32, int seed = 0)
+    {
+        for (int i = 0; i < Plan.Length; i++)
+        {
+            var (cin, cout, stride) = Plan[i];
+            body.Add(new Conv2d(i == 0 ? inChannels : cin, cout, 3, stride, padding: 1, bias: false, device, dtype, seed + i));
+            body.Add(new BatchNorm2d(cout, device: device, dtype: dtype));
+            body.Add(new Relu());
+        }
+        body.Add(new GlobalAvgPool2d());
+        AddModule("features", body);
+    }
+
+    /// <summary>Size of the representation.</summary>
+    public int OutputFeatures => 128;
+
+    public override Tensor Forward(Tensor x) => body.Forward(x);
+}

@@ -1,0 +1,52 @@
+namespace NativeContrast.Optim;
+
+/// <summary>
+/// LARS as SimCLR uses it (You et al. 2017; SimCLR's reference implementation): for an adapted
+/// parameter, d = g + λ·p and the layer-wise trust ratio t = η·‖p‖/‖d‖ (1 when either norm is 0);
+/// v ← μ·v + lr·t·d; p ← p − v. Excluded parameters — by default every 1-D one, i.e. biases and
+/// normalization scales and shifts — get neither weight decay nor adaptation: v ← μ·v + lr·g.
+/// </summary>
+public sealed class Lars : Optimizer
+{
+    private readonly Func<string, Tensor, bool> exclude;
+
+    public Lars(IEnumerable<(string Name, Tensor Parameter)> parameters, double learningRate, double momentum = 0.9, double weightDecay = 1e-6,
+        double trustCoefficient = 0.001, Func<string, Tensor, bool>? exclude = null) : base(parameters, learningRate)
+    {
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "LARS momentum must be in [0, 1).");
+        if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Weight decay must be ≥ 0.");
+        if (!(trustCoefficient > 0)) throw new ArgumentOutOfRangeException(nameof(trustCoefficient), trustCoefficient, "The trust coefficient η must be > 0.");
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+        TrustCoefficient = trustCoefficient;
+        this.exclude = exclude ?? ((_, p) => p.Rank <= 1);
+    }
+
+    public double Momentum { get; }
+
+    public double WeightDecay { get; }
+
+    public double TrustCoefficient { get; }
+
+    /// <summary>Whether a parameter is left out of weight decay and trust-ratio adaptation.</summary>
+    public bool IsExcluded(string name, Tensor parameter) => exclude(name, parameter);
+
+    protected override void Update(int index, string name, Tensor p, Tensor grad)
+    {
+        Tensor step;
+        if (IsExcluded(name, p))
+        {
+            step = grad * LearningRate;
+        }
+        else
+        {
+            var d = WeightDecay != 0 ? grad + p * WeightDecay : grad;
+            double weightNorm = Math.Sqrt((p * p).Sum().Item()), updateNorm = Math.Sqrt((d * d).Sum().Item());
+            double trust = weightNorm > 0 && updateNorm > 0 ? TrustCoefficient * weightNorm / updateNorm : 1.0;
+            step = d * (LearningRate * trust);
+        }
+        var velocity = Slot(index, "momentum");
+        velocity.CopyFrom(velocity * Momentum + step);
+        p.CopyFrom(p - velocity);
+    }
+}
