@@ -14,7 +14,7 @@ namespace NativeContrast.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet", "triplet-semihard", "sgemm"];
+    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet", "triplet-semihard", "sgemm", "simclr-step"];
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -44,13 +44,45 @@ internal static class BenchCommand
 
     internal sealed record BenchResult(string Kind, int N, int M, int D, string Device, double MedianMs, double MinMs, double Gflop, double PeakTensorMiB, double? AllocatedMiB)
     {
-        public string ToText() => string.Create(CultureInfo.InvariantCulture,
+        public string ToText() => Kind == "simclr-step"
+            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
+            : string.Create(CultureInfo.InvariantCulture,
             $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB{(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
             $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", \"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
             $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
+    }
+
+    /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
+    private static BenchResult MeasureTrainingStep(int n, Device device, int reps)
+    {
+        using var encoder = new Nn.SmallCnn(device: device, seed: 1);
+        using var head = new Nn.ProjectionHead(device: device);
+        using var optimizer = new Optim.Sgd(encoder.NamedParameters().Concat(head.NamedParameters()), 0.1, momentum: 0.9);
+        using var views = Tensor.RandomUniform([n, 1, 28, 28], 2, device: device);
+        var loss = new NtXentLoss(0.2);
+        void Once()
+        {
+            using var scope = TensorScope.Begin();
+            loss.Forward(head.Forward(encoder.Forward(views))).Backward();
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            device.Synchronize();
+        }
+        Once();
+        long baseline = device.LiveBytes;
+        device.ResetPeakLiveBytes();
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            Once();
+            times[r] = clock.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null);
     }
 
     internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps)
@@ -73,6 +105,7 @@ internal static class BenchCommand
             "triplet-semihard" => () => new TripletLoss(0.2, TripletMining.SemiHard).Forward(z, labels).Backward(),
             _ => () => _ = Tensor.Matmul(square!, square!),
         };
+        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps);
         if (kind == "clip") m = n;
         double flop = kind switch
         {

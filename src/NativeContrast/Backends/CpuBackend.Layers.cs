@@ -13,7 +13,9 @@ internal sealed partial class CpuBackend
 {
     public void Conv2dForward(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s)
     {
-        if (x.Buffer is CpuBuffer<float>) Conv2dForward<float>(x, w, bias, y, s);
+        if (x.Buffer is CpuBuffer<float> && PackedSgemm.IsSupported)
+            CpuPackedConvolution.Forward(Array<float>(x), x.Offset, Array<float>(w), w.Offset, bias is { } b ? Span<float>(b).ToArray() : null, Array<float>(y), y.Offset, s);
+        else if (x.Buffer is CpuBuffer<float>) Conv2dForward<float>(x, w, bias, y, s);
         else Conv2dForward<double>(x, w, bias, y, s);
     }
 
@@ -54,7 +56,9 @@ internal sealed partial class CpuBackend
 
     public void Conv2dBackwardData(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s)
     {
-        if (g.Buffer is CpuBuffer<float>) Conv2dBackwardData<float>(g, w, dx, s);
+        if (g.Buffer is CpuBuffer<float> && PackedSgemm.IsSupported)
+            CpuPackedConvolution.BackwardData(Array<float>(g), g.Offset, Array<float>(w), w.Offset, Array<float>(dx), dx.Offset, s);
+        else if (g.Buffer is CpuBuffer<float>) Conv2dBackwardData<float>(g, w, dx, s);
         else Conv2dBackwardData<double>(g, w, dx, s);
     }
 
@@ -85,7 +89,9 @@ internal sealed partial class CpuBackend
 
     public void Conv2dBackwardFilter(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s)
     {
-        if (x.Buffer is CpuBuffer<float>) Conv2dBackwardFilter<float>(x, g, dw, s);
+        if (x.Buffer is CpuBuffer<float> && PackedSgemm.IsSupported)
+            CpuPackedConvolution.BackwardFilter(Array<float>(x), x.Offset, Array<float>(g), g.Offset, Array<float>(dw), dw.Offset, s);
+        else if (x.Buffer is CpuBuffer<float>) Conv2dBackwardFilter<float>(x, g, dw, s);
         else Conv2dBackwardFilter<double>(x, g, dw, s);
     }
 
@@ -94,8 +100,6 @@ internal sealed partial class CpuBackend
     {
         var xa = Array<T>(x);
         var ga = Array<T>(g);
-        var total = Span<T>(dw);
-        total.Clear();
         var partials = new List<T[]>();
         int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
         bool direct = IsPointwise(s);
@@ -119,6 +123,7 @@ internal sealed partial class CpuBackend
             lock (partials) partials.Add(partial);
         });
         var result = Span<T>(dw);
+        result.Clear();
         foreach (var partial in partials)
             for (int k = 0; k < partial.Length; k++) result[k] += partial[k];
     }
@@ -309,7 +314,8 @@ internal sealed partial class CpuBackend
         else BatchNormStats<double>(x, mean, invStd, unbiasedVar, n, channels, spatial, eps);
     }
 
-    // Per channel, in float64 accumulators (a channel can hold N·H·W ≈ 4·10⁵ values): mean, then the centred sum of squares.
+    // Per channel: mean, then the centred sum of squares; each plane summed in SIMD, planes added in float64
+    // (a channel can hold N·H·W ≈ 4·10⁵ values).
     private static void BatchNormStats<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -322,18 +328,10 @@ internal sealed partial class CpuBackend
             for (int c = start; c < end; c++)
             {
                 double sum = 0;
-                for (int i = 0; i < n; i++)
-                    foreach (var v in xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial)) sum += double.CreateChecked(v);
+                for (int i = 0; i < n; i++) sum += PlaneMath.Sum<T>(xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial));
                 int m = n * spatial;
                 double mu = sum / m, squares = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    foreach (var v in xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial))
-                    {
-                        double dv = double.CreateChecked(v) - mu;
-                        squares += dv * dv;
-                    }
-                }
+                for (int i = 0; i < n; i++) squares += PlaneMath.CenteredSquares<T>(xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial), mu);
                 ma[mean.Offset + c] = T.CreateChecked(mu);
                 ra[invStd.Offset + c] = T.CreateChecked(1.0 / Math.Sqrt(squares / m + eps));
                 va[unbiasedVar.Offset + c] = T.CreateChecked(m > 1 ? squares / (m - 1) : 0.0);
@@ -362,10 +360,8 @@ internal sealed partial class CpuBackend
             for (int plane = start; plane < end; plane++)
             {
                 int c = plane % channels;
-                T scale = ga[c] * r[c], shift = ba[c] - mu[c] * scale;
-                var xs = xa.AsSpan(x.Offset + plane * spatial, spatial);
-                var ys = ya.AsSpan(y.Offset + plane * spatial, spatial);
-                for (int k = 0; k < spatial; k++) ys[k] = xs[k] * scale + shift;
+                T scale = ga[c] * r[c];
+                PlaneMath.Affine<T>(xa.AsSpan(x.Offset + plane * spatial, spatial), scale, ba[c] - mu[c] * scale, ya.AsSpan(y.Offset + plane * spatial, spatial));
             }
         });
     }
@@ -377,7 +373,9 @@ internal sealed partial class CpuBackend
         else BatchNormBackward<double>(x, g, mean, invStd, gamma, dx, dGamma, dBeta, n, channels, spatial, training);
     }
 
-    // Sums first (dβ = Σg, dγ = Σg·x̂ per channel), then dx = γr/M·(M·g − Σg − x̂·Σg·x̂) (training) or γr·g (evaluation).
+    // Sums first: dβ = Σg and dγ = Σg·x̂ = r·(Σg·x − μ·Σg) per channel. Then, training,
+    // dx = γr/M·(M·g − Σg − x̂·Σg·x̂), an affine map of g and x per channel: dx = A·g + B·x + C with
+    // A = γr, B = −γr²·Σg·x̂/M, C = γr/M·(r·μ·Σg·x̂ − Σg). Evaluation: dx = γr·g.
     private static void BatchNormBackward<T>(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx,
         BufferSlice dGamma, BufferSlice dBeta, int n, int channels, int spatial, bool training) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -386,9 +384,9 @@ internal sealed partial class CpuBackend
         var da = Array<T>(dx);
         var mu = Span<T>(mean).ToArray();
         var r = Span<T>(invStd).ToArray();
-        var gamma_ = Span<T>(gamma).ToArray();
-        var sumG = new T[channels];
-        var sumGx = new T[channels];
+        var gammas = Span<T>(gamma).ToArray();
+        var sumG = new double[channels];
+        var sumGxHat = new double[channels];
         CpuParallel.For(channels, (long)n * spatial, (start, end) =>
         {
             for (int c = start; c < end; c++)
@@ -397,40 +395,31 @@ internal sealed partial class CpuBackend
                 for (int i = 0; i < n; i++)
                 {
                     int o = (i * channels + c) * spatial;
-                    for (int k = 0; k < spatial; k++)
-                    {
-                        double gv = double.CreateChecked(ga[g.Offset + o + k]);
-                        sg += gv;
-                        sgx += gv * double.CreateChecked((xa[x.Offset + o + k] - mu[c]) * r[c]);
-                    }
+                    sg += PlaneMath.Sum<T>(ga.AsSpan(g.Offset + o, spatial));
+                    sgx += PlaneMath.Dot<T>(ga.AsSpan(g.Offset + o, spatial), xa.AsSpan(x.Offset + o, spatial));
                 }
-                sumG[c] = T.CreateChecked(sg);
-                sumGx[c] = T.CreateChecked(sgx);
+                sumG[c] = sg;
+                sumGxHat[c] = double.CreateChecked(r[c]) * (sgx - double.CreateChecked(mu[c]) * sg);
             }
         });
-        sumG.CopyTo(Span<T>(dBeta));
-        sumGx.CopyTo(Span<T>(dGamma));
-        T m = T.CreateChecked(n * spatial);
+        var db = Span<T>(dBeta);
+        var dg = Span<T>(dGamma);
+        for (int c = 0; c < channels; c++)
+        {
+            db[c] = T.CreateChecked(sumG[c]);
+            dg[c] = T.CreateChecked(sumGxHat[c]);
+        }
+        double m = (double)n * spatial;
         CpuParallel.For(n * channels, spatial * 2, (start, end) =>
         {
             for (int plane = start; plane < end; plane++)
             {
                 int c = plane % channels, o = plane * spatial;
-                var gs = ga.AsSpan(g.Offset + o, spatial);
-                var ds = da.AsSpan(dx.Offset + o, spatial);
-                if (!training)
-                {
-                    T scale = gamma_[c] * r[c];
-                    for (int k = 0; k < spatial; k++) ds[k] = gs[k] * scale;
-                    continue;
-                }
-                var xs = xa.AsSpan(x.Offset + o, spatial);
-                T k1 = gamma_[c] * r[c] / m;
-                for (int k = 0; k < spatial; k++)
-                {
-                    T xhat = (xs[k] - mu[c]) * r[c];
-                    ds[k] = k1 * (m * gs[k] - sumG[c] - xhat * sumGx[c]);
-                }
+                double gr = double.CreateChecked(gammas[c] * r[c]), rc = double.CreateChecked(r[c]);
+                double slopeX = training ? -gr * rc * sumGxHat[c] / m : 0;
+                double shift = training ? gr / m * (rc * double.CreateChecked(mu[c]) * sumGxHat[c] - sumG[c]) : 0;
+                PlaneMath.AffineOfTwo<T>(ga.AsSpan(g.Offset + o, spatial), T.CreateChecked(gr), xa.AsSpan(x.Offset + o, spatial), T.CreateChecked(slopeX), T.CreateChecked(shift),
+                    da.AsSpan(dx.Offset + o, spatial));
             }
         });
     }

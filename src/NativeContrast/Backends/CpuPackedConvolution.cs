@@ -1,0 +1,283 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Float32 convolution on the packed SGEMM without re-packing what does not change: the filter is
+/// packed once per call as the A operand (W for the forward, Wᵀ for the data gradient) and shared by
+/// every image; each image's patch matrix (im2col) or upstream gradient is packed into a per-thread
+/// buffer and multiplied by <see cref="PackedSgemm.MultiplyPacked"/>. Images run in parallel; the
+/// filter gradient sums per-thread partials. Same math as <c>CpuBackend.Conv2d*</c> for float64.
+/// Shape legend: O filters, CK = C·KH·KW patch rows, PQ output positions per image.
+/// </summary>
+internal static unsafe class CpuPackedConvolution
+{
+    // y_n [O, PQ] = W [O, CK] · cols_n [CK, PQ] (+ bias).
+    public static void Forward(float[] x, int xOffset, float[] w, int wOffset, float[]? bias, float[] y, int yOffset, ConvShape s)
+    {
+        int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        fixed (float* wp = w, xp = x, yp = y)
+        {
+            float* packedW = Alloc(PackedSgemm.PackedASize(s.OutChannels, patch));
+            float* wBase = wp + wOffset, xBase = xp + xOffset, yBase = yp + yOffset;
+            try
+            {
+                PackedSgemm.PackAsA(wBase, patch, false, s.OutChannels, patch, packedW);
+                PerImage(s.Batch, (long)outImage * patch, () => new Buffers(s), (n, b) =>
+                {
+                    float* image = xBase + n * inImage;
+                    if (IsPointwise(s)) PackedSgemm.PackAsB(image, plane, false, patch, plane, b.PackedB);
+                    else Im2ColPacked(image, b.PackedB, s, b.Offsets);
+                    float* output = yBase + n * outImage;
+                    PackedSgemm.MultiplyPacked(packedW, s.OutChannels, b.PackedB, plane, patch, output, plane, 1f, overwrite: true);
+                    if (bias is null) return;
+                    for (int o = 0; o < s.OutChannels; o++)
+                    {
+                        var row = new Span<float>(output + o * plane, plane);
+                        float v = bias[o];
+                        for (int k = 0; k < row.Length; k++) row[k] += v;
+                    }
+                });
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedW);
+            }
+        }
+    }
+
+    // dcols_n [CK, PQ] = Wᵀ [CK, O] · g_n [O, PQ]; dx_n = col2im(dcols_n).
+    public static void BackwardData(float[] g, int gOffset, float[] w, int wOffset, float[] dx, int dxOffset, ConvShape s)
+    {
+        int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        fixed (float* wp = w, gp = g, dp = dx)
+        {
+            float* packedWt = Alloc(PackedSgemm.PackedASize(patch, s.OutChannels));
+            float* wBase = wp + wOffset, gBase = gp + gOffset, dBase = dp + dxOffset;
+            try
+            {
+                PackedSgemm.PackAsA(wBase, patch, true, patch, s.OutChannels, packedWt);
+                PerImage(s.Batch, (long)outImage * patch, () => new Buffers(s), (n, b) =>
+                {
+                    PackedSgemm.PackAsB(gBase + n * outImage, plane, false, s.OutChannels, plane, b.PackedB);
+                    float* target = dBase + n * inImage;
+                    if (IsPointwise(s))
+                    {
+                        PackedSgemm.MultiplyPacked(packedWt, patch, b.PackedB, plane, s.OutChannels, target, plane, 1f, overwrite: true);
+                        return;
+                    }
+                    PackedSgemm.MultiplyPacked(packedWt, patch, b.PackedB, plane, s.OutChannels, b.Columns, plane, 1f, overwrite: true);
+                    Col2Im(b.Columns, target, s);
+                });
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedWt);
+            }
+        }
+    }
+
+    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK], per-thread partials added at the end.
+    public static void BackwardFilter(float[] x, int xOffset, float[] g, int gOffset, float[] dw, int dwOffset, ConvShape s)
+    {
+        int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        var total = new float[s.OutChannels * patch];
+        fixed (float* xp = x, gp = g)
+        {
+            float* xBase = xp + xOffset, gBase = gp + gOffset;
+            PerImage(s.Batch, (long)outImage * patch, () => new Buffers(s, withPartial: true), (n, b) =>
+            {
+                float* source = xBase + n * inImage;
+                if (!IsPointwise(s))
+                {
+                    Im2Col(source, b.Columns, s);
+                    source = b.Columns;
+                }
+                PackedSgemm.PackAsA(gBase + n * outImage, plane, false, s.OutChannels, plane, b.PackedA);
+                PackedSgemm.PackAsB(source, plane, true, plane, patch, b.PackedB);
+                PackedSgemm.MultiplyPacked(b.PackedA, s.OutChannels, b.PackedB, patch, plane, b.Partial, patch, 1f, overwrite: false);
+            }, b =>
+            {
+                lock (total)
+                    for (int k = 0; k < total.Length; k++) total[k] += b.Partial[k];
+            });
+        }
+        total.CopyTo(dw.AsSpan(dwOffset, total.Length));
+    }
+
+    private static bool IsPointwise(ConvShape s) => s.KernelH == 1 && s.KernelW == 1 && s.Stride == 1 && s.Padding == 0;
+
+    /// <summary>cols[(c·KH + kh)·KW + kw, p·Q + q] = x[c, ih, iw] (0 outside the image); stride 1 rows are copied as runs.</summary>
+    private static void Im2Col(float* x, float* cols, ConvShape s)
+    {
+        for (int c = 0; c < s.Channels; c++)
+        {
+            float* channel = x + c * s.InPlane;
+            for (int kh = 0; kh < s.KernelH; kh++)
+            {
+                for (int kw = 0; kw < s.KernelW; kw++)
+                {
+                    float* row = cols + ((c * s.KernelH + kh) * s.KernelW + kw) * s.OutPlane;
+                    for (int p = 0; p < s.OutHeight; p++)
+                    {
+                        int ih = p * s.Stride - s.Padding + kh;
+                        float* outRow = row + p * s.OutWidth;
+                        if (ih < 0 || ih >= s.Height)
+                        {
+                            new Span<float>(outRow, s.OutWidth).Clear();
+                            continue;
+                        }
+                        float* inRow = channel + ih * s.Width;
+                        for (int q = 0; q < s.OutWidth; q++)
+                        {
+                            int iw = q * s.Stride - s.Padding + kw;
+                            outRow[q] = (uint)iw < (uint)s.Width ? inRow[iw] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// im2col written straight in the packed-B layout <see cref="PackedSgemm.MultiplyPacked"/> reads: for each
+    /// panel of 16 output positions, for each patch row k = (c, kh, kw), the 16 input values (0 outside
+    /// the image), gathered with AVX2 from offsets computed once per panel.
+    /// </summary>
+    private static void Im2ColPacked(float* x, float* packed, ConvShape s, int* offsets)
+    {
+        const int Panel = 16;
+        int plane = s.OutPlane, patch = s.Patch;
+        int* rowStart = offsets, colStart = offsets + Panel;
+        var zero = Vector256<float>.Zero;
+        for (int j0 = 0; j0 < plane; j0 += Panel)
+        {
+            float* panel = packed + j0 * patch;
+            for (int t = 0; t < Panel; t++)
+            {
+                int pq = j0 + t;
+                // Positions past the end read as outside the image (zero padding of the last panel).
+                rowStart[t] = pq < plane ? pq / s.OutWidth * s.Stride - s.Padding : int.MinValue / 2;
+                colStart[t] = pq < plane ? pq % s.OutWidth * s.Stride - s.Padding : int.MinValue / 2;
+            }
+            var rows0 = Vector256.Load(rowStart);
+            var rows1 = Vector256.Load(rowStart + 8);
+            var cols0 = Vector256.Load(colStart);
+            var cols1 = Vector256.Load(colStart + 8);
+            var height = Vector256.Create(s.Height);
+            var width = Vector256.Create(s.Width);
+            int k = 0;
+            for (int c = 0; c < s.Channels; c++)
+            {
+                float* channel = x + c * s.InPlane;
+                for (int kh = 0; kh < s.KernelH; kh++)
+                {
+                    var ih0 = rows0 + Vector256.Create(kh);
+                    var ih1 = rows1 + Vector256.Create(kh);
+                    var rowOk0 = Vector256.GreaterThanOrEqual(ih0, Vector256<int>.Zero) & Vector256.LessThan(ih0, height);
+                    var rowOk1 = Vector256.GreaterThanOrEqual(ih1, Vector256<int>.Zero) & Vector256.LessThan(ih1, height);
+                    for (int kw = 0; kw < s.KernelW; kw++, k++)
+                    {
+                        var iw0 = cols0 + Vector256.Create(kw);
+                        var iw1 = cols1 + Vector256.Create(kw);
+                        var ok0 = rowOk0 & Vector256.GreaterThanOrEqual(iw0, Vector256<int>.Zero) & Vector256.LessThan(iw0, width);
+                        var ok1 = rowOk1 & Vector256.GreaterThanOrEqual(iw1, Vector256<int>.Zero) & Vector256.LessThan(iw1, width);
+                        var index0 = Vector256.ConditionalSelect(ok0, ih0 * width + iw0, Vector256<int>.Zero);
+                        var index1 = Vector256.ConditionalSelect(ok1, ih1 * width + iw1, Vector256<int>.Zero);
+                        var v0 = System.Runtime.Intrinsics.X86.Avx2.GatherMaskVector256(zero, channel, index0, ok0.AsSingle(), 4);
+                        var v1 = System.Runtime.Intrinsics.X86.Avx2.GatherMaskVector256(zero, channel, index1, ok1.AsSingle(), 4);
+                        v0.Store(panel + k * Panel);
+                        v1.Store(panel + k * Panel + 8);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dx[c, ih, iw] = Σ of the patch-matrix entries that came from it.</summary>
+    private static void Col2Im(float* cols, float* dx, ConvShape s)
+    {
+        new Span<float>(dx, s.Channels * s.InPlane).Clear();
+        for (int c = 0; c < s.Channels; c++)
+        {
+            float* channel = dx + c * s.InPlane;
+            for (int kh = 0; kh < s.KernelH; kh++)
+            {
+                for (int kw = 0; kw < s.KernelW; kw++)
+                {
+                    float* row = cols + ((c * s.KernelH + kh) * s.KernelW + kw) * s.OutPlane;
+                    for (int p = 0; p < s.OutHeight; p++)
+                    {
+                        int ih = p * s.Stride - s.Padding + kh;
+                        if (ih < 0 || ih >= s.Height) continue;
+                        float* inRow = channel + ih * s.Width;
+                        float* outRow = row + p * s.OutWidth;
+                        for (int q = 0; q < s.OutWidth; q++)
+                        {
+                            int iw = q * s.Stride - s.Padding + kw;
+                            if ((uint)iw < (uint)s.Width) inRow[iw] += outRow[q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
+
+    /// <summary>Runs body(n, buffers) for every image on up to one thread per core, each thread with its own buffers.</summary>
+    private static void PerImage(int batch, long costPerImage, Func<Buffers> create, Action<int, Buffers> body, Action<Buffers>? finish = null)
+    {
+        int threads = (int)Math.Clamp((long)batch * costPerImage / CpuParallel.SerialThreshold, 1, Math.Min(CpuParallel.Threads, batch));
+        int next = -1;
+        void Work()
+        {
+            using var b = create();
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < batch) body(n, b);
+            finish?.Invoke(b);
+        }
+        if (threads <= 1) Work();
+        else Parallel.For(0, threads, _ => Work());
+    }
+
+    /// <summary>One thread's buffers: the patch matrix, the packed operands and (filter gradient) the partial sum.</summary>
+    private sealed class Buffers : IDisposable
+    {
+        public Buffers(ConvShape s, bool withPartial = false)
+        {
+            int patch = s.Patch, plane = s.OutPlane;
+            Columns = Alloc(patch * plane);
+            PackedB = Alloc(Math.Max(PackedSgemm.PackedBSize(plane, Math.Max(patch, s.OutChannels)), PackedSgemm.PackedBSize(patch, plane)));
+            PackedA = Alloc(PackedSgemm.PackedASize(s.OutChannels, plane));
+            PartialLength = withPartial ? s.OutChannels * patch : 0;
+            Partial = Alloc(PartialLength);
+            Offsets = (int*)NativeMemory.AlignedAlloc(32 * sizeof(int), 64);
+            new Span<float>(Partial, PartialLength).Clear();
+        }
+
+        public float* Columns { get; }
+
+        public float* PackedB { get; }
+
+        public float* PackedA { get; }
+
+        public float* Partial { get; }
+
+        public int PartialLength { get; }
+
+        /// <summary>Per-panel start rows and columns for <see cref="Im2ColPacked"/> (2 × 16 ints).</summary>
+        public int* Offsets { get; }
+
+        public void Dispose()
+        {
+            NativeMemory.AlignedFree(Columns);
+            NativeMemory.AlignedFree(PackedB);
+            NativeMemory.AlignedFree(PackedA);
+            NativeMemory.AlignedFree(Partial);
+            NativeMemory.AlignedFree(Offsets);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using NativeContrast.Tests.Support;
+
+namespace NativeContrast.Tests.Nn;
+
+/// <summary>
+/// The float32 convolution path (filter packed once, im2col gathered straight into GEMM panels) against
+/// the float64 path (checked by finite differences) on layer shapes of the small CNN and odd sizes:
+/// output, and input, filter and bias gradients.
+/// </summary>
+public class ConvolutionTests
+{
+    [TestCase(3, 1, 28, 32, 1, 1)]
+    [TestCase(2, 32, 28, 32, 2, 1)]
+    [TestCase(2, 64, 7, 128, 2, 1)]
+    [TestCase(3, 5, 9, 7, 2, 0)]
+    [TestCase(2, 6, 5, 4, 1, 0)]
+    [TestCase(2, 8, 6, 16, 2, 0)]
+    public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
+    {
+        using var scope = TensorScope.Begin();
+        int kernel = size >= 3 ? 3 : 1;
+        if (channels == 6) kernel = 1; // a pointwise convolution
+        var x = Tensor.RandomNormal([batch, channels, size, size], 1, Device.Cpu, DType.Float64);
+        var w = Tensor.RandomNormal([filters, channels, kernel, kernel], 2, Device.Cpu, DType.Float64);
+        var b = Tensor.RandomNormal([filters], 3, Device.Cpu, DType.Float64);
+        (double[] Y, double[] Dx, double[] Dw, double[] Db) Run(DType dtype)
+        {
+            var (xi, wi, bi) = (x.ToDType(dtype), w.ToDType(dtype), b.ToDType(dtype));
+            xi.RequiresGrad = wi.RequiresGrad = bi.RequiresGrad = true;
+            var y = xi.Conv2d(wi, bi, stride, padding);
+            var weights = Tensor.RandomNormal(y.Shape.ToArray(), 4, Device.Cpu, DType.Float64).ToDType(dtype);
+            (y * weights).Sum().Backward();
+            return (y.ToDoubleArray(), xi.Grad!.ToDoubleArray(), wi.Grad!.ToDoubleArray(), bi.Grad!.ToDoubleArray());
+        }
+        var single = Run(DType.Float32);
+        var reference = Run(DType.Float64);
+        Close.Assert(single.Y, reference.Y, 1e-4, 1e-4, "output");
+        Close.Assert(single.Dx, reference.Dx, 1e-4, 1e-4, "input gradient");
+        Close.Assert(single.Dw, reference.Dw, 1e-3, 1e-4, "filter gradient");
+        Close.Assert(single.Db, reference.Db, 1e-3, 1e-4, "bias gradient");
+    }
+
+    [Test]
+    public void WindowLargerThanPaddedInput_SaysSo()
+    {
+        using var scope = TensorScope.Begin();
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Zeros([1, 1, 2, 2]).Conv2d(Tensor.Zeros([1, 1, 5, 5])));
+        Assert.That(e!.Message, Does.Contain("5×5 window does not fit a 2×2 input"));
+    }
+
+    [Test]
+    public void ChannelMismatch_NamesBoth()
+    {
+        using var scope = TensorScope.Begin();
+        var e = Assert.Throws<ArgumentException>(() => Tensor.Zeros([1, 3, 8, 8]).Conv2d(Tensor.Zeros([4, 2, 3, 3])));
+        Assert.That(e!.Message, Does.Contain("3 channels").And.Contain("expects 2"));
+    }
+}
