@@ -15,6 +15,7 @@ public static class CommandLine
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
+        root.Subcommands.Add(AugmentCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {

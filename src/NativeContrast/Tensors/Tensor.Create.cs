@@ -59,6 +59,14 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>A copy of <paramref name="data"/> in a tensor that belongs to no scope (its owner disposes it).</summary>
+    internal static Tensor Unscoped<T>(ReadOnlySpan<T> data, int[] shape, Device device, DType dtype) where T : unmanaged
+    {
+        var t = Empty(shape, device, dtype, scoped: false);
+        device.Backend.Upload(data, t.Data);
+        return t;
+    }
+
     public static Tensor Zeros(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 0.0, device, dtype);
 
     public static Tensor Ones(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 1.0, device, dtype);

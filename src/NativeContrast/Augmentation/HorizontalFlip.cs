@@ -1,0 +1,27 @@
+namespace NativeContrast.Augmentation;
+
+/// <summary>Mirrors each image left–right with probability p (0.5 in SimCLR).</summary>
+public sealed class HorizontalFlip : IAugmentation
+{
+    public HorizontalFlip(double p = 0.5)
+    {
+        AugmentationArguments.Probability(p, nameof(p));
+        P = p;
+    }
+
+    public double P { get; }
+
+    public Tensor Apply(Tensor images, Random rng)
+    {
+        var s = AugmentationArguments.Shape(images, nameof(HorizontalFlip));
+        var boxes = new float[s.Batch * 4];
+        var flips = new int[s.Batch];
+        for (int n = 0; n < s.Batch; n++)
+        {
+            boxes[n * 4 + 2] = s.Height;
+            boxes[n * 4 + 3] = s.Width;
+            flips[n] = rng.NextDouble() < P ? 1 : 0;
+        }
+        return Resampling.Run(images, boxes, flips, s);
+    }
+}

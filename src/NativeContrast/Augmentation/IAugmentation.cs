@@ -1,0 +1,11 @@
+namespace NativeContrast.Augmentation;
+
+/// <summary>
+/// A random image transformation applied to a batch [N, C, H, W] (float32, values in [0, 1]) on the
+/// batch's device. Each image draws its own parameters from <c>rng</c> (on the host), so the same
+/// seed gives the same result on every device. Returns a new tensor (in the caller's scope).
+/// </summary>
+public interface IAugmentation
+{
+    Tensor Apply(Tensor images, Random rng);
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+
+namespace NativeContrast.Data;
+
+/// <summary>
+/// Batches of a dataset for training: the sampler picks each batch's indices (shuffled per epoch
+/// from the seed), background threads gather and convert the images (bytes → float32) up to
+/// <c>prefetch</c> batches ahead, and the consuming thread uploads each to the device as it is taken,
+/// so the device never waits for the gathering. The same seed gives the same batches in the same order.
+/// </summary>
+public sealed class DataLoader
+{
+    private readonly ImageDataset data;
+    private readonly IBatchSampler sampler;
+    private readonly Device device;
+    private readonly int prefetch;
+    private readonly int seed;
+
+    public DataLoader(ImageDataset data, int batchSize, Device? device = null, bool shuffle = true, int seed = 0, bool dropLast = true, int prefetch = 2)
+        : this(data, new RandomBatchSampler(data.Count, batchSize, shuffle, dropLast, seed), device, seed, prefetch)
+    {
+    }
+
+    public DataLoader(ImageDataset data, IBatchSampler sampler, Device? device = null, int seed = 0, int prefetch = 2)
+    {
+        if (prefetch < 1) throw new ArgumentOutOfRangeException(nameof(prefetch), prefetch, "Prefetch at least one batch.");
+        this.data = data;
+        this.sampler = sampler;
+        this.device = device ?? Device.Cpu;
+        this.prefetch = prefetch;
+        this.seed = seed;
+    }
+
+    public int BatchesPerEpoch => sampler.BatchesPerEpoch;
+
+    /// <summary>The batches of epoch <paramref name="epoch"/>; stop early by breaking out of the loop.</summary>
+    public IEnumerable<Batch> Epoch(int epoch)
+    {
+        using var queue = new BlockingCollection<(float[] Images, int[] Labels, int[] Indices, int Number)>(prefetch);
+        using var stop = new CancellationTokenSource();
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                int number = 0;
+                foreach (var indices in sampler.Batches(epoch))
+                {
+                    var images = new float[indices.Length * data.ImageSize];
+                    data.CopyImages(indices, images);
+                    queue.Add((images, indices.Select(i => data.Labels[i]).ToArray(), indices, number++), stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+        try
+        {
+            foreach (var (images, labels, indices, number) in queue.GetConsumingEnumerable())
+            {
+                var x = Tensor.Unscoped<float>(images, [indices.Length, data.Channels, data.Height, data.Width], device, DType.Float32);
+                var y = Tensor.Unscoped<int>(labels, [labels.Length], device, DType.Int32);
+                yield return new Batch(x, y, labels, indices, Seeds.Mix(seed, epoch, number + 1));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+        }
+    }
+}

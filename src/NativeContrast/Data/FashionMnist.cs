@@ -1,0 +1,166 @@
+using System.Net.Http;
+using System.Security.Cryptography;
+
+namespace NativeContrast.Data;
+
+/// <summary>
+/// Fashion-MNIST (Xiao et al. 2017): 60,000 training and 10,000 test images of 28×28 grayscale
+/// clothing in 10 classes. Files are looked for, in this order, in: the folder given (<c>--data</c>; when
+/// given, only there),
+/// <c>$NATIVECONTRAST_DATA</c>, the user cache folder (<see cref="CacheFolder"/>), and
+/// <c>/usr/share/datasets/fashion-mnist</c> (Debian's <c>dataset-fashion-mnist</c>), each file gzipped
+/// or not. When none has them they are downloaded into the cache and checked against the SHA-256 of
+/// their decompressed IDX data (the same for the official files and Debian's recompressed ones).
+/// </summary>
+public static class FashionMnist
+{
+    public static readonly IReadOnlyList<string> ClassNames =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    public const string EnvironmentVariable = "NATIVECONTRAST_DATA";
+
+    public const string DebianFolder = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Where the system-wide copy is looked for (<see cref="DebianFolder"/>; tests point it elsewhere).</summary>
+    internal static string SystemFolder { get; set; } = DebianFolder;
+
+    public const string DownloadBase = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
+    /// <summary>File stem → SHA-256 of the decompressed IDX bytes.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Sha256 = new Dictionary<string, string>
+    {
+        ["train-images-idx3-ubyte"] = "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        ["train-labels-idx1-ubyte"] = "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        ["t10k-images-idx3-ubyte"] = "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        ["t10k-labels-idx1-ubyte"] = "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    };
+
+    /// <summary>The per-user cache: <c>$XDG_CACHE_HOME/nativecontrast/fashion-mnist</c> or <c>~/.cache/nativecontrast/fashion-mnist</c>.</summary>
+    public static string CacheFolder
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(root, "nativecontrast", "fashion-mnist");
+        }
+    }
+
+    /// <summary>Loads the <c>train</c> or <c>test</c> split.</summary>
+    public static ImageDataset Load(string split = "train", string? dataFolder = null, TextWriter? log = null, bool allowDownload = true)
+    {
+        string prefix = split switch
+        {
+            "train" => "train",
+            "test" => "t10k",
+            _ => throw new ArgumentException($"Fashion-MNIST split must be 'train' or 'test'; got '{split}'.", nameof(split)),
+        };
+        var folder = Locate(dataFolder, log, allowDownload);
+        var images = IdxFile.Read(FindFile(folder, $"{prefix}-images-idx3-ubyte")!);
+        var labels = IdxFile.Read(FindFile(folder, $"{prefix}-labels-idx1-ubyte")!);
+        return FromIdx(images, labels, ClassNames, $"Fashion-MNIST {split}");
+    }
+
+    /// <summary>An image dataset from IDX images [N, H, W] and labels [N] (MNIST and Fashion-MNIST alike).</summary>
+    public static ImageDataset FromIdx(IdxArray images, IdxArray labels, IReadOnlyList<string> classNames, string what)
+    {
+        if (images.Dimensions.Length != 3) throw new InvalidDataException($"{what}: image file has dimensions [{string.Join(", ", images.Dimensions)}], expected [N, H, W].");
+        if (labels.Dimensions.Length != 1 || labels.Dimensions[0] != images.Dimensions[0])
+            throw new InvalidDataException($"{what}: {images.Dimensions[0]} images but labels of shape [{string.Join(", ", labels.Dimensions)}].");
+        var y = labels.Data.Select(b => (int)b).ToArray();
+        int bad = Array.FindIndex(y, v => v >= classNames.Count);
+        if (bad >= 0) throw new InvalidDataException($"{what}: label {y[bad]} of image {bad} is not one of the {classNames.Count} classes.");
+        return new ImageDataset(images.Data, y, 1, images.Dimensions[1], images.Dimensions[2], classNames);
+    }
+
+    /// <summary>The first folder, in the documented order, that holds all four files; downloads them into the cache when none does.</summary>
+    public static string Locate(string? dataFolder = null, TextWriter? log = null, bool allowDownload = true)
+    {
+        // A folder given explicitly is the only one looked at: silently using another copy would surprise.
+        if (!string.IsNullOrEmpty(dataFolder))
+        {
+            if (Sha256.Keys.All(stem => FindFile(dataFolder, stem) is not null))
+            {
+                log?.WriteLine($"Fashion-MNIST: using {dataFolder} (--data)");
+                return dataFolder;
+            }
+            throw new FileNotFoundException($"Fashion-MNIST: '{dataFolder}' (--data) does not hold the four files ({string.Join(", ", Sha256.Keys.Select(k => k + "[.gz]"))}).");
+        }
+        var candidates = new List<(string Folder, string Source)>();
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(env)) candidates.Add((env, $"${EnvironmentVariable}"));
+        candidates.Add((CacheFolder, "the user cache"));
+        candidates.Add((SystemFolder, "Debian's dataset-fashion-mnist"));
+        foreach (var (folder, source) in candidates)
+        {
+            if (Sha256.Keys.All(stem => FindFile(folder, stem) is not null))
+            {
+                log?.WriteLine($"Fashion-MNIST: using {folder} ({source})");
+                return folder;
+            }
+        }
+        if (!allowDownload) throw new FileNotFoundException(NotFoundMessage(null));
+        try
+        {
+            Download(CacheFolder, log);
+            return CacheFolder;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new FileNotFoundException(NotFoundMessage(e.Message), e);
+        }
+    }
+
+    private static string NotFoundMessage(string? downloadError) =>
+        "Fashion-MNIST was not found and " + (downloadError is null ? "downloading was not allowed" : $"could not be downloaded ({downloadError})") + ". Any one of these fixes it: " +
+        $"(1) on Debian/Ubuntu, `sudo apt-get install dataset-fashion-mnist` (installs to {DebianFolder}); " +
+        $"(2) put the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, from {DownloadBase} or https://github.com/zalandoresearch/fashion-mnist) into {CacheFolder}; " +
+        $"(3) put them anywhere and pass --data DIR or set {EnvironmentVariable}=DIR.";
+
+    /// <summary>stem.gz or stem in the folder, or null.</summary>
+    internal static string? FindFile(string folder, string stem)
+    {
+        foreach (var name in new[] { stem + ".gz", stem })
+        {
+            var path = Path.Combine(folder, name);
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+
+    /// <summary>Downloads the four files into <paramref name="folder"/>, each to a temporary name, checked, then renamed.</summary>
+    private static void Download(string folder, TextWriter? log)
+    {
+        Directory.CreateDirectory(folder);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        foreach (var (stem, expected) in Sha256)
+        {
+            var target = Path.Combine(folder, stem + ".gz");
+            var temp = target + ".part";
+            log?.WriteLine($"Fashion-MNIST: downloading {DownloadBase}{stem}.gz");
+            using (var response = http.GetAsync(DownloadBase + stem + ".gz").GetAwaiter().GetResult())
+            {
+                response.EnsureSuccessStatusCode();
+                using var output = File.Create(temp);
+                response.Content.CopyToAsync(output).GetAwaiter().GetResult();
+            }
+            var actual = ContentSha256(temp);
+            if (actual != expected)
+            {
+                File.Delete(temp);
+                throw new InvalidDataException($"{stem}.gz: SHA-256 of its data is {actual}, expected {expected}");
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+    }
+
+    /// <summary>SHA-256 (hex) of a file's IDX bytes, decompressed when gzipped.</summary>
+    public static string ContentSha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        bool gzip = file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
+        file.Position = 0;
+        using Stream stream = gzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
