@@ -95,14 +95,14 @@ internal sealed partial class CpuBackend
         else Conv2dBackwardFilter<double>(x, g, dw, s);
     }
 
-    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK]: per-thread partial sums, added at the end.
+    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK]: one partial sum per chunk of images, added in chunk order.
     private static void Conv2dBackwardFilter<T>(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var xa = Array<T>(x);
         var ga = Array<T>(g);
-        var partials = new List<T[]>();
         int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
         bool direct = IsPointwise(s);
+        var partials = new T[]?[s.Batch];
         CpuParallel.For(s.Batch, (long)s.OutChannels * s.OutPlane * s.Patch, (start, end) =>
         {
             var cols = direct ? null : new T[s.Patch * s.OutPlane];
@@ -120,12 +120,13 @@ internal sealed partial class CpuBackend
                 CpuGemm.Serial(ga, g.Offset + n * outImage, source, sourceOffset, partial, 0,
                     new GemmShape { M = s.OutChannels, N = s.Patch, K = s.OutPlane, Lda = s.OutPlane, Ldb = s.OutPlane, Ldc = s.Patch, TransposeB = 1, Beta = 1f }, 1.0);
             }
-            lock (partials) partials.Add(partial);
+            partials[start] = partial;
         });
         var result = Span<T>(dw);
         result.Clear();
         foreach (var partial in partials)
-            for (int k = 0; k < partial.Length; k++) result[k] += partial[k];
+            if (partial is not null)
+                for (int k = 0; k < partial.Length; k++) result[k] += partial[k];
     }
 
     /// <summary>A 1×1 convolution with stride 1 and no padding: the image itself is the patch matrix.</summary>

@@ -84,6 +84,7 @@ internal static unsafe class CpuPackedConvolution
     {
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         var total = new float[s.OutChannels * patch];
+        var partials = new float[]?[CpuParallel.Threads];
         fixed (float* xp = x, gp = g)
         {
             float* xBase = xp + xOffset, gBase = gp + gOffset;
@@ -98,12 +99,12 @@ internal static unsafe class CpuPackedConvolution
                 PackedSgemm.PackAsA(gBase + n * outImage, plane, false, s.OutChannels, plane, b.PackedA);
                 PackedSgemm.PackAsB(source, plane, true, plane, patch, b.PackedB);
                 PackedSgemm.MultiplyPacked(b.PackedA, s.OutChannels, b.PackedB, patch, plane, b.Partial, patch, 1f, overwrite: false);
-            }, b =>
-            {
-                lock (total)
-                    for (int k = 0; k < total.Length; k++) total[k] += b.Partial[k];
-            });
+            }, (thread, b) => partials[thread] = new Span<float>(b.Partial, b.PartialLength).ToArray());
         }
+        // Added in thread order: the same sum in every run.
+        foreach (var partial in partials)
+            if (partial is not null)
+                for (int k = 0; k < total.Length; k++) total[k] += partial[k];
         total.CopyTo(dw.AsSpan(dwOffset, total.Length));
     }
 
@@ -227,20 +228,21 @@ internal static unsafe class CpuPackedConvolution
 
     private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
 
-    /// <summary>Runs body(n, buffers) for every image on up to one thread per core, each thread with its own buffers.</summary>
-    private static void PerImage(int batch, long costPerImage, Func<Buffers> create, Action<int, Buffers> body, Action<Buffers>? finish = null)
+    /// <summary>
+    /// Runs body(n, buffers) for every image on up to one thread per core, thread t taking images t, t + T, …
+    /// (a fixed assignment, so per-thread partial sums are the same in every run); then finish(thread, buffers).
+    /// </summary>
+    private static void PerImage(int batch, long costPerImage, Func<Buffers> create, Action<int, Buffers> body, Action<int, Buffers>? finish = null)
     {
         int threads = (int)Math.Clamp((long)batch * costPerImage / CpuParallel.SerialThreshold, 1, Math.Min(CpuParallel.Threads, batch));
-        int next = -1;
-        void Work()
+        void Work(int thread)
         {
             using var b = create();
-            int n;
-            while ((n = Interlocked.Increment(ref next)) < batch) body(n, b);
-            finish?.Invoke(b);
+            for (int n = thread; n < batch; n += threads) body(n, b);
+            finish?.Invoke(thread, b);
         }
-        if (threads <= 1) Work();
-        else Parallel.For(0, threads, _ => Work());
+        if (threads <= 1) Work(0);
+        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Work);
     }
 
     /// <summary>One thread's buffers: the patch matrix, the packed operands and (filter gradient) the partial sum.</summary>

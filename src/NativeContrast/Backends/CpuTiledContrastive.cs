@@ -16,9 +16,9 @@ namespace NativeContrast.Backends;
 /// float64) that is half the similarity products for one set (3 → 2 products of N²·D, and half the
 /// exponentials) and for CLIP (forward 2 → 1), and one recompute instead of two for the two-set
 /// backward. B is packed once per pass as transposed GEMM panels; each unit packs its A block once.
-/// Units of work are row blocks I of A with all their tiles, taken from a shared counter (the
-/// triangle's rows are uneven); rows of another block are updated under that block's lock from
-/// thread-local results, so there are no write races, and the order of additions only moves rounding.
+/// Units of work are row blocks I of A with all their tiles, dealt round-robin to the threads; each
+/// thread adds into its own statistics and gradient copy (thread 0 into the result), folded in thread
+/// order at the end: no locks, no write races, and the same bits in every run with the same thread count.
 /// Shape legend: A [nA, D] anchors, B [nB, D] candidates, T = tile size, P(i) = positives of i,
 /// w_i = 1/|P(i)|, c_i = loss weight × upstream gradient.
 /// </summary>
@@ -42,10 +42,13 @@ internal static unsafe class CpuTiledContrastive
         if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
         var rowStats = new Stats(nA);
         var columnStats = oneSet ? rowStats : columns is null ? null : new Stats(nB);
-        var rowLocks = Locks(nA);
-        var columnLocks = oneSet ? rowLocks : Locks(nB);
         float alpha = (float)invTau;
         int rowBlocks = (nA + Tile - 1) / Tile, columnBlocks = (nB + Tile - 1) / Tile;
+        int threads = Threads(rowBlocks);
+        // Thread 0 merges into the result directly, the others into their own statistics, folded in
+        // thread order at the end: the result does not depend on timing.
+        var threadRows = Enumerable.Range(0, threads).Select(t => t == 0 ? rowStats : new Stats(nA)).ToArray();
+        var threadColumns = Enumerable.Range(0, threads).Select(t => oneSet ? threadRows[t] : columnStats is null ? null : t == 0 ? columnStats : new Stats(nB)).ToArray();
         fixed (float* ap = a, bp = b)
         {
             float* aBase = ap + aOffset, bBase = bp + bOffset;
@@ -53,7 +56,7 @@ internal static unsafe class CpuTiledContrastive
             try
             {
                 PackedSgemm.PackAsB(bBase, d, transposed: true, d, nB, packedT);
-                RunUnits(rowBlocks, () => new Scratch(d), (unit, s) =>
+                RunUnits(rowBlocks, threads, () => new Scratch(d), (unit, thread, s) =>
                 {
                     int i0 = unit * Tile, height = Math.Min(Tile, nA - i0);
                     PackedSgemm.PackAsA(aBase + i0 * d, d, false, height, d, s.PackedRows);
@@ -68,8 +71,8 @@ internal static unsafe class CpuTiledContrastive
                         int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
                         PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
                         bool diagonal = oneSet && block == unit;
-                        if (columnStats is not null && !diagonal)
-                            ColumnStats(s, height, width, byLabel ? rows.Keys : null, i0, j0, columnStats, columnLocks[block]);
+                        if (threadColumns[thread] is { } target && !diagonal)
+                            ColumnStats(s, height, width, byLabel ? rows.Keys : null, i0, j0, target);
                         for (int r = 0; r < height; r++)
                         {
                             var row = new Span<float>(s.Similarity + r * Tile, width);
@@ -78,13 +81,11 @@ internal static unsafe class CpuTiledContrastive
                             OnlineLogSumExp(row, ref rowMax[r], ref rowSum[r]);
                         }
                     }
-                    lock (rowLocks[unit])
+                    var own = threadRows[thread];
+                    for (int r = 0; r < height; r++)
                     {
-                        for (int r = 0; r < height; r++)
-                        {
-                            Merge(ref rowStats.Max[i0 + r], ref rowStats.Sum[i0 + r], rowMax[r], rowSum[r]);
-                            rowStats.Positive[i0 + r] += rowPositive[r];
-                        }
+                        Merge(ref own.Max[i0 + r], ref own.Sum[i0 + r], rowMax[r], rowSum[r]);
+                        own.Positive[i0 + r] += rowPositive[r];
                     }
                 });
             }
@@ -92,6 +93,11 @@ internal static unsafe class CpuTiledContrastive
             {
                 NativeMemory.AlignedFree(packedT);
             }
+        }
+        for (int t = 1; t < threads; t++)
+        {
+            rowStats.Fold(threadRows[t]);
+            if (!oneSet && columnStats is not null) columnStats.Fold(threadColumns[t]!);
         }
         Finish(rowStats, rows, a, aOffset, b, bOffset, d, byLabel, invTau);
         if (!oneSet && columns is not null) Finish(columnStats!, columns, b, bOffset, a, aOffset, d, byLabel, invTau);
@@ -109,27 +115,36 @@ internal static unsafe class CpuTiledContrastive
         if (oneSet) columns = rows;
         var rowAmount = rows is null ? null : Amounts(rows);
         var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns);
-        var rowLocks = Locks(nA);
-        var columnLocks = oneSet ? rowLocks : Locks(nB);
         float alpha = (float)invTau;
         int rowBlocks = (nA + Tile - 1) / Tile, columnBlocks = (nB + Tile - 1) / Tile;
+        int threads = Threads(rowBlocks);
         gradA.AsSpan(gradAOffset, nA * d).Clear();
         gradB?.AsSpan(gradBOffset, nB * d).Clear();
+        bool transposedProducts = oneSet || gradB is not null;
+        // Thread 0 adds into the outputs; the others into their own copies (rows of A, and of B for two
+        // sets), added in thread order at the end, so the sums do not depend on timing.
+        var extraA = new float*[threads];
+        var extraB = new float*[threads];
+        for (int t = 1; t < threads; t++)
+        {
+            extraA[t] = AllocZeroed(nA * d);
+            if (!oneSet && gradB is not null) extraB[t] = AllocZeroed(nB * d);
+        }
         fixed (float* ap = a, bp = b, gap = gradA, gbp = gradB)
         {
-            float* aBase = ap + aOffset, bBase = bp + bOffset, gaBase = gap + gradAOffset;
-            // Where Gᵀ·A_I goes: the other rows of Z for one set, dB for two sets, nowhere when B needs no gradient.
-            float* transposedTarget = oneSet ? gaBase : gradB is null ? null : gbp + gradBOffset;
+            float* aBase = ap + aOffset, bBase = bp + bOffset, gaBase = gap + gradAOffset, gbBase = gradB is null ? null : gbp + gradBOffset;
             float* packedT = Alloc(PackedSgemm.PackedBSize(nB, d));
             try
             {
                 PackedSgemm.PackAsB(bBase, d, transposed: true, d, nB, packedT);
-                RunUnits(rowBlocks, () => new Scratch(d), (unit, s) =>
+                RunUnits(rowBlocks, threads, () => new Scratch(d), (unit, thread, s) =>
                 {
+                    float* rowTarget = thread == 0 ? gaBase : extraA[thread];
+                    // Where Gᵀ·A_I goes: the other rows of Z for one set, dB for two sets.
+                    float* transposedTarget = oneSet ? rowTarget : gbBase is null ? null : thread == 0 ? gbBase : extraB[thread];
                     int i0 = unit * Tile, height = Math.Min(Tile, nA - i0);
                     PackedSgemm.PackAsA(aBase + i0 * d, d, false, height, d, s.PackedRows);
-                    if (transposedTarget is not null) PackedSgemm.PackAsB(aBase + i0 * d, d, false, height, d, s.RowsAsB);
-                    new Span<float>(s.Accumulator, height * d).Clear();
+                    if (transposedProducts) PackedSgemm.PackAsB(aBase + i0 * d, d, false, height, d, s.RowsAsB);
                     for (int block = oneSet ? unit : 0; block < columnBlocks; block++)
                     {
                         int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
@@ -139,19 +154,27 @@ internal static unsafe class CpuTiledContrastive
                         // dA_I += G·B_J / τ
                         PackedSgemm.PackAsA(s.Similarity, Tile, false, height, width, s.PackedWeights);
                         PackedSgemm.PackAsB(bBase + j0 * d, d, false, width, d, s.ColumnsAsB);
-                        PackedSgemm.MultiplyPacked(s.PackedWeights, height, s.ColumnsAsB, d, width, s.Accumulator, d, alpha, overwrite: false);
+                        PackedSgemm.MultiplyPacked(s.PackedWeights, height, s.ColumnsAsB, d, width, rowTarget + i0 * d, d, alpha, overwrite: false);
                         if (diagonal || transposedTarget is null) continue;
                         // dB_J (one set: dZ_J) += Gᵀ·A_I / τ
                         PackedSgemm.PackAsA(s.Similarity, Tile, true, width, height, s.PackedWeights);
-                        PackedSgemm.MultiplyPacked(s.PackedWeights, width, s.RowsAsB, d, height, s.Partial, d, alpha, overwrite: true);
-                        lock (columnLocks[block]) Add(transposedTarget + j0 * d, s.Partial, width * d);
+                        PackedSgemm.MultiplyPacked(s.PackedWeights, width, s.RowsAsB, d, height, transposedTarget + j0 * d, d, alpha, overwrite: false);
                     }
-                    lock (rowLocks[unit]) Add(gaBase + i0 * d, s.Accumulator, height * d);
                 });
+                for (int t = 1; t < threads; t++)
+                {
+                    Add(gaBase, extraA[t], nA * d);
+                    if (extraB[t] != null) Add(gbBase, extraB[t], nB * d);
+                }
             }
             finally
             {
                 NativeMemory.AlignedFree(packedT);
+                for (int t = 1; t < threads; t++)
+                {
+                    NativeMemory.AlignedFree(extraA[t]);
+                    if (extraB[t] != null) NativeMemory.AlignedFree(extraB[t]);
+                }
             }
         }
     }
@@ -209,8 +232,8 @@ internal static unsafe class CpuTiledContrastive
         }
     }
 
-    /// <summary>Column-wise log-sum-exp (and label sums) of an off-diagonal tile, merged into the column anchors' stats under their lock.</summary>
-    private static void ColumnStats(Scratch s, int height, int width, int[]? labels, int i0, int j0, Stats stats, object gate)
+    /// <summary>Column-wise log-sum-exp (and label sums) of an off-diagonal tile, merged into the column anchors' statistics (this thread's).</summary>
+    private static void ColumnStats(Scratch s, int height, int width, int[]? labels, int i0, int j0, Stats stats)
     {
         var colMax = s.ColumnMax.AsSpan(0, width);
         var colSum = s.ColumnSum.AsSpan(0, width);
@@ -249,13 +272,10 @@ internal static unsafe class CpuTiledContrastive
             for (; c < width; c++)
                 if (labels[j0 + c] == labels[i0 + r]) colPositive[c] += row[c];
         }
-        lock (gate)
+        for (int c = 0; c < width; c++)
         {
-            for (int c = 0; c < width; c++)
-            {
-                Merge(ref stats.Max[j0 + c], ref stats.Sum[j0 + c], colMax[c], colSum[c]);
-                stats.Positive[j0 + c] += colPositive[c];
-            }
+            Merge(ref stats.Max[j0 + c], ref stats.Sum[j0 + c], colMax[c], colSum[c]);
+            stats.Positive[j0 + c] += colPositive[c];
         }
     }
 
@@ -279,7 +299,7 @@ internal static unsafe class CpuTiledContrastive
 
     private static float[] Amounts(Side side) => side.Coefficient!.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
 
-    private static object[] Locks(int rows) => Enumerable.Range(0, (rows + Tile - 1) / Tile).Select(_ => new object()).ToArray();
+    private static int Threads(int units) => Math.Max(1, Math.Min(CpuParallel.Threads, units));
 
     /// <summary>Running (max, Σ exp(v − max)) and positive-logit sums per anchor.</summary>
     private sealed class Stats
@@ -297,6 +317,16 @@ internal static unsafe class CpuTiledContrastive
         public float[] Sum { get; }
 
         public float[] Positive { get; }
+
+        /// <summary>Merges another thread's statistics into these.</summary>
+        public void Fold(Stats other)
+        {
+            for (int i = 0; i < Max.Length; i++)
+            {
+                Merge(ref Max[i], ref Sum[i], other.Max[i], other.Sum[i]);
+                Positive[i] += other.Positive[i];
+            }
+        }
     }
 
     /// <summary>Folds a row into a running (max, sum of exp(v − max)).</summary>
@@ -347,19 +377,27 @@ internal static unsafe class CpuTiledContrastive
 
     private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
 
-    /// <summary>Runs units 0..count−1 on up to one thread per core, each thread taking the next unit from a shared counter.</summary>
-    private static void RunUnits(int count, Func<Scratch> scratch, Action<int, Scratch> body)
+    /// <summary>
+    /// Runs units 0..count−1 on <paramref name="threads"/> threads, thread t taking units t, t + T, t + 2T, …
+    /// in order: a fixed assignment, so each thread's partial results are the same in every run.
+    /// Round-robin keeps the triangle's uneven units balanced.
+    /// </summary>
+    private static void RunUnits(int count, int threads, Func<Scratch> scratch, Action<int, int, Scratch> body)
     {
-        int threads = Math.Min(CpuParallel.Threads, count);
-        int next = -1;
-        void Work()
+        void Work(int thread)
         {
             using var s = scratch();
-            int unit;
-            while ((unit = Interlocked.Increment(ref next)) < count) body(unit, s);
+            for (int unit = thread; unit < count; unit += threads) body(unit, thread, s);
         }
-        if (threads <= 1) Work();
-        else Parallel.For(0, threads, _ => Work());
+        if (threads <= 1) Work(0);
+        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Work);
+    }
+
+    private static float* AllocZeroed(int floats)
+    {
+        var p = Alloc(floats);
+        new Span<float>(p, floats).Clear();
+        return p;
     }
 
     /// <summary>One thread's buffers (64-byte aligned; packed operands need 32).</summary>
@@ -372,8 +410,6 @@ internal static unsafe class CpuTiledContrastive
             ColumnsAsB = Alloc(PackedSgemm.PackedBSize(d, Tile));
             PackedWeights = Alloc(PackedSgemm.PackedASize(Tile, Tile));
             this.Similarity = Alloc(Tile * Tile);
-            Accumulator = Alloc(Tile * d);
-            Partial = Alloc(Tile * d);
         }
 
         public float* PackedRows { get; }
@@ -385,10 +421,6 @@ internal static unsafe class CpuTiledContrastive
         public float* PackedWeights { get; }
 
         public float* Similarity { get; }
-
-        public float* Accumulator { get; }
-
-        public float* Partial { get; }
 
         public float[] RowMax { get; } = new float[Tile];
 
@@ -404,7 +436,7 @@ internal static unsafe class CpuTiledContrastive
 
         public void Dispose()
         {
-            foreach (var p in new[] { PackedRows, RowsAsB, ColumnsAsB, PackedWeights, Similarity, Accumulator, Partial })
+            foreach (var p in new[] { PackedRows, RowsAsB, ColumnsAsB, PackedWeights, Similarity })
                 NativeMemory.AlignedFree(p);
         }
     }

@@ -1,0 +1,78 @@
+namespace NativeContrast.Training;
+
+/// <summary>
+/// Everything a training run depends on; written to the run folder as <c>config.json</c> and read back
+/// by <c>--resume</c> and <c>eval</c>. Defaults follow the papers, scaled to Fashion-MNIST on a small
+/// machine (see <see cref="Defaults"/>).
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>simclr | supcon | triplet | moco.</summary>
+    public string Method { get; init; } = "simclr";
+
+    /// <summary>small-cnn | resnet18.</summary>
+    public string Encoder { get; init; } = "small-cnn";
+
+    /// <summary>fashion-mnist, or a folder with one sub-folder per class.</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    public string? DataFolder { get; init; }
+
+    /// <summary>Images per batch (each seen as two views, so the loss sees 2× as many rows).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    public int Epochs { get; init; } = 3;
+
+    /// <summary>lars | sgd | adamw.</summary>
+    public string Optimizer { get; init; } = "lars";
+
+    /// <summary>Base learning rate; null takes the method's default scaled by batch/256.</summary>
+    public double? LearningRate { get; init; }
+
+    public double WeightDecay { get; init; } = 1e-6;
+
+    /// <summary>Fraction of the steps spent warming up linearly before the cosine decay.</summary>
+    public double WarmupFraction { get; init; } = 0.1;
+
+    /// <summary>Softmax temperature τ (SimCLR, SupCon, MoCo).</summary>
+    public double Temperature { get; init; } = 0.5;
+
+    /// <summary>Learn τ (log-parametrized, 1/τ ≤ 100) starting from <see cref="Temperature"/>.</summary>
+    public bool LearnTemperature { get; init; }
+
+    public double Margin { get; init; } = 0.2;
+
+    /// <summary>hard | semihard (triplet).</summary>
+    public string Mining { get; init; } = "hard";
+
+    /// <summary>MoCo: size of the queue of past keys, and the key encoder's momentum.</summary>
+    public int QueueSize { get; init; } = 4096;
+
+    public double KeyMomentum { get; init; } = 0.99;
+
+    public int ProjectionDim { get; init; } = 64;
+
+    public string Device { get; init; } = "auto";
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Train on the first N images only (quick runs and tests); 0 = all.</summary>
+    public int Subset { get; init; }
+
+    /// <summary>The learning rate the run uses.</summary>
+    public double EffectiveLearningRate => LearningRate ?? Defaults.LearningRate(Method, Optimizer) * BatchSize / 256.0;
+
+    public void Validate()
+    {
+        if (Method is not ("simclr" or "supcon" or "triplet" or "moco")) throw new ArgumentException($"Unknown method '{Method}'; use simclr, supcon, triplet or moco.");
+        if (Encoder is not ("small-cnn" or "resnet18")) throw new ArgumentException($"Unknown encoder '{Encoder}'; use small-cnn or resnet18.");
+        if (Optimizer is not ("lars" or "sgd" or "adamw")) throw new ArgumentException($"Unknown optimizer '{Optimizer}'; use lars, sgd or adamw.");
+        if (Mining is not ("hard" or "semihard")) throw new ArgumentException($"Unknown mining '{Mining}'; use hard or semihard.");
+        if (BatchSize < 2) throw new ArgumentException($"The batch size must be at least 2; got {BatchSize}.");
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1; got {Epochs}.");
+        if (!(Temperature > 0)) throw new ArgumentException($"The temperature must be > 0; got {Temperature}.");
+        if (LearningRate is { } lr && !(lr > 0)) throw new ArgumentException($"The learning rate must be > 0; got {lr}.");
+        if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new ArgumentException($"The warm-up fraction must be in [0, 1); got {WarmupFraction}.");
+        if (Method == "moco" && QueueSize < BatchSize) throw new ArgumentException($"The MoCo queue ({QueueSize}) must hold at least one batch ({BatchSize}).");
+    }
+}
