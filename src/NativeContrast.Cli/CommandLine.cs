@@ -12,7 +12,8 @@ public static class CommandLine
     {
         var root = new RootCommand("NativeContrast: contrastive learning for .NET, with fused losses on CPU (SIMD) and GPU (ILGPU).");
         root.Subcommands.Add(InfoCommand.Create(output));
-        root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output, error));
+        root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(AugmentCommand.Create(output, error));

@@ -1,27 +1,143 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NativeContrast.Evaluation;
+using NativeContrast.Training;
 
 namespace NativeContrast.Cli;
 
 /// <summary>
-/// <c>nativecontrast train</c>. Training (the losses, layers, data and training issues) has not landed
-/// yet: the command says so and exits with code 3 instead of pretending to train.
+/// <c>nativecontrast train</c>: trains an encoder (SimCLR by default, on Fashion-MNIST, on the best
+/// device), writes a run folder, evaluates it and prints a summary. Ctrl-C stops after the current
+/// step and writes a checkpoint; <c>--resume DIR</c> continues.
 /// </summary>
 internal static class TrainCommand
 {
-    public const int NotImplementedExitCode = 3;
-
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
-        var device = new Option<string>("--device") { Description = "Device: cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "auto" };
-        var command = new Command("train", "Train an encoder with a contrastive objective (not implemented yet).");
-        command.Options.Add(device);
+        var method = new Option<string>("--method") { Description = "simclr | supcon | triplet | moco", DefaultValueFactory = _ => "simclr" };
+        method.AcceptOnlyFromAmong("simclr", "supcon", "triplet", "moco");
+        var encoder = new Option<string>("--encoder") { Description = "small-cnn | resnet18", DefaultValueFactory = _ => "small-cnn" };
+        encoder.AcceptOnlyFromAmong("small-cnn", "resnet18");
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder with one sub-folder per class.", DefaultValueFactory = _ => "fashion-mnist" };
+        var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "lars | sgd | adamw (default: the method's)." };
+        var lr = new Option<double?>("--lr") { Description = "Base learning rate (default: the method's, × batch/256)." };
+        var batch = new Option<int>("--batch-size") { Description = "Images per step (each seen as 2 views).", DefaultValueFactory = _ => 256 };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+        var temperature = new Option<double?>("--temperature") { Description = "τ (default: the method's)." };
+        var learnTemperature = new Option<bool>("--learn-temperature") { Description = "Learn τ (log-parametrized, 1/τ ≤ 100)." };
+        var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
+        var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
+        var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
+        var device = new Option<string>("--device") { Description = "auto (cuda, opencl, cpu), cpu, ilgpu-cpu, cuda[:N], opencl[:N].", DefaultValueFactory = _ => "auto" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var subset = new Option<int>("--subset") { Description = "Train on the first N images only (quick runs); 0 = all.", DefaultValueFactory = _ => 0 };
+        var outFolder = new Option<string?>("--out") { Description = "Run folder (default runs/<method>-<time>)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint." };
+        var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
+        var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, device, seed, subset, outFolder, resume, noEval })
+            command.Options.Add(o);
         command.SetAction(parse =>
         {
-            using var d = Device.Create(parse.GetValue(device)!, output);
-            output.WriteLine("train: not implemented yet. The engine foundation (tensors, autograd, devices) is in place;");
-            output.WriteLine("the fused losses, layers, data loading and the training loop are tracked as separate issues.");
-            return NotImplementedExitCode;
+            TrainingConfig config;
+            string runFolder;
+            var resumeFolder = parse.GetValue(resume);
+            if (resumeFolder is not null)
+            {
+                runFolder = resumeFolder;
+                config = Trainer.ReadConfig(runFolder);
+            }
+            else
+            {
+                var m = parse.GetValue(method)!;
+                config = new TrainingConfig
+                {
+                    Method = m,
+                    Encoder = parse.GetValue(encoder)!,
+                    Dataset = parse.GetValue(dataset)!,
+                    DataFolder = parse.GetValue(data),
+                    Optimizer = parse.GetValue(optimizer) ?? Defaults.Optimizer(m),
+                    LearningRate = parse.GetValue(lr),
+                    BatchSize = parse.GetValue(batch),
+                    Epochs = parse.GetValue(epochs),
+                    Temperature = parse.GetValue(temperature) ?? Defaults.Temperature(m),
+                    LearnTemperature = parse.GetValue(learnTemperature),
+                    Margin = parse.GetValue(margin),
+                    Mining = parse.GetValue(mining)!,
+                    QueueSize = parse.GetValue(queue),
+                    Device = parse.GetValue(device)!,
+                    Seed = parse.GetValue(seed),
+                    Subset = parse.GetValue(subset),
+                };
+                config.Validate();
+                runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{m}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                Trainer.WriteConfig(runFolder, config);
+            }
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                if (!cancel.IsCancellationRequested) error.WriteLine("stopping after this step (Ctrl-C again to abort)…");
+                cancel.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         });
         return command;
+    }
+
+    internal static int Run(TrainingConfig config, string runFolder, bool resume, bool evaluate, TextWriter output, TextWriter error, CancellationToken cancel)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var device = Device.Create(config.Device, output);
+        var (train, test) = TrainingData.Load(config, output);
+        using var trainer = new Trainer(config, device, train);
+        int startEpoch = 0, startBatch = 0;
+        if (resume)
+        {
+            var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Checkpoint.FileName), device);
+            try
+            {
+                trainer.Restore(checkpoint);
+                (startEpoch, startBatch) = (checkpoint.Epoch, checkpoint.Batch);
+            }
+            finally
+            {
+                foreach (var t in checkpoint.Tensors.Values) t.Dispose();
+            }
+            output.WriteLine($"resuming {runFolder} at epoch {startEpoch + 1}, step {startBatch + 1}");
+        }
+        bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch);
+        if (!finished) return 130;
+        var summary = new Dictionary<string, object>
+        {
+            ["method"] = config.Method,
+            ["encoder"] = config.Encoder,
+            ["device"] = device.Name,
+            ["epochs"] = config.Epochs,
+            ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+        if (evaluate)
+        {
+            var report = Evaluator.Run(trainer.Encoder, train, test, device, output);
+            EvalCommand.AddReport(summary, report);
+        }
+        File.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        output.WriteLine();
+        output.WriteLine($"run folder: {runFolder}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Method} / {config.Encoder} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
+        if (summary.TryGetValue("knn_top20", out var k20))
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));
+        return 0;
     }
 }

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NativeContrast.Evaluation;
+using NativeContrast.Training;
+
+namespace NativeContrast.Cli;
+
+/// <summary><c>nativecontrast eval --run DIR</c>: kNN, linear probe and retrieval metrics of a run's encoder on the test split; writes metrics.json.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var run = new Option<string>("--run") { Description = "Run folder (config.json and checkpoint.safetensors).", Required = true };
+        var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files, if not where training found them." };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
+        var command = new Command("eval", "Evaluate a trained encoder: kNN (k = 20, 200), linear probe, retrieval.");
+        foreach (var o in new Option[] { run, data, device }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetValue(run)!;
+            var config = Trainer.ReadConfig(folder);
+            if (parse.GetValue(data) is { } d) config = config with { DataFolder = d };
+            using var dev = Device.Create(parse.GetValue(device)!, output);
+            var (train, test) = TrainingData.Load(config, output);
+            var checkpoint = Checkpoint.Load(Path.Combine(folder, Checkpoint.FileName), dev);
+            using var encoder = TrainingModels.Encoder(config, train.Channels, dev);
+            try
+            {
+                encoder.LoadStateDict(checkpoint.Section("encoder."));
+            }
+            finally
+            {
+                foreach (var t in checkpoint.Tensors.Values) t.Dispose();
+            }
+            var report = Evaluator.Run(encoder, train, test, dev, output);
+            var metrics = new Dictionary<string, object> { ["method"] = config.Method, ["encoder"] = config.Encoder, ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
+            AddReport(metrics, report);
+            File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"test accuracy: kNN (k=20) {report.KnnTop20:P2}, kNN (k=200) {report.KnnTop200:P2}, linear probe {report.LinearProbe:P2}; precision@1 {report.PrecisionAt1:P2}, R-precision {report.RPrecision:P2}, MAP@R {report.MapAtR:P2}"));
+            return 0;
+        });
+        return command;
+    }
+
+    internal static void AddReport(Dictionary<string, object> metrics, EvaluationReport r)
+    {
+        metrics["knn_top20"] = Math.Round(r.KnnTop20, 5);
+        metrics["knn_top200"] = Math.Round(r.KnnTop200, 5);
+        metrics["linear_probe"] = Math.Round(r.LinearProbe, 5);
+        metrics["precision_at_1"] = Math.Round(r.PrecisionAt1, 5);
+        metrics["r_precision"] = Math.Round(r.RPrecision, 5);
+        metrics["map_at_r"] = Math.Round(r.MapAtR, 5);
+        metrics["eval_seconds"] = Math.Round(r.Seconds, 1);
+    }
+}

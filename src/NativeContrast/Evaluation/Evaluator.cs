@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using NativeContrast.Data;
+using NativeContrast.Nn;
+
+namespace NativeContrast.Evaluation;
+
+/// <summary>
+/// The standard evaluation of a frozen encoder: weighted kNN (k = 20 and 200) and a linear probe trained
+/// on the training split's representations and scored on the test split, and retrieval metrics within
+/// the test split.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null)
+    {
+        var clock = Stopwatch.StartNew();
+        log?.WriteLine($"evaluating: embedding {train.Count} training and {test.Count} test images");
+        var trainFeatures = Embeddings.Compute(encoder, train, device, out int dim);
+        var testFeatures = Embeddings.Compute(encoder, test, device, out _);
+        int classes = Math.Max(train.ClassNames.Count, test.ClassNames.Count);
+        var knn = KnnClassifier.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, [20, 200]);
+        log?.WriteLine($"  kNN: k=20 {knn[20]:P2}, k=200 {knn[200]:P2}");
+        double probe = LinearProbe.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes);
+        log?.WriteLine($"  linear probe: {probe:P2}");
+        var (p1, rp, map) = RetrievalMetrics.Compute(testFeatures, test.Labels, dim);
+        log?.WriteLine($"  retrieval: precision@1 {p1:P2}, R-precision {rp:P2}, MAP@R {map:P2}");
+        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds);
+    }
+}

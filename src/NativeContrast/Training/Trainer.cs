@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NativeContrast.Augmentation;
+using NativeContrast.Data;
+using NativeContrast.Losses;
+using NativeContrast.Nn;
+using NativeContrast.Optim;
+
+namespace NativeContrast.Training;
+
+/// <summary>
+/// Trains an encoder with SimCLR, SupCon, triplet or MoCo on two augmented views of each image, writing
+/// into a run folder: <c>config.json</c>, <c>checkpoint.safetensors</c> (after every epoch, and when
+/// cancelled, written atomically), and <c>log.csv</c> (one row per step). Resuming continues from the
+/// checkpoint's position; on <c>cpu</c> a resumed run ends with the same weights as an uninterrupted
+/// one, because every random choice derives from the seed and the position in training.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainingConfig config;
+    private readonly Device device;
+    private readonly ImageDataset data;
+    private readonly Module encoder;
+    private readonly ProjectionHead head;
+    private readonly Module? keyEncoder;
+    private readonly ProjectionHead? keyHead;
+    private readonly ExponentialMovingAverage? keyAverage;
+    private readonly Tensor? queue;
+    private readonly LearnableTemperature? learnedTemperature;
+    private readonly Optimizer optimizer;
+    private readonly WarmupCosineSchedule schedule;
+    private readonly DataLoader loader;
+    private readonly AugmentationPipeline augmentation;
+    private int queuePointer;
+
+    public Trainer(TrainingConfig config, Device device, ImageDataset data)
+    {
+        config.Validate();
+        this.config = config;
+        this.device = device;
+        this.data = data;
+        encoder = TrainingModels.Encoder(config, data.Channels, device);
+        head = TrainingModels.Head(config, device);
+        var parameters = encoder.NamedParameters().Select(p => ("encoder." + p.Name, p.Parameter))
+            .Concat(head.NamedParameters().Select(p => ("head." + p.Name, p.Parameter))).ToList();
+        if (config.LearnTemperature)
+        {
+            learnedTemperature = new LearnableTemperature(config.Temperature, device);
+            parameters.Add(("temperature.log_inverse", learnedTemperature.LogInverseTemperature));
+        }
+        if (config.Method == "moco")
+        {
+            keyEncoder = TrainingModels.Encoder(config, data.Channels, device);
+            keyHead = TrainingModels.Head(config, device);
+            keyAverage = new ExponentialMovingAverage(new Pair(keyEncoder, keyHead), new Pair(encoder, head), config.KeyMomentum);
+            keyAverage.CopySource();
+            using var scope = TensorScope.Begin();
+            queue = scope.Keep(Tensor.RandomNormal([config.QueueSize, config.ProjectionDim], config.Seed + 7, device).L2NormalizeRows()).CloneUnscoped();
+        }
+        optimizer = config.Optimizer switch
+        {
+            "sgd" => new Sgd(parameters, config.EffectiveLearningRate, momentum: 0.9, weightDecay: config.WeightDecay),
+            "adamw" => new AdamW(parameters, config.EffectiveLearningRate, weightDecay: config.WeightDecay),
+            _ => new Lars(parameters, config.EffectiveLearningRate, momentum: 0.9, weightDecay: config.WeightDecay,
+                exclude: (name, p) => p.Rank <= 1 || name.StartsWith("temperature", StringComparison.Ordinal)),
+        };
+        IBatchSampler sampler = new RandomBatchSampler(data.Count, Math.Min(config.BatchSize, data.Count), shuffle: true, dropLast: true, seed: config.Seed);
+        loader = new DataLoader(data, sampler, device, config.Seed);
+        int totalSteps = loader.BatchesPerEpoch * config.Epochs;
+        schedule = new WarmupCosineSchedule(config.EffectiveLearningRate, (int)(totalSteps * config.WarmupFraction), totalSteps);
+        augmentation = data.Height == 28 && data.Channels == 1 ? Augmentations.Grayscale28() : Augmentations.SimClr(data.Height);
+    }
+
+    public Module Encoder => encoder;
+
+    public ProjectionHead Head => head;
+
+    public int StepsPerEpoch => loader.BatchesPerEpoch;
+
+    /// <summary>The loss of one batch of views [2n, ...] with labels [n].</summary>
+    private Tensor Loss(Tensor views, Batch batch)
+    {
+        double tau = config.Temperature;
+        var z = head.Forward(encoder.Forward(views));
+        int n = batch.Count;
+        switch (config.Method)
+        {
+            case "supcon":
+            {
+                var labels = Tensor.Concat([batch.Labels, batch.Labels]);
+                return learnedTemperature is null ? new SupConLoss(tau).Forward(z, labels) : new SupConLoss(learnedTemperature).Forward(z, labels);
+            }
+            case "triplet":
+                return new TripletLoss(config.Margin, config.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard)
+                    .Forward(z, Tensor.Concat([batch.Labels, batch.Labels]));
+            case "moco":
+            {
+                var q = z.Rows(0, n);
+                Tensor k;
+                using (GradMode.NoGrad()) k = keyHead!.Forward(keyEncoder!.Forward(views.Rows(n, n))).L2NormalizeRows();
+                var loss = learnedTemperature is null ? new InfoNceLoss(tau).Forward(q, k, queue!, null) : new InfoNceLoss(learnedTemperature).Forward(q, k, queue!, null);
+                Enqueue(k);
+                return loss;
+            }
+            default:
+                return learnedTemperature is null ? new NtXentLoss(tau).Forward(z) : new NtXentLoss(learnedTemperature).Forward(z);
+        }
+    }
+
+    /// <summary>MoCo's FIFO queue: the newest keys replace the oldest.</summary>
+    private void Enqueue(Tensor keys)
+    {
+        using var noGrad = GradMode.NoGrad();
+        int n = keys.Shape[0];
+        for (int start = 0; start < n;)
+        {
+            int take = Math.Min(n - start, queue!.Shape[0] - queuePointer);
+            queue.Rows(queuePointer, take).CopyFrom(keys.Rows(start, take));
+            start += take;
+            queuePointer = (queuePointer + take) % queue.Shape[0];
+        }
+    }
+
+    /// <summary>
+    /// Trains from <paramref name="startEpoch"/>/<paramref name="startBatch"/> to the end (or until cancelled),
+    /// checkpointing into <paramref name="runFolder"/>. Returns whether it finished.
+    /// </summary>
+    public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0)
+    {
+        Directory.CreateDirectory(runFolder);
+        var csvPath = Path.Combine(runFolder, "log.csv");
+        if (startEpoch == 0 && startBatch == 0) File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second\n");
+        int perEpoch = loader.BatchesPerEpoch;
+        var run = Stopwatch.StartNew();
+        int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
+        log.WriteLine($"training {config.Method} / {config.Encoder} on {data.Count} images ({data.Channels}×{data.Height}×{data.Width}), device {device.Name}: " +
+            $"{config.Epochs} epochs × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {config.Optimizer} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
+        for (int epoch = startEpoch; epoch < config.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int lossCount = 0, images = 0;
+            int batchNumber = 0;
+            using var csv = new StreamWriter(csvPath, append: true);
+            foreach (var batch in loader.Epoch(epoch))
+            {
+                using (batch)
+                {
+                    if (epoch == startEpoch && batchNumber < startBatch)
+                    {
+                        batchNumber++;
+                        continue;
+                    }
+                    int step = epoch * perEpoch + batchNumber;
+                    schedule.Apply(optimizer, step);
+                    double value;
+                    using (var scope = TensorScope.Begin())
+                    {
+                        var views = augmentation.Views(batch.Images, 2, batch.Seed);
+                        var loss = Loss(views, batch);
+                        loss.Backward();
+                        optimizer.Step();
+                        optimizer.ZeroGrad();
+                        keyAverage?.Update();
+                        value = loss.Item();
+                    }
+                    if (!double.IsFinite(value))
+                        throw new InvalidOperationException($"The loss became {value} at epoch {epoch + 1}, step {batchNumber + 1}; lower the learning rate (now {optimizer.LearningRate:G3}).");
+                    lossSum += value;
+                    lossCount++;
+                    images += batch.Count;
+                    stepsDone++;
+                    batchNumber++;
+                    double rate = images / epochClock.Elapsed.TotalSeconds;
+                    csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}"));
+                    if (batchNumber % Math.Max(1, perEpoch / 5) == 0 || batchNumber == perEpoch)
+                    {
+                        double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
+                        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  epoch {epoch + 1}/{config.Epochs} step {batchNumber}/{perEpoch}: loss {lossSum / lossCount:F4}, {rate:F0} images/s, lr {optimizer.LearningRate:G3}, time left {TimeSpan.FromSeconds(left):mm\\:ss}"));
+                    }
+                    if (cancel.IsCancellationRequested)
+                    {
+                        SaveCheckpoint(runFolder, epoch, batchNumber);
+                        log.WriteLine($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
+                        return false;
+                    }
+                }
+            }
+            SaveCheckpoint(runFolder, epoch + 1, 0);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s"));
+        }
+        return true;
+    }
+
+    public void SaveCheckpoint(string runFolder, int epoch, int batch)
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, t) in encoder.StateDict()) tensors["encoder." + name] = t;
+        foreach (var (name, t) in head.StateDict()) tensors["head." + name] = t;
+        foreach (var (name, t) in optimizer.NamedState()) tensors["optimizer." + name] = t;
+        if (learnedTemperature is not null) tensors["temperature.log_inverse"] = learnedTemperature.LogInverseTemperature;
+        if (keyEncoder is not null)
+        {
+            foreach (var (name, t) in keyEncoder.StateDict()) tensors["key_encoder." + name] = t;
+            foreach (var (name, t) in keyHead!.StateDict()) tensors["key_head." + name] = t;
+            tensors["queue"] = queue!;
+        }
+        using var scope = TensorScope.Begin();
+        tensors["queue_pointer"] = Tensor.FromArray([queuePointer], [1], device);
+        new Checkpoint(tensors, config, epoch, batch, optimizer.StepCount).Save(Path.Combine(runFolder, Checkpoint.FileName));
+    }
+
+    /// <summary>Restores weights, optimizer state and MoCo state from a checkpoint.</summary>
+    public void Restore(Checkpoint checkpoint)
+    {
+        encoder.LoadStateDict(checkpoint.Section("encoder."));
+        head.LoadStateDict(checkpoint.Section("head."));
+        optimizer.LoadState(checkpoint.Section("optimizer."), checkpoint.OptimizerSteps);
+        using var noGrad = GradMode.NoGrad();
+        if (learnedTemperature is not null) learnedTemperature.LogInverseTemperature.CopyFrom(checkpoint.Tensors["temperature.log_inverse"]);
+        if (keyEncoder is not null)
+        {
+            keyEncoder.LoadStateDict(checkpoint.Section("key_encoder."));
+            keyHead!.LoadStateDict(checkpoint.Section("key_head."));
+            queue!.CopyFrom(checkpoint.Tensors["queue"].To(device));
+            queuePointer = checkpoint.Tensors["queue_pointer"].ToIntArray()[0];
+        }
+    }
+
+    public static void WriteConfig(string runFolder, TrainingConfig config)
+    {
+        Directory.CreateDirectory(runFolder);
+        File.WriteAllText(Path.Combine(runFolder, "config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static TrainingConfig ReadConfig(string runFolder)
+    {
+        var path = Path.Combine(runFolder, "config.json");
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{runFolder}' is not a run folder: it has no config.json.", path);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path)) ?? throw new InvalidDataException($"'{path}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid run config: {e.Message}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        encoder.Dispose();
+        head.Dispose();
+        keyEncoder?.Dispose();
+        keyHead?.Dispose();
+        queue?.Dispose();
+        learnedTemperature?.Dispose();
+    }
+
+    /// <summary>Two modules seen as one (for the EMA of encoder + head).</summary>
+    private sealed class Pair : Module
+    {
+        public Pair(Module first, Module second)
+        {
+            AddModule("a", first);
+            AddModule("b", second);
+        }
+
+        public override Tensor Forward(Tensor x) => throw new NotSupportedException();
+    }
+}

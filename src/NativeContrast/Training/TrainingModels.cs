@@ -1,0 +1,18 @@
+using NativeContrast.Nn;
+
+namespace NativeContrast.Training;
+
+/// <summary>The encoder and projection head a configuration asks for (same seeds → same initial weights).</summary>
+public static class TrainingModels
+{
+    public static Module Encoder(TrainingConfig config, int channels, Device device, int seedOffset = 0) => config.Encoder switch
+    {
+        "resnet18" => new ResNet18(channels, device, seed: config.Seed * 1000 + seedOffset),
+        _ => new SmallCnn(channels, device, seed: config.Seed * 1000 + seedOffset),
+    };
+
+    public static int Features(TrainingConfig config) => config.Encoder == "resnet18" ? 512 : 128;
+
+    public static ProjectionHead Head(TrainingConfig config, Device device, int seedOffset = 0) =>
+        new(Features(config), Features(config), config.ProjectionDim, device, seed: config.Seed * 1000 + 500 + seedOffset);
+}
