@@ -34,6 +34,7 @@ internal static class EvalCommand
                 foreach (var t in checkpoint.Tensors.Values) t.Dispose();
             }
             var report = Evaluator.Run(encoder, train, test, dev, output);
+            RunPlots.Embeddings(folder, encoder, test, dev);
             var metrics = new Dictionary<string, object> { ["method"] = config.Method, ["encoder"] = config.Encoder, ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
             AddReport(metrics, report);
             File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));

@@ -126,10 +126,12 @@ internal static class TrainCommand
             ["epochs"] = config.Epochs,
             ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
+        RunPlots.Loss(runFolder);
         if (evaluate)
         {
             var report = Evaluator.Run(trainer.Encoder, train, test, device, output);
             EvalCommand.AddReport(summary, report);
+            RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);
         }
         File.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();

@@ -1,0 +1,52 @@
+using System.Globalization;
+using NativeContrast.Data;
+using NativeContrast.Evaluation;
+using NativeContrast.Nn;
+
+namespace NativeContrast.Cli;
+
+/// <summary>The run folder's PNG plots (ScottPlot): the loss per step from log.csv, and the test set's embeddings projected on their top two principal components, coloured by class.</summary>
+internal static class RunPlots
+{
+    public static void Loss(string runFolder)
+    {
+        var rows = File.ReadLines(Path.Combine(runFolder, "log.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        if (rows.Count == 0) return;
+        var steps = rows.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)).ToArray();
+        var losses = rows.Select(r => double.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
+        var plot = new ScottPlot.Plot();
+        var line = plot.Add.Scatter(steps, losses);
+        line.MarkerSize = 0;
+        plot.Title("Training loss");
+        plot.XLabel("step");
+        plot.YLabel("loss");
+        Save(plot, Path.Combine(runFolder, "loss.png"));
+    }
+
+    public static void Embeddings(string runFolder, Module encoder, ImageDataset test, Device device, int maxPoints = 3000)
+    {
+        var subset = test.Count > maxPoints ? test.Subset(Enumerable.Range(0, maxPoints).ToArray()) : test;
+        var features = Evaluation.Embeddings.Compute(encoder, subset, device, out int dim);
+        var (x, y) = Projection.Pca2(features, dim);
+        var plot = new ScottPlot.Plot();
+        for (int c = 0; c < subset.ClassNames.Count; c++)
+        {
+            var members = Enumerable.Range(0, subset.Count).Where(i => subset.Labels[i] == c).ToArray();
+            if (members.Length == 0) continue;
+            var points = plot.Add.ScatterPoints(members.Select(i => x[i]).ToArray(), members.Select(i => y[i]).ToArray());
+            points.MarkerSize = 3;
+            points.LegendText = subset.ClassNames[c];
+        }
+        plot.ShowLegend();
+        plot.Title($"Test embeddings, first two principal components ({subset.Count} images)");
+        Save(plot, Path.Combine(runFolder, "embeddings.png"));
+    }
+
+    /// <summary>Written to a temporary file and renamed, like every file of a run.</summary>
+    private static void Save(ScottPlot.Plot plot, string path)
+    {
+        var temp = path + ".tmp-" + Environment.ProcessId + ".png";
+        plot.SavePng(temp, 900, 600);
+        File.Move(temp, path, overwrite: true);
+    }
+}
