@@ -47,31 +47,10 @@ public static class AugmentationKernels
         {
             if (s.Channels == 3)
             {
-                float r = Clamp01((Clamp01(x[start + k] * b) - mean) * contrast + mean);
-                float g = Clamp01((Clamp01(x[start + plane + k] * b) - mean) * contrast + mean);
-                float bl = Clamp01((Clamp01(x[start + 2 * plane + k] * b) - mean) * contrast + mean);
-                float l = LumaR * r + LumaG * g + LumaB * bl;
-                r = Clamp01(l + (r - l) * saturation);
-                g = Clamp01(l + (g - l) * saturation);
-                bl = Clamp01(l + (bl - l) * saturation);
-                // YIQ: rotate (I, Q) by the hue angle, keep Y.
-                float yy = 0.299f * r + 0.587f * g + 0.114f * bl;
-                float ii = 0.596f * r - 0.274f * g - 0.322f * bl;
-                float qq = 0.211f * r - 0.523f * g + 0.312f * bl;
-                float i2 = ii * cosH - qq * sinH, q2 = ii * sinH + qq * cosH;
-                r = Clamp01(yy + 0.956f * i2 + 0.621f * q2);
-                g = Clamp01(yy - 0.272f * i2 - 0.647f * q2);
-                bl = Clamp01(yy - 1.106f * i2 + 1.703f * q2);
-                if (gray != 0f)
-                {
-                    float lg = LumaR * r + LumaG * g + LumaB * bl;
-                    r = lg;
-                    g = lg;
-                    bl = lg;
-                }
-                y[start + k] = r;
-                y[start + plane + k] = g;
-                y[start + 2 * plane + k] = bl;
+                var v = AdjustPixel(x[start + k], x[start + plane + k], x[start + 2 * plane + k], b, contrast, mean, saturation, cosH, sinH, gray);
+                y[start + k] = v.R;
+                y[start + plane + k] = v.G;
+                y[start + 2 * plane + k] = v.B;
             }
             else
             {
@@ -79,6 +58,36 @@ public static class AugmentationKernels
                     y[start + c * plane + k] = Clamp01((Clamp01(x[start + c * plane + k] * b) - mean) * contrast + mean);
             }
         }
+    }
+
+    /// <summary>
+    /// One RGB pixel through the colour steps of <see cref="ColorNaive"/> (shared with the CPU backend):
+    /// brightness, contrast about <paramref name="mean"/>, saturation, the YIQ hue rotation (cos, sin),
+    /// and grayscale when <paramref name="gray"/> ≠ 0; each step clamped to [0, 1].
+    /// </summary>
+    public static Rgb AdjustPixel(float r, float g, float bl, float brightness, float contrast, float mean, float saturation, float cosH, float sinH, float gray)
+    {
+        r = Clamp01((Clamp01(r * brightness) - mean) * contrast + mean);
+        g = Clamp01((Clamp01(g * brightness) - mean) * contrast + mean);
+        bl = Clamp01((Clamp01(bl * brightness) - mean) * contrast + mean);
+        float l = LumaR * r + LumaG * g + LumaB * bl;
+        r = Clamp01(l + (r - l) * saturation);
+        g = Clamp01(l + (g - l) * saturation);
+        bl = Clamp01(l + (bl - l) * saturation);
+        // YIQ: rotate (I, Q) by the hue angle, keep Y.
+        float yy = 0.299f * r + 0.587f * g + 0.114f * bl;
+        float ii = 0.596f * r - 0.274f * g - 0.322f * bl;
+        float qq = 0.211f * r - 0.523f * g + 0.312f * bl;
+        float i2 = ii * cosH - qq * sinH, q2 = ii * sinH + qq * cosH;
+        r = Clamp01(yy + 0.956f * i2 + 0.621f * q2);
+        g = Clamp01(yy - 0.272f * i2 - 0.647f * q2);
+        bl = Clamp01(yy - 1.106f * i2 + 1.703f * q2);
+        if (gray != 0f)
+        {
+            float lg = LumaR * r + LumaG * g + LumaB * bl;
+            return new Rgb { R = lg, G = lg, B = lg };
+        }
+        return new Rgb { R = r, G = g, B = bl };
     }
 
     /// <summary>
@@ -141,6 +150,12 @@ public static class AugmentationKernels
     }
 
     public static float Clamp01(float v) => MathF.Min(MathF.Max(v, 0f), 1f);
+
+    /// <summary>One RGB pixel.</summary>
+    public struct Rgb
+    {
+        public float R, G, B;
+    }
 
     private static float Luma(ArrayView<float> x, int start, int plane, int k, int channels, float brightness) => channels == 3
         ? LumaR * Clamp01(x[start + k] * brightness) + LumaG * Clamp01(x[start + plane + k] * brightness) + LumaB * Clamp01(x[start + 2 * plane + k] * brightness)

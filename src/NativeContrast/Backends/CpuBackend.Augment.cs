@@ -60,24 +60,10 @@ internal sealed partial class CpuBackend
                 float cosH = MathF.Cos(hue * 2f * MathF.PI), sinH = MathF.Sin(hue * 2f * MathF.PI);
                 for (int k = 0; k < plane; k++)
                 {
-                    float r = Clamp01((Clamp01(src[k] * b) - mean) * contrast + mean);
-                    float g = Clamp01((Clamp01(src[plane + k] * b) - mean) * contrast + mean);
-                    float bl = Clamp01((Clamp01(src[2 * plane + k] * b) - mean) * contrast + mean);
-                    float l = LumaR * r + LumaG * g + LumaB * bl;
-                    r = Clamp01(l + (r - l) * saturation);
-                    g = Clamp01(l + (g - l) * saturation);
-                    bl = Clamp01(l + (bl - l) * saturation);
-                    float yy = 0.299f * r + 0.587f * g + 0.114f * bl;
-                    float ii = 0.596f * r - 0.274f * g - 0.322f * bl;
-                    float qq = 0.211f * r - 0.523f * g + 0.312f * bl;
-                    float i2 = ii * cosH - qq * sinH, q2 = ii * sinH + qq * cosH;
-                    r = Clamp01(yy + 0.956f * i2 + 0.621f * q2);
-                    g = Clamp01(yy - 0.272f * i2 - 0.647f * q2);
-                    bl = Clamp01(yy - 1.106f * i2 + 1.703f * q2);
-                    if (gray != 0f) r = g = bl = LumaR * r + LumaG * g + LumaB * bl;
-                    dst[k] = r;
-                    dst[plane + k] = g;
-                    dst[2 * plane + k] = bl;
+                    var v = AdjustPixel(src[k], src[plane + k], src[2 * plane + k], b, contrast, mean, saturation, cosH, sinH, gray);
+                    dst[k] = v.R;
+                    dst[plane + k] = v.G;
+                    dst[2 * plane + k] = v.B;
                 }
             }
         });
