@@ -179,7 +179,7 @@ public sealed class Trainer : IDisposable
                     {
                         double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
                         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  epoch {epoch + 1}/{config.Epochs} step {batchNumber}/{perEpoch}: loss {lossSum / lossCount:F4}, {rate:F0} images/s, lr {optimizer.LearningRate:G3}, time left {TimeSpan.FromSeconds(left):mm\\:ss}"));
+                            $"  epoch {epoch + 1}/{config.Epochs} step {batchNumber}/{perEpoch}: loss {lossSum / lossCount:F4}, {rate:F0} images/s, lr {optimizer.LearningRate:G3}, time left {TimeSpan.FromSeconds(left):h\\:mm\\:ss}"));
                     }
                     if (cancel.IsCancellationRequested)
                     {
