@@ -33,14 +33,7 @@ internal sealed partial class CpuBackend
             var cols = direct ? null : new T[s.Patch * s.OutPlane];
             for (int n = start; n < end; n++)
             {
-                T[] source = xa;
-                int sourceOffset = x.Offset + n * inImage;
-                if (!direct)
-                {
-                    Im2Col(xa, sourceOffset, cols!, s);
-                    source = cols!;
-                    sourceOffset = 0;
-                }
+                var (source, sourceOffset) = Patches(xa, x.Offset + n * inImage, cols, s);
                 int yo = y.Offset + n * outImage;
                 CpuGemm.Serial(wa, w.Offset, source, sourceOffset, ya, yo,
                     new GemmShape { M = s.OutChannels, N = s.OutPlane, K = s.Patch, Lda = s.Patch, Ldb = s.OutPlane, Ldc = s.OutPlane, Beta = 0f }, 1.0);
@@ -109,14 +102,7 @@ internal sealed partial class CpuBackend
             var partial = new T[s.OutChannels * s.Patch];
             for (int n = start; n < end; n++)
             {
-                T[] source = xa;
-                int sourceOffset = x.Offset + n * inImage;
-                if (!direct)
-                {
-                    Im2Col(xa, sourceOffset, cols!, s);
-                    source = cols!;
-                    sourceOffset = 0;
-                }
+                var (source, sourceOffset) = Patches(xa, x.Offset + n * inImage, cols, s);
                 CpuGemm.Serial(ga, g.Offset + n * outImage, source, sourceOffset, partial, 0,
                     new GemmShape { M = s.OutChannels, N = s.Patch, K = s.OutPlane, Lda = s.OutPlane, Ldb = s.OutPlane, Ldc = s.Patch, TransposeB = 1, Beta = 1f }, 1.0);
             }
@@ -127,6 +113,14 @@ internal sealed partial class CpuBackend
         foreach (var partial in partials)
             if (partial is not null)
                 for (int k = 0; k < partial.Length; k++) result[k] += partial[k];
+    }
+
+    /// <summary>The patch matrix of one image: the image itself for a pointwise convolution (no <paramref name="cols"/>), else its im2col in <paramref name="cols"/>.</summary>
+    private static (T[] Array, int Offset) Patches<T>(T[] x, int imageOffset, T[]? cols, ConvShape s) where T : unmanaged, INumber<T>
+    {
+        if (cols is null) return (x, imageOffset);
+        Im2Col(x, imageOffset, cols, s);
+        return (cols, 0);
     }
 
     /// <summary>A 1×1 convolution with stride 1 and no padding: the image itself is the patch matrix.</summary>

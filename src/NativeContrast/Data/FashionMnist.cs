@@ -55,7 +55,18 @@ public static class FashionMnist
             "test" => "t10k",
             _ => throw new ArgumentException($"Fashion-MNIST split must be 'train' or 'test'; got '{split}'.", nameof(split)),
         };
+        return LoadFrom(Locate(dataFolder, log, allowDownload), prefix, split);
+    }
+
+    /// <summary>Both splits, from the one folder <see cref="Locate"/> finds.</summary>
+    public static (ImageDataset Train, ImageDataset Test) LoadBoth(string? dataFolder = null, TextWriter? log = null, bool allowDownload = true)
+    {
         var folder = Locate(dataFolder, log, allowDownload);
+        return (LoadFrom(folder, "train", "train"), LoadFrom(folder, "t10k", "test"));
+    }
+
+    private static ImageDataset LoadFrom(string folder, string prefix, string split)
+    {
         var images = IdxFile.Read(FindFile(folder, $"{prefix}-images-idx3-ubyte")!);
         var labels = IdxFile.Read(FindFile(folder, $"{prefix}-labels-idx1-ubyte")!);
         return FromIdx(images, labels, ClassNames, $"Fashion-MNIST {split}");

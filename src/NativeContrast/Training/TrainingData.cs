@@ -10,8 +10,7 @@ public static class TrainingData
         ImageDataset train, test;
         if (config.Dataset == "fashion-mnist")
         {
-            train = FashionMnist.Load("train", config.DataFolder, log);
-            test = FashionMnist.Load("test", config.DataFolder, log);
+            (train, test) = FashionMnist.LoadBoth(config.DataFolder, log);
         }
         else
         {
