@@ -18,6 +18,7 @@ public static class CommandLine
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(AugmentCommand.Create(output, error));
+        root.Subcommands.Add(MpiCheckCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {

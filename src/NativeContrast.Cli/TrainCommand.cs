@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NativeContrast.Distributed;
 using NativeContrast.Evaluation;
 using NativeContrast.Training;
 
@@ -9,7 +10,9 @@ namespace NativeContrast.Cli;
 /// <summary>
 /// <c>nativecontrast train</c>: trains an encoder (SimCLR by default, on Fashion-MNIST, on the best
 /// device), writes a run folder, evaluates it and prints a summary. Ctrl-C stops after the current
-/// step and writes a checkpoint; <c>--resume DIR</c> continues.
+/// step and writes a checkpoint; <c>--resume DIR</c> continues. Under <c>mpirun</c> it trains
+/// data-parallel (see <see cref="Trainer"/>); rank 0 writes, evaluates and prints, and a rank that fails
+/// ends the whole job with its error.
 /// </summary>
 internal static class TrainCommand
 {
@@ -36,11 +39,24 @@ internal static class TrainCommand
         var outFolder = new Option<string?>("--out") { Description = "Run folder (default runs/<method>-<time>)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint." };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
+        var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, device, seed, subset, outFolder, resume, noEval })
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, device, seed, subset, outFolder, resume, noEval, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
+            using var communicator = Communicator.FromEnvironment();
+            return DistributedGuard.Run(communicator, error, () => Execute(parse, communicator));
+        });
+        return command;
+
+        int Execute(ParseResult parse, Communicator communicator)
+        {
+            if (communicator.IsDistributed)
+            {
+                CpuDevice.Threads = Math.Max(1, Environment.ProcessorCount / communicator.LocalSize);
+                if (!communicator.IsRoot) output = TextWriter.Null;
+            }
             TrainingConfig config;
             string runFolder;
             var resumeFolder = parse.GetValue(resume);
@@ -70,10 +86,11 @@ internal static class TrainCommand
                     Device = parse.GetValue(device)!,
                     Seed = parse.GetValue(seed),
                     Subset = parse.GetValue(subset),
+                    SyncBatchNorm = parse.GetValue(syncBn),
                 };
                 config.Validate();
                 runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{m}-{DateTime.Now:yyyyMMdd-HHmmss}");
-                Trainer.WriteConfig(runFolder, config);
+                if (communicator.IsRoot) Trainer.WriteConfig(runFolder, config);
             }
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -85,22 +102,23 @@ internal static class TrainCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, cancel.Token);
+                return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, cancel.Token, communicator);
             }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
             }
-        });
-        return command;
+        }
     }
 
-    internal static int Run(TrainingConfig config, string runFolder, bool resume, bool evaluate, TextWriter output, TextWriter error, CancellationToken cancel)
+    internal static int Run(TrainingConfig config, string runFolder, bool resume, bool evaluate, TextWriter output, TextWriter error, CancellationToken cancel,
+        Communicator? communicator = null)
     {
+        communicator ??= new SingleProcessCommunicator();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var device = Device.Create(config.Device, output);
         var (train, test) = TrainingData.Load(config, output);
-        using var trainer = new Trainer(config, device, train);
+        using var trainer = new Trainer(config, device, train, communicator);
         int startEpoch = 0, startBatch = 0;
         if (resume)
         {
@@ -118,12 +136,14 @@ internal static class TrainCommand
         }
         bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch);
         if (!finished) return 130;
+        if (!communicator.IsRoot) return 0;
         var summary = new Dictionary<string, object>
         {
             ["method"] = config.Method,
             ["encoder"] = config.Encoder,
             ["device"] = device.Name,
             ["epochs"] = config.Epochs,
+            ["ranks"] = communicator.Size,
             ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
         RunPlots.Loss(runFolder);

@@ -6,7 +6,14 @@ internal static class CpuParallel
     /// <summary>Below this many element-operations, work runs on the calling thread.</summary>
     public const long SerialThreshold = 1 << 15;
 
-    public static int Threads => Environment.ProcessorCount;
+    private static int threads = Environment.ProcessorCount;
+
+    /// <summary>Worker threads of the cpu backend (all cores unless set, see <see cref="CpuDevice.Threads"/>).</summary>
+    public static int Threads
+    {
+        get => threads;
+        set => threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The cpu backend needs at least one thread.");
+    }
 
     /// <summary>Runs body(start, end) over [0, count) in contiguous chunks.</summary>
     public static void For(int count, long costPerItem, Action<int, int> body)

@@ -17,7 +17,17 @@ public sealed class CpuDevice : Device
     public override DeviceKind Kind => DeviceKind.Cpu;
 
     public override string Description =>
-        $"managed SIMD ({(Fma.IsSupported && Avx2.IsSupported ? "AVX2+FMA" : "portable Vector256")}), {Environment.ProcessorCount} threads";
+        $"managed SIMD ({(Fma.IsSupported && Avx2.IsSupported ? "AVX2+FMA" : "portable Vector256")}), {Threads} threads";
+
+    /// <summary>
+    /// Threads the cpu backend's kernels use, process-wide: every core by default. Several ranks on one
+    /// machine share its cores (the <c>train</c> command gives each rank cores / ranks-per-machine).
+    /// </summary>
+    public static int Threads
+    {
+        get => CpuParallel.Threads;
+        set => CpuParallel.Threads = value;
+    }
 
     public override bool SupportsFloat64 => true;
 

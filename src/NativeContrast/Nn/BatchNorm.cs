@@ -37,12 +37,23 @@ public abstract class BatchNorm : Module
 
     public Tensor RunningVar { get; }
 
+    /// <summary>
+    /// When set (data-parallel training with synchronized batch norm), training-mode statistics are
+    /// taken over the batches of every rank of this communicator instead of this rank's alone.
+    /// </summary>
+    public Distributed.Communicator? SyncGroup { get; set; }
+
     protected abstract int InputRank { get; }
 
     public override Tensor Forward(Tensor x)
     {
         if (x.Rank != InputRank || x.Shape[1] != Channels)
             throw new ArgumentException($"{GetType().Name}({Channels}) needs input {(InputRank == 2 ? $"[N, {Channels}]" : $"[N, {Channels}, H, W]")}; got {Shapes.Format(x.ShapeArray)}.", nameof(x));
+        if (Training && SyncGroup is { IsDistributed: true } group)
+        {
+            Tensor.CheckCompatible("BatchNorm", x, Weight, Bias, RunningMean, RunningVar);
+            return Ops.SyncBatchNormOp.Forward(x, Weight, Bias, RunningMean, RunningVar, Momentum, Eps, group);
+        }
         return x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
     }
 }

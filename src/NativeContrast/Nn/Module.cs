@@ -37,6 +37,14 @@ public abstract class Module : IDisposable
 
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Walk(m => m.buffers);
 
+    /// <summary>This module and every module inside it, depth first.</summary>
+    public IEnumerable<Module> Modules()
+    {
+        yield return this;
+        foreach (var (_, child) in children)
+            foreach (var m in child.Modules()) yield return m;
+    }
+
     /// <summary>Trainable scalars: Σ over parameters of their element counts.</summary>
     public long ParameterCount => Parameters().Sum(p => (long)p.Count);
 

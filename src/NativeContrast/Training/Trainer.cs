@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using NativeContrast.Augmentation;
 using NativeContrast.Data;
+using NativeContrast.Distributed;
 using NativeContrast.Losses;
 using NativeContrast.Nn;
 using NativeContrast.Optim;
@@ -15,6 +16,13 @@ namespace NativeContrast.Training;
 /// cancelled, written atomically), and <c>log.csv</c> (one row per step). Resuming continues from the
 /// checkpoint's position; on <c>cpu</c> a resumed run ends with the same weights as an uninterrupted
 /// one, because every random choice derives from the seed and the position in training.
+/// <para>
+/// With a distributed <see cref="Communicator"/> (<c>mpirun</c>), training is data-parallel: every rank
+/// loads and augments the same whole batch, encodes its shard of it, and computes the loss on the
+/// embeddings of all ranks (global negatives); gradients are averaged over the ranks. With
+/// <see cref="TrainingConfig.SyncBatchNorm"/> this equals single-process training on the whole batch.
+/// Only rank 0 writes the run folder and the progress lines.
+/// </para>
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -32,14 +40,17 @@ public sealed class Trainer : IDisposable
     private readonly WarmupCosineSchedule schedule;
     private readonly DataLoader loader;
     private readonly AugmentationPipeline augmentation;
+    private readonly Communicator communicator;
     private int queuePointer;
 
-    public Trainer(TrainingConfig config, Device device, ImageDataset data)
+    public Trainer(TrainingConfig config, Device device, ImageDataset data, Communicator? communicator = null)
     {
         config.Validate();
         this.config = config;
         this.device = device;
         this.data = data;
+        this.communicator = communicator ?? new SingleProcessCommunicator();
+        DataParallel.ShardSize(Math.Min(config.BatchSize, data.Count), this.communicator);
         encoder = TrainingModels.Encoder(config, data.Channels, device);
         head = TrainingModels.Head(config, device);
         var parameters = encoder.NamedParameters().Select(p => ("encoder." + p.Name, p.Parameter))
@@ -70,6 +81,16 @@ public sealed class Trainer : IDisposable
         int totalSteps = loader.BatchesPerEpoch * config.Epochs;
         schedule = new WarmupCosineSchedule(config.EffectiveLearningRate, (int)(totalSteps * config.WarmupFraction), totalSteps);
         augmentation = data.Height == 28 && data.Channels == 1 ? Augmentations.Grayscale28() : Augmentations.SimClr(data.Height);
+        if (this.communicator.IsDistributed)
+        {
+            var state = parameters.Select(p => p.Item2).Concat(encoder.NamedBuffers().Select(b => b.Buffer)).Concat(head.NamedBuffers().Select(b => b.Buffer));
+            DataParallel.Broadcast(state, this.communicator);
+            if (config.SyncBatchNorm)
+            {
+                DataParallel.SynchronizeBatchNorm(encoder, this.communicator);
+                DataParallel.SynchronizeBatchNorm(head, this.communicator);
+            }
+        }
     }
 
     public Module Encoder => encoder;
@@ -78,11 +99,15 @@ public sealed class Trainer : IDisposable
 
     public int StepsPerEpoch => loader.BatchesPerEpoch;
 
-    /// <summary>The loss of one batch of views [2n, ...] with labels [n].</summary>
+    /// <summary>
+    /// The loss of one batch of views [2n, ...] with labels [n]. This rank encodes its shard of the views;
+    /// the loss sees the embeddings of all ranks in the order of the whole batch.
+    /// </summary>
     private Tensor Loss(Tensor views, Batch batch)
     {
         double tau = config.Temperature;
-        var z = head.Forward(encoder.Forward(views));
+        var localViews = DataParallel.ShardViews(views, 2, communicator);
+        var z = head.Forward(encoder.Forward(localViews)).AllGatherViews(2, communicator);
         int n = batch.Count;
         switch (config.Method)
         {
@@ -98,7 +123,8 @@ public sealed class Trainer : IDisposable
             {
                 var q = z.Rows(0, n);
                 Tensor k;
-                using (GradMode.NoGrad()) k = keyHead!.Forward(keyEncoder!.Forward(views.Rows(n, n))).L2NormalizeRows();
+                int shard = localViews.Shape[0] / 2;
+                using (GradMode.NoGrad()) k = keyHead!.Forward(keyEncoder!.Forward(localViews.Rows(shard, shard))).L2NormalizeRows().AllGatherRows(communicator);
                 var loss = learnedTemperature is null ? new InfoNceLoss(tau).Forward(q, k, queue!, null) : new InfoNceLoss(learnedTemperature).Forward(q, k, queue!, null);
                 Enqueue(k);
                 return loss;
@@ -128,21 +154,29 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0)
     {
-        Directory.CreateDirectory(runFolder);
+        bool writes = communicator.IsRoot;
+        if (!writes) log = TextWriter.Null;
         var csvPath = Path.Combine(runFolder, "log.csv");
-        if (startEpoch == 0 && startBatch == 0) File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second\n");
+        if (writes)
+        {
+            Directory.CreateDirectory(runFolder);
+            if (startEpoch == 0 && startBatch == 0) File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second\n");
+        }
         int perEpoch = loader.BatchesPerEpoch;
         var run = Stopwatch.StartNew();
         int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
         log.WriteLine($"training {config.Method} / {config.Encoder} on {data.Count} images ({data.Channels}×{data.Height}×{data.Width}), device {device.Name}: " +
             $"{config.Epochs} epochs × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {config.Optimizer} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
+        if (communicator.IsDistributed)
+            log.WriteLine($"data-parallel over {communicator.Size} ranks: {Math.Min(config.BatchSize, data.Count) / communicator.Size} images per rank per step, global negatives, batch norm {(config.SyncBatchNorm ? "synchronized" : "per rank")}");
         for (int epoch = startEpoch; epoch < config.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             double lossSum = 0;
             int lossCount = 0, images = 0;
             int batchNumber = 0;
-            using var csv = new StreamWriter(csvPath, append: true);
+            using var csv = writes ? new StreamWriter(csvPath, append: true) : StreamWriter.Null;
+            var collectivesAtStart = communicator.TimeInCollectives;
             foreach (var batch in loader.Epoch(epoch))
             {
                 using (batch)
@@ -160,6 +194,7 @@ public sealed class Trainer : IDisposable
                         var views = augmentation.Views(batch.Images, 2, batch.Seed);
                         var loss = Loss(views, batch);
                         loss.Backward();
+                        DataParallel.AverageGradients(optimizer.Parameters.Select(p => p.Parameter), communicator);
                         optimizer.Step();
                         optimizer.ZeroGrad();
                         keyAverage?.Update();
@@ -181,7 +216,7 @@ public sealed class Trainer : IDisposable
                         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"  epoch {epoch + 1}/{config.Epochs} step {batchNumber}/{perEpoch}: loss {lossSum / lossCount:F4}, {rate:F0} images/s, lr {optimizer.LearningRate:G3}, time left {TimeSpan.FromSeconds(left):h\\:mm\\:ss}"));
                     }
-                    if (cancel.IsCancellationRequested)
+                    if (DataParallel.AnyRank(cancel.IsCancellationRequested, communicator))
                     {
                         SaveCheckpoint(runFolder, epoch, batchNumber);
                         log.WriteLine($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
@@ -190,13 +225,18 @@ public sealed class Trainer : IDisposable
                 }
             }
             SaveCheckpoint(runFolder, epoch + 1, 0);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s"));
+            var communication = communicator.IsDistributed
+                ? string.Create(CultureInfo.InvariantCulture, $", communication {(communicator.TimeInCollectives - collectivesAtStart).TotalMilliseconds / Math.Max(1, lossCount):F1} ms/step")
+                : "";
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
         }
         return true;
     }
 
+    /// <summary>Writes the checkpoint (rank 0 only; other ranks hold the same state).</summary>
     public void SaveCheckpoint(string runFolder, int epoch, int batch)
     {
+        if (!communicator.IsRoot) return;
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, t) in encoder.StateDict()) tensors["encoder." + name] = t;
         foreach (var (name, t) in head.StateDict()) tensors["head." + name] = t;

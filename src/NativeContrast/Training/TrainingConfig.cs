@@ -54,6 +54,9 @@ public sealed record TrainingConfig
 
     public string Device { get; init; } = "auto";
 
+    /// <summary>Data-parallel runs: batch-norm statistics over the whole batch of all ranks (else each rank's own shard).</summary>
+    public bool SyncBatchNorm { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Train on the first N images only (quick runs and tests); 0 = all.</summary>
