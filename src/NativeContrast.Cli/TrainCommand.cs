@@ -116,7 +116,7 @@ internal static class TrainCommand
     {
         communicator ??= new SingleProcessCommunicator();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var device = Device.Create(config.Device, output);
+        using var device = Device.Create(communicator.IsDistributed ? DeviceCatalog.ForLocalRank(config.Device, communicator.LocalRank) : config.Device, output);
         var (train, test) = TrainingData.Load(config, output);
         using var trainer = new Trainer(config, device, train, communicator);
         int startEpoch = 0, startBatch = 0;

@@ -41,6 +41,21 @@ public static class DeviceCatalog
         return (pick.Name, reason);
     }
 
+    /// <summary>
+    /// The device one process of a data-parallel job uses: <c>auto</c>, <c>cuda</c> or <c>opencl</c> without
+    /// an index becomes that kind's GPU number <paramref name="localRank"/> (modulo the count), so the
+    /// ranks on a machine take one GPU each; any other name is kept.
+    /// </summary>
+    public static string ForLocalRank(string name, int localRank)
+    {
+        string key = name.Trim().ToLowerInvariant();
+        if (key == "auto") key = ResolveAuto().Name;
+        string kind = key.Split(':')[0];
+        if (kind is not ("cuda" or "opencl") || (key.Contains(':') && name.Trim().ToLowerInvariant() != "auto")) return key;
+        var usable = Probe().Where(r => r.Usable && r.Name.StartsWith(kind + ":", StringComparison.Ordinal)).ToList();
+        return usable.Count == 0 ? key : usable[localRank % usable.Count].Name;
+    }
+
     public static Device Create(string name, TextWriter? log = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -15,6 +15,9 @@ public abstract class Communicator : IDisposable
     /// <summary>Processes of this job on this machine (to share its cores between them).</summary>
     public virtual int LocalSize => 1;
 
+    /// <summary>This process's index among the processes of this job on this machine (to pick its GPU).</summary>
+    public virtual int LocalRank => 0;
+
     public bool IsDistributed => Size > 1;
 
     public bool IsRoot => Rank == 0;

@@ -13,8 +13,9 @@ public sealed unsafe class MpiCommunicator : Communicator
     private static MpiCommunicator? instance;
     private bool finalized;
 
-    private MpiCommunicator(int rank, int size, int localSize)
+    private MpiCommunicator(int rank, int size, int localSize, int localRank)
     {
+        LocalRank = localRank;
         Rank = rank;
         Size = size;
         LocalSize = localSize;
@@ -25,6 +26,8 @@ public sealed unsafe class MpiCommunicator : Communicator
     public override int Size { get; }
 
     public override int LocalSize { get; }
+
+    public override int LocalRank { get; }
 
     /// <summary>Initializes MPI (once per process) and returns MPI_COMM_WORLD.</summary>
     public static MpiCommunicator Initialize()
@@ -38,7 +41,8 @@ public sealed unsafe class MpiCommunicator : Communicator
         Check(MPI_Comm_rank(CommWorld, &rank), "MPI_Comm_rank");
         Check(MPI_Comm_size(CommWorld, &size), "MPI_Comm_size");
         int localSize = int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out var l) && l > 0 ? l : 1;
-        return instance = new MpiCommunicator(rank, size, localSize);
+        int localRank = int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_RANK"), out var lr) && lr >= 0 ? lr : 0;
+        return instance = new MpiCommunicator(rank, size, localSize, localRank);
     }
 
     public override void Barrier()

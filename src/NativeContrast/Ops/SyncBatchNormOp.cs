@@ -125,7 +125,7 @@ internal sealed class SyncBatchNormOp : AutogradNode
         var ones = PerChannel(Enumerable.Repeat(1.0, channels).ToArray(), x);
         var correction = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
         x.Backend.BatchNormApply(x.Data, zeros.Data, ones.Data, PerChannel(slope, x).Data, PerChannel(shift, x).Data, correction.Data, n, channels, spatial);
-        using (GradMode.NoGrad()) dx.CopyFrom(dx + correction);
+        dx.AddInPlace(correction);
         return [dx, dGamma, dBeta];
     }
 }

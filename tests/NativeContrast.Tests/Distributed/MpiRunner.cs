@@ -18,7 +18,7 @@ internal static class MpiRunner
 
     public static (int ExitCode, string Output, string Error) Run(int ranks, string arguments, int timeoutSeconds = 180)
     {
-        var start = new ProcessStartInfo(Mpirun!, $"-np {ranks} --oversubscribe --bind-to none dotnet \"{Cli}\" {arguments}")
+        var start = new ProcessStartInfo(Mpirun!, $"-np {ranks} --oversubscribe --bind-to none --mca btl_vader_single_copy_mechanism none dotnet \"{Cli}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
