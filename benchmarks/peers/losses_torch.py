@@ -11,6 +11,7 @@ Usage: /usr/bin/python3 benchmarks/peers/losses_torch.py [--n 1024 4096] [--d 12
 (Debian: apt-get install python3-torch libopenblas0-openmp; see DESIGN.md on the BLAS.)
 """
 import argparse
+import json
 import os
 import time
 
@@ -66,10 +67,12 @@ def main():
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (torch may default to fewer)")
+    parser.add_argument("--json", action="store_true", help="one JSON line per case instead of text")
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, BLAS {loaded_blas()}")
+    if not args.json:
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, BLAS {loaded_blas()}")
     for n in args.n:
         gen = torch.Generator().manual_seed(1)
         z = torch.randn(n, args.d, generator=gen).to(device).requires_grad_(True)
@@ -91,6 +94,10 @@ def main():
                 times.append(time.perf_counter() - start)
             times.sort()
             median = times[len(times) // 2]
+            if args.json:
+                print(json.dumps({"peer": "pytorch", "kind": name, "n": n, "d": args.d, "device": str(device), "median_ms": median * 1e3,
+                                  "min_ms": times[0] * 1e3, "gflops": flop / median / 1e9, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+                continue
             print(f"{name:8s} n={n:6d} d={args.d}: median {median * 1e3:8.2f} ms, min {times[0] * 1e3:8.2f} ms, {flop / median / 1e9:6.1f} GFLOP/s")
 
 

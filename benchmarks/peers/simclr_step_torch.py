@@ -6,6 +6,7 @@ SGD (momentum 0.9). Median of the reps after warm-up; prints images/s, threads a
 Usage: /usr/bin/python3 benchmarks/peers/simclr_step_torch.py [--images 512] [--reps 10] [--device cpu|cuda]
 """
 import argparse
+import json
 import os
 import time
 
@@ -40,13 +41,15 @@ def main():
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--json", action="store_true", help="one JSON line instead of text")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(1)
     encoder, projection = small_cnn().to(device), head().to(device)
     params = list(encoder.parameters()) + list(projection.parameters())
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, {sum(p.numel() for p in params)} parameters")
+    if not args.json:
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, {sum(p.numel() for p in params)} parameters")
     opt = torch.optim.SGD(params, lr=0.1, momentum=0.9)
     views = torch.rand(args.images, 1, 28, 28, device=device)
 
@@ -66,6 +69,10 @@ def main():
         times.append(time.perf_counter() - start)
     times.sort()
     median = times[len(times) // 2]
+    if args.json:
+        print(json.dumps({"peer": "pytorch", "kind": "simclr-step", "n": args.images, "d": 0, "device": str(device), "median_ms": median * 1e3,
+                          "min_ms": times[0] * 1e3, "images_per_second": args.images / median, "torch": torch.__version__}))
+        return
     print(f"simclr step small-cnn {args.images} images: median {median * 1e3:.1f} ms, min {times[0] * 1e3:.1f} ms, {args.images / median:.0f} images/s")
 
 
