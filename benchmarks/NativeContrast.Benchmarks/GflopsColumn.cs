@@ -5,9 +5,13 @@ using BenchmarkDotNet.Running;
 
 namespace NativeContrast.Benchmarks;
 
-/// <summary>A BenchmarkDotNet column: floating-point operations per case (from its parameters) ÷ mean time.</summary>
-public sealed class GflopsColumn(Func<ParameterInstances, double> flops) : IColumn
+/// <summary>A BenchmarkDotNet column: floating-point operations per case (from its parameters and method) ÷ mean time.</summary>
+public sealed class GflopsColumn(Func<BenchmarkCase, double> flops) : IColumn
 {
+    public GflopsColumn(Func<ParameterInstances, double> flops) : this((BenchmarkCase c) => flops(c.Parameters))
+    {
+    }
+
     public string Id => "GFLOPs";
     public string ColumnName => "GFLOP/s";
     public bool AlwaysShow => true;
@@ -22,7 +26,7 @@ public sealed class GflopsColumn(Func<ParameterInstances, double> flops) : IColu
         var report = summary[benchmarkCase];
         if (report?.ResultStatistics is null) return "NA";
         double seconds = report.ResultStatistics.Mean / 1e9;
-        return (flops(benchmarkCase.Parameters) / seconds / 1e9).ToString("F1");
+        return (flops(benchmarkCase) / seconds / 1e9).ToString("F1");
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

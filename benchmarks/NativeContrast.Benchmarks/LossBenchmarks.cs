@@ -5,15 +5,21 @@ using NativeContrast.Losses;
 namespace NativeContrast.Benchmarks;
 
 /// <summary>
-/// Every loss, forward+backward on <c>cpu</c>: fused (never builds N×N) versus the same loss composed
-/// from primitive ops with the similarity / distance matrix materialized (<see cref="ComposedLosses"/>).
-/// Napkin math for the GFLOP/s column: 6·N²·D for the softmax losses (one N²·D product forward, two
-/// backward), 2·N²·D for triplet (the mining product). Filter with --filter '*Loss*' or by case name.
+/// Every loss, forward and forward+backward, fused (never builds N×N) versus the same loss composed from
+/// primitive ops with the similarity / distance matrix materialized (<see cref="ComposedLosses"/>), on
+/// each device. Napkin math for the GFLOP/s column: 6·N²·D for a softmax loss forward+backward (one
+/// N²·D product forward, two backward) and 2·N²·D forward; triplet 2·N²·D (the mining product) either way.
+///
+/// The full grid (N ∈ {1024, 4096, 16384}, D ∈ {128, 512}, every device found) takes hours on a 2-core
+/// machine; the environment picks a part of it: NC_BENCH_N="1024,4096", NC_BENCH_D="128",
+/// NC_BENCH_DEVICES="cpu,cuda" (default: cpu and every usable GPU). Methods are filtered with --filter
+/// as usual, e.g. --filter '*LossBenchmarks.Fused*'.
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]
 public class LossBenchmarks
 {
+    private Device device = null!;
     private Tensor z = null!;
     private Tensor keys = null!;
     private Tensor labels = null!;
@@ -24,21 +30,37 @@ public class LossBenchmarks
     [Params("ntxent", "supcon", "infonce", "clip", "triplet")]
     public string Loss { get; set; } = "ntxent";
 
-    [Params(1024, 4096)]
+    [ParamsSource(nameof(Sizes))]
     public int N { get; set; }
 
-    [Params(128)]
+    [ParamsSource(nameof(Dimensions))]
     public int D { get; set; }
+
+    [ParamsSource(nameof(Devices))]
+    public string Device { get; set; } = "cpu";
+
+    public static IEnumerable<int> Sizes => FromEnvironment("NC_BENCH_N", "1024,4096,16384").Select(int.Parse);
+
+    public static IEnumerable<int> Dimensions => FromEnvironment("NC_BENCH_D", "128,512").Select(int.Parse);
+
+    public static IEnumerable<string> Devices =>
+        Environment.GetEnvironmentVariable("NC_BENCH_DEVICES") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : DeviceCatalog.Probe().Where(r => r.Usable && r.Kind is DeviceKind.Cpu or DeviceKind.Cuda or DeviceKind.OpenCL).Select(r => r.Name);
+
+    private static string[] FromEnvironment(string name, string fallback) =>
+        (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     [GlobalSetup]
     public void Setup()
     {
-        z = Tensor.RandomNormal([N, D], 1);
-        keys = Tensor.RandomNormal([N, D], 2);
+        device = NativeContrast.Device.Create(Device);
+        z = Tensor.RandomNormal([N, D], 1, device);
+        keys = Tensor.RandomNormal([N, D], 2, device);
         z.RequiresGrad = true;
         keys.RequiresGrad = true;
         labelArray = Enumerable.Range(0, N).Select(i => i % (N / 8)).ToArray();
-        labels = Tensor.FromArray(labelArray, [N], Device.Cpu);
+        labels = Tensor.FromArray(labelArray, [N], device);
         pairs = Enumerable.Range(0, N).Select(i => (i + N / 2) % N).ToArray();
         identity = Enumerable.Range(0, N).ToArray();
     }
@@ -49,44 +71,68 @@ public class LossBenchmarks
         z.Dispose();
         keys.Dispose();
         labels.Dispose();
+        device.Dispose();
     }
 
-    [Benchmark(Description = "fused fwd+bwd cpu")]
-    public void Fused() => Step(() => Loss switch
+    [Benchmark(Description = "fused fwd")]
+    public void FusedForward() => Run(Fused, backward: false);
+
+    [Benchmark(Description = "fused fwd+bwd")]
+    public void FusedForwardBackward() => Run(Fused, backward: true);
+
+    [Benchmark(Description = "composed fwd")]
+    public void ComposedForward() => Run(Composed, backward: false);
+
+    [Benchmark(Description = "composed fwd+bwd")]
+    public void ComposedForwardBackward() => Run(Composed, backward: true);
+
+    private Tensor Fused() => Loss switch
     {
         "ntxent" => new NtXentLoss(0.1).Forward(z),
         "supcon" => new SupConLoss(0.1).Forward(z, labels),
         "infonce" => new InfoNceLoss(0.1).Forward(z, keys),
         "clip" => new ClipLoss(0.1).Forward(z, keys),
         _ => new TripletLoss(0.2).Forward(z, labels),
-    });
+    };
 
-    [Benchmark(Description = "composed fwd+bwd cpu")]
-    public void Composed() => Step(() => Loss switch
+    private Tensor Composed() => Loss switch
     {
         "ntxent" => ComposedLosses.NtXent(z, pairs, 0.1, true),
         "supcon" => ComposedLosses.SupCon(z, labelArray, 0.1, true),
         "infonce" => ComposedLosses.InfoNce(z, keys, identity, 0.1, true),
         "clip" => ComposedLosses.Clip(z, keys, 0.1, true),
         _ => ComposedLosses.TripletBatchHard(z, labelArray, 0.2, true),
-    });
+    };
 
-    private void Step(Func<Tensor> loss)
+    /// <summary>One loss evaluation; forward-only runs with graph recording off, as inference would.</summary>
+    private void Run(Func<Tensor> loss, bool backward)
     {
         using var scope = TensorScope.Begin();
-        loss().Backward();
-        z.ZeroGrad();
-        keys.ZeroGrad();
+        if (backward)
+        {
+            loss().Backward();
+            z.ZeroGrad();
+            keys.ZeroGrad();
+        }
+        else
+        {
+            using var noGrad = GradMode.NoGrad();
+            _ = loss();
+        }
+        device.Synchronize();
     }
 
     private sealed class Config : ManualConfig
     {
         public Config()
         {
-            AddColumn(new GflopsColumn(p =>
+            AddColumn(new GflopsColumn(c =>
             {
+                var p = c.Parameters;
                 double n = (int)p.Items.First(i => i.Name == "N").Value, d = (int)p.Items.First(i => i.Name == "D").Value;
-                return (string)p.Items.First(i => i.Name == "Loss").Value == "triplet" ? 2 * n * n * d : 6 * n * n * d;
+                bool backward = c.Descriptor.WorkloadMethod.Name.EndsWith("ForwardBackward", StringComparison.Ordinal);
+                if ((string)p.Items.First(i => i.Name == "Loss").Value == "triplet") return 2 * n * n * d;
+                return (backward ? 6 : 2) * n * n * d;
             }));
         }
     }

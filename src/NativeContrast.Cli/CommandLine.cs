@@ -19,6 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(AugmentCommand.Create(output, error));
         root.Subcommands.Add(MpiCheckCommand.Create(output, error));
+        root.Subcommands.Add(CheckCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {

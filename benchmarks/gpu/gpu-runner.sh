@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The GPU runner. Two halves:
+#
+#   benchmarks/gpu/gpu-runner.sh pack        on a machine with the .NET SDK (this one): publishes the
+#                                            nativecontrast command framework-dependent, adds a copy of
+#                                            the .NET runtime, the PyTorch peer scripts and this script,
+#                                            into artifacts/gpu-bundle (ignored) and artifacts/gpu-bundle.tar.xz
+#                                            (must stay under 60 MiB), then runs the bundle here as the GPU
+#                                            machine would, up to the point that needs a GPU.
+#   artifacts/gpu-bundle/run.sh [--quick]    on a Linux x86-64 machine with an NVIDIA driver and no .NET (after
+#                                            unpacking the tarball there): links libcuda.so, checks every CUDA
+#                                            kernel against cpu (relative error), the same on each OpenCL device
+#                                            ILGPU accepts, times each loss, SGEMM and the training step on the
+#                                            GPU and PyTorch's composed peers with device synchronization, and
+#                                            prints one table last. Meant to finish in under 5 minutes on an H100/H200.
+#                                            NC_RUNNER_DEVICE=ilgpu-cpu runs the same steps on another device (to try
+#                                            the runner's plumbing without a GPU; PyTorch then runs on cpu).
+set -euo pipefail
+
+pack() {
+  local root bundle runtime version fxr
+  root="$(cd "$(dirname "$0")/../.." && pwd)"
+  bundle="$root/artifacts/gpu-bundle"
+  runtime="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  version="$(ls "$runtime/shared/Microsoft.NETCore.App" | sort -V | tail -n 1)"
+  fxr="$(ls "$runtime/host/fxr" | sort -V | tail -n 1)"
+  rm -rf "$bundle" "$bundle.tar.xz"
+  mkdir -p "$bundle/dotnet/shared/Microsoft.NETCore.App" "$bundle/dotnet/host/fxr" "$bundle/peers"
+  echo "publishing nativecontrast (Release, framework-dependent, runtime $version)…"
+  dotnet publish "$root/src/NativeContrast.Cli" -c Release -r linux-x64 --self-contained false -o "$bundle/app" -p:UseAppHost=false -v q -nologo >/dev/null
+  cp "$runtime/dotnet" "$bundle/dotnet/"
+  cp -r "$runtime/host/fxr/$fxr" "$bundle/dotnet/host/fxr/"
+  cp -r "$runtime/shared/Microsoft.NETCore.App/$version" "$bundle/dotnet/shared/Microsoft.NETCore.App/"
+  cp "$root/benchmarks/peers/losses_torch.py" "$root/benchmarks/peers/simclr_step_torch.py" "$root/benchmarks/gpu/gpu_table.py" "$bundle/peers/"
+  cp "$0" "$bundle/run.sh"
+  chmod +x "$bundle/run.sh"
+  echo "packing…"
+  XZ_OPT="-T0 -6" tar -C "$root/artifacts" -cJf "$bundle.tar.xz" gpu-bundle
+  local size
+  size=$(stat -c %s "$bundle.tar.xz")
+  echo "bundle: $bundle.tar.xz, $((size / 1048576)) MiB ($size bytes)"
+  if [ "$size" -ge $((60 * 1048576)) ]; then
+    echo "error: the bundle is over 60 MiB" >&2
+    exit 1
+  fi
+  echo "trying the bundle here as the GPU machine would run it (with the SDK hidden):"
+  PATH=/usr/bin:/bin "$bundle/run.sh" --quick || true
+}
+
+# The path of a shared library as the dynamic loader's cache lists it (ldconfig may be outside PATH).
+cached_library() {
+  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } | awk -v name="$1" '$1 == name {print $NF; exit}'
+}
+
+find_libcuda() {
+  local candidate
+  candidate="$(cached_library libcuda.so.1)"
+  if [ -z "$candidate" ]; then
+    for candidate in /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib64/libcuda.so.1 /usr/local/nvidia/lib64/libcuda.so.1 /usr/lib/wsl/lib/libcuda.so.1; do
+      [ -e "$candidate" ] && break
+      candidate=""
+    done
+  fi
+  echo "$candidate"
+}
+
+run() {
+  local here quick=0 out
+  here="$(cd "$(dirname "$0")" && pwd)"
+  [ "${1:-}" = "--quick" ] && quick=1
+  export DOTNET_ROOT="$here/dotnet" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  local nc=("$DOTNET_ROOT/dotnet" "$here/app/NativeContrast.Cli.dll")
+  out="${OUT:-$here/results}"
+  mkdir -p "$out" "$here/lib"
+  echo "== bundle: $(${nc[@]} --version 2>/dev/null || echo '?') with the runtime in $DOTNET_ROOT"
+  local libcuda
+  libcuda="$(find_libcuda)"
+  if [ -n "$libcuda" ]; then
+    ln -sf "$libcuda" "$here/lib/libcuda.so"
+    export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
+    echo "== libcuda.so → $libcuda"
+  fi
+  local libopencl
+  libopencl="$(cached_library libOpenCL.so.1)"
+  if [ -n "$libopencl" ]; then
+    ln -sf "$libopencl" "$here/lib/libOpenCL.so"
+    export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
+  fi
+  "${nc[@]}" info | tee "$out/info.txt"
+  local device="${NC_RUNNER_DEVICE:-cuda}" torch_device=cuda
+  [ "$device" = cuda ] || torch_device=cpu
+  if [ "$device" = cuda ] && { [ -z "$libcuda" ] || ! grep -qE '^  cuda:[0-9]+ +ok' "$out/info.txt"; }; then
+    echo
+    echo "no NVIDIA driver found (no usable libcuda.so.1, or ILGPU saw no CUDA device): stopping before the GPU checks."
+    echo "The bundle itself works: the cpu backend's own check follows."
+    "${nc[@]}" check --device cpu --only ntxent
+    return 3
+  fi
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader 2>/dev/null | tee "$out/gpu.txt" || true
+
+  echo; echo "== kernels on $device against cpu (float64)"
+  local timing=--time
+  [ $quick -eq 1 ] && timing=
+  "${nc[@]}" check --device "$device" $timing | tee "$out/check-$device.txt" || true
+  local opencl
+  for opencl in $(awk '/^  opencl:[0-9]+ +ok/{print $1}' "$out/info.txt"); do
+    echo; echo "== kernels on $opencl against cpu (float64)"
+    "${nc[@]}" check --device "$opencl" | tee "$out/check-$opencl.txt" || true
+  done
+
+  local sizes=(16384 65536) reps=5 square=4096 images=512
+  [ $quick -eq 1 ] && sizes=(512) && reps=2 && square=512 && images=64
+  : > "$out/ours.jsonl"
+  echo; echo "== timing on $device (median of $reps after warm-up, device synchronized)"
+  for n in "${sizes[@]}"; do
+    for kind in ntxent supcon infonce clip triplet; do
+      timeout 120 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n: failed or over 120 s"
+    done
+  done
+  timeout 120 "${nc[@]}" bench --kind sgemm --n "$square" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  sgemm n=$square: failed or over 120 s"
+  timeout 120 "${nc[@]}" bench --kind simclr-step --n "$images" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  simclr-step n=$images: failed or over 120 s"
+
+  : > "$out/peers.jsonl"
+  if python3 -c "import torch; assert '$torch_device' == 'cpu' or torch.cuda.is_available()" 2>/dev/null; then
+    echo; echo "== PyTorch peers on $torch_device"
+    python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "${sizes[@]}" --d 128 --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
+    python3 "$here/peers/simclr_step_torch.py" --device "$torch_device" --images "$images" --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
+  else
+    echo "PyTorch (with CUDA for a GPU run) is not available here: no peer figures."
+  fi
+  echo
+  python3 "$here/peers/gpu_table.py" "$out/ours.jsonl" "$out/peers.jsonl" "$out"/check-*.txt | tee "$out/table.md"
+}
+
+case "${1:-run}" in
+  pack) pack ;;
+  run) shift || true; run "$@" ;;
+  --quick) run --quick ;;
+  *) echo "usage: $0 pack | run [--quick]" >&2; exit 2 ;;
+esac

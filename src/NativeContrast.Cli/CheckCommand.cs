@@ -1,0 +1,213 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NativeContrast.Augmentation;
+using NativeContrast.Losses;
+
+namespace NativeContrast.Cli;
+
+/// <summary>
+/// <c>nativecontrast check --device NAME</c>: runs every kernel family of a device (losses, matrix
+/// product, convolution, pooling, normalization, elementwise, augmentation) forward and backward on
+/// random float32 inputs and compares outputs and input gradients with the <c>cpu</c> backend computing
+/// the same thing in float64 (augmentation, which is float32 only, in float32). Prints the relative error (max |a − b| / max |b|) of each, optionally the
+/// median time of forward+backward on the device, and exits 1 if any error is above the tolerance.
+/// The GPU runner uses it; on this machine <c>--device ilgpu-cpu</c> runs the GPU kernels on the CPU.
+/// </summary>
+internal static class CheckCommand
+{
+    /// <summary>One check; <paramref name="ReferenceDType"/> is float64 unless the op exists in float32 only (augmentation).</summary>
+    private sealed record Case(string Name, Func<Device, DType, (Tensor[] Leaves, Tensor Output)> Build, DType ReferenceDType = DType.Float64);
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var device = new Option<string>("--device") { Description = "The device to check against cpu (float64): cuda[:N], opencl[:N], ilgpu-cpu, cpu, auto.", DefaultValueFactory = _ => "auto" };
+        var tolerance = new Option<double>("--tolerance") { Description = "Largest relative error that passes (float32 kernels).", DefaultValueFactory = _ => 1e-4 };
+        var time = new Option<bool>("--time") { Description = "Also time forward+backward of each case on the device (median of 20 after warm-up)." };
+        var filter = new Option<string?>("--only") { Description = "Only cases whose name contains this text." };
+        var command = new Command("check", "Check a device's kernels against cpu (float64) on random inputs, forward and backward.");
+        foreach (var o in new Option[] { device, tolerance, time, filter }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            using var target = Device.Create(parse.GetValue(device)!, output);
+            return Run(target, parse.GetValue(tolerance), parse.GetValue(time), parse.GetValue(filter), output);
+        });
+        return command;
+    }
+
+    internal static int Run(Device device, double tolerance, bool time, string? only, TextWriter output)
+    {
+        output.WriteLine($"check: {device.Name} ({device.Description}) against cpu in float64; pass if relative error ≤ {tolerance:G2}");
+        int failed = 0, count = 0;
+        foreach (var c in Cases().Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+        {
+            count++;
+            double worst;
+            string worstPart;
+            try
+            {
+                (worst, worstPart) = Compare(c, device);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failed++;
+                output.WriteLine($"  {c.Name,-34} ERROR {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+                continue;
+            }
+            bool ok = worst <= tolerance;
+            if (!ok) failed++;
+            string timing = time ? string.Create(CultureInfo.InvariantCulture, $"  {Time(c, device),9:F3} ms") : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Name,-34} {(ok ? "ok  " : "FAIL")}  rel. error {worst:E2} ({worstPart}){timing}"));
+        }
+        output.WriteLine($"{count - failed} of {count} cases passed on {device.Name}");
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The largest relative error over the output and every input gradient, and where it was.</summary>
+    private static (double Error, string Part) Compare(Case c, Device device)
+    {
+        var (reference, referenceGrads) = Evaluate(c, Device.Cpu, c.ReferenceDType);
+        var (actual, actualGrads) = Evaluate(c, device, DType.Float32);
+        var (error, part) = (RelativeError(actual, reference), "output");
+        for (int i = 0; i < referenceGrads.Length; i++)
+        {
+            double e = RelativeError(actualGrads[i], referenceGrads[i]);
+            if (e > error) (error, part) = (e, $"grad {i}");
+        }
+        return (error, part);
+    }
+
+    private static (double[] Output, double[][] Grads) Evaluate(Case c, Device device, DType dtype)
+    {
+        using var scope = TensorScope.Begin();
+        var (leaves, y) = c.Build(device, dtype);
+        var result = y.ToDoubleArray();
+        if (!y.RequiresGrad) return (result, []);
+        var weights = Tensor.RandomNormal(y.Shape.ToArray(), 99, device, dtype);
+        (y * weights).Sum().Backward();
+        return (result, leaves.Select(l => l.Grad?.ToDoubleArray() ?? new double[l.Count]).ToArray());
+    }
+
+    private static double Time(Case c, Device device)
+    {
+        var times = new double[20];
+        for (int r = -2; r < times.Length; r++)
+        {
+            using var scope = TensorScope.Begin();
+            device.Synchronize();
+            long start = Stopwatch.GetTimestamp();
+            var result = c.Build(device, DType.Float32);
+            if (result.Output.RequiresGrad) result.Output.Sum().Backward();
+            device.Synchronize();
+            if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[times.Length / 2];
+    }
+
+    private static double RelativeError(double[] actual, double[] expected)
+    {
+        if (actual.Length != expected.Length) return double.PositiveInfinity;
+        double diff = 0, scale = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double d = Math.Abs(actual[i] - expected[i]);
+            if (double.IsNaN(d)) return double.NaN;
+            diff = Math.Max(diff, d);
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+        }
+        return diff / Math.Max(scale, 1e-30);
+    }
+
+    private static Tensor Leaf(int[] shape, int seed, Device device, DType dtype, double std = 1)
+    {
+        var t = Tensor.RandomNormal(shape, seed, device, dtype, std);
+        t.RequiresGrad = true;
+        return t;
+    }
+
+    private static Tensor Labels(int n, int classes, Device device) => Tensor.FromArray(Enumerable.Range(0, n).Select(i => i * 7 % classes).ToArray(), [n], device);
+
+    private static Case Unary(string name, int[] shape, Func<Tensor, Tensor> f) =>
+        new(name, (d, t) =>
+        {
+            var x = Leaf(shape, 1, d, t);
+            return ([x], f(x));
+        });
+
+    private static IEnumerable<Case> Cases()
+    {
+        foreach (double tau in new[] { 0.1, 0.01 })
+        {
+            yield return Unary($"ntxent 512×64 τ={tau}", [512, 64], z => new NtXentLoss(tau).Forward(z));
+            yield return new Case($"supcon 512×64 τ={tau}", (d, t) =>
+            {
+                var z = Leaf([512, 64], 1, d, t);
+                return ([z], new SupConLoss(tau).Forward(z, Labels(512, 16, d)));
+            });
+        }
+        yield return new Case("infonce 256 vs 384 keys ×64", (d, t) =>
+        {
+            var q = Leaf([256, 64], 1, d, t);
+            var k = Leaf([384, 64], 2, d, t);
+            return ([q, k], new InfoNceLoss(0.1).Forward(q, k, Tensor.FromArray(Enumerable.Range(0, 256).Select(i => (i * 3) % 384).ToArray(), [256], d)));
+        });
+        yield return new Case("clip 256×64", (d, t) =>
+        {
+            var q = Leaf([256, 64], 1, d, t);
+            var k = Leaf([256, 64], 2, d, t);
+            return ([q, k], new ClipLoss(0.1).Forward(q, k));
+        });
+        foreach (var mining in new[] { TripletMining.Hard, TripletMining.SemiHard })
+            yield return new Case($"triplet {mining} 512×64", (d, t) =>
+            {
+                var z = Leaf([512, 64], 1, d, t);
+                return ([z], new TripletLoss(0.2, mining).Forward(z, Labels(512, 16, d)));
+            });
+        yield return new Case("matmul 256×320 · 320×192", (d, t) =>
+        {
+            var a = Leaf([256, 320], 1, d, t);
+            var b = Leaf([320, 192], 2, d, t);
+            return ([a, b], a.Matmul(b));
+        });
+        foreach (var (stride, padding) in new[] { (1, 1), (2, 1), (1, 0) })
+            yield return new Case($"conv2d 3×3 s{stride} p{padding} 8×16×14×14→32", (d, t) =>
+            {
+                var x = Leaf([8, 16, 14, 14], 1, d, t);
+                var w = Leaf([32, 16, 3, 3], 2, d, t, 0.2);
+                var b = Leaf([32], 3, d, t);
+                return ([x, w, b], x.Conv2d(w, b, stride, padding));
+            });
+        yield return Unary("maxpool2d 2 8×16×14×14", [8, 16, 14, 14], x => x.MaxPool2d(2));
+        yield return Unary("avgpool2d 3 s2 p1 8×16×14×14", [8, 16, 14, 14], x => x.AvgPool2d(3, 2, 1));
+        yield return Unary("global avgpool 8×16×14×14", [8, 16, 14, 14], x => x.GlobalAvgPool2d());
+        yield return new Case("batchnorm train 16×24×7×7", (d, t) =>
+        {
+            var x = Leaf([16, 24, 7, 7], 1, d, t);
+            var g = Leaf([24], 2, d, t);
+            var b = Leaf([24], 3, d, t);
+            return ([x, g, b], x.BatchNorm(g, b, Tensor.Zeros([24], d, t), Tensor.Ones([24], d, t), training: true));
+        });
+        yield return new Case("layernorm 64×96", (d, t) =>
+        {
+            var x = Leaf([64, 96], 1, d, t);
+            var g = Leaf([96], 2, d, t);
+            var b = Leaf([96], 3, d, t);
+            return ([x, g, b], x.LayerNorm(g, b));
+        });
+        yield return Unary("gelu 64×96", [64, 96], x => x.Gelu());
+        yield return Unary("relu·exp·log·sqrt 64×96", [64, 96], x => (x.Relu() + x.Exp() + (x * x + 1.0).Log() + (x * x + 0.5).Sqrt()));
+        yield return Unary("l2 normalize rows 128×64", [128, 64], x => x.L2NormalizeRows());
+        yield return new Case("cross entropy 128×10", (d, t) =>
+        {
+            var x = Leaf([128, 10], 1, d, t);
+            return ([x], Tensor.CrossEntropy(x, Labels(128, 10, d)));
+        });
+        yield return Unary("sum / max over axes 64×96", [64, 96], x => x.Sum(0) + x.Max(1).Reshape(64).Sum());
+        yield return new Case("augment simclr 2 views 16×3×32×32", (d, t) =>
+        {
+            var images = Tensor.RandomUniform([16, 3, 32, 32], 5, 0, 1, d, DType.Float32);
+            return ([], Augmentations.SimClr(32).Views(images, 2, 1234));
+        }, DType.Float32);
+    }
+}

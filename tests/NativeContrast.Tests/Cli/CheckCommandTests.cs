@@ -1,0 +1,33 @@
+namespace NativeContrast.Tests.Cli;
+
+/// <summary>The check command the GPU runner uses: every kernel family against cpu in float64.</summary>
+[NonParallelizable]
+public class CheckCommandTests
+{
+    [Test]
+    public void CheckOnCpu_PassesEveryCase()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["check", "--device", "cpu"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("23 of 23 cases passed on cpu"));
+    }
+
+    [Test]
+    public void CheckOnTheIlgpuCpuAccelerator_RunsTheGpuKernels()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["check", "--device", "ilgpu-cpu", "--only", "conv2d 3×3 s2"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("1 of 1 cases passed on ilgpu-cpu"));
+    }
+
+    [Test]
+    public void AToleranceBelowFloat32Rounding_FailsAndSaysSo()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["check", "--device", "cpu", "--only", "matmul", "--tolerance", "1e-12"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(output.ToString(), Does.Contain("FAIL").And.Contain("0 of 1 cases passed"));
+    }
+}
