@@ -11,7 +11,7 @@ namespace NativeContrast.Benchmarks;
 /// N²·D product forward, two backward) and 2·N²·D forward; triplet 2·N²·D (the mining product) either way.
 ///
 /// The full grid (N ∈ {1024, 4096, 16384}, D ∈ {128, 512}, every device found) takes hours on a 2-core
-/// machine; the environment picks a part of it: NC_BENCH_N="1024,4096", NC_BENCH_D="128",
+/// machine; the environment picks a part of it: NC_BENCH_LOSSES="ntxent,supcon", NC_BENCH_N="1024,4096", NC_BENCH_D="128",
 /// NC_BENCH_DEVICES="cpu,cuda" (default: cpu and every usable GPU). Methods are filtered with --filter
 /// as usual, e.g. --filter '*LossBenchmarks.Fused*'.
 /// </summary>
@@ -27,7 +27,7 @@ public class LossBenchmarks
     private int[] pairs = null!;
     private int[] identity = null!;
 
-    [Params("ntxent", "supcon", "infonce", "clip", "triplet")]
+    [ParamsSource(nameof(Losses))]
     public string Loss { get; set; } = "ntxent";
 
     [ParamsSource(nameof(Sizes))]
@@ -38,6 +38,8 @@ public class LossBenchmarks
 
     [ParamsSource(nameof(Devices))]
     public string Device { get; set; } = "cpu";
+
+    public static IEnumerable<string> Losses => FromEnvironment("NC_BENCH_LOSSES", "ntxent,supcon,infonce,clip,triplet");
 
     public static IEnumerable<int> Sizes => FromEnvironment("NC_BENCH_N", "1024,4096,16384").Select(int.Parse);
 

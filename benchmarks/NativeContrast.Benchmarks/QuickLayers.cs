@@ -49,6 +49,9 @@ internal static class QuickLayers
     private static void Time(string what, Action action)
     {
         action();
+        int gen2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
+        long allocated = GC.GetTotalAllocatedBytes();
         var times = new List<double>();
         for (int i = 0; i < 5; i++)
         {
@@ -57,6 +60,6 @@ internal static class QuickLayers
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        Console.WriteLine($"{what}: median {times[2]:F1} ms");
+        Console.WriteLine($"{what}: median {times[2]:F1} ms (5 runs: {GC.CollectionCount(2) - gen2} gen2 GCs, {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms GC pause, {(GC.GetTotalAllocatedBytes() - allocated) / 1e6:F0} MB allocated)");
     }
 }
