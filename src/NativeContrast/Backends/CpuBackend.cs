@@ -153,18 +153,51 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
+    // Row by row along the innermost dimension: the offsets are computed once per row, and a row whose
+    // elements are adjacent on both sides (clones, concatenation, most slices) is one block copy. A single
+    // row (a flat copy) is split into chunks across cores.
     private static void StridedCopy<T>(BufferSlice source, BufferSlice destination, StridedPair layout, int count) where T : unmanaged
     {
         var s = Array<T>(source);
         var d = Array<T>(destination);
-        CpuParallel.For(count, 4, (start, end) =>
+        int inner = layout.Size5;
+        if (inner <= 0 || count % inner != 0)
         {
-            for (int i = start; i < end; i++)
+            CpuParallel.For(count, 4, (start, end) =>
             {
-                layout.Offsets(i, out int from, out int to);
-                d[destination.Offset + to] = s[source.Offset + from];
+                for (int i = start; i < end; i++)
+                {
+                    layout.Offsets(i, out int from, out int to);
+                    d[destination.Offset + to] = s[source.Offset + from];
+                }
+            });
+            return;
+        }
+        bool adjacent = layout.StrideA5 == 1 && layout.StrideB5 == 1;
+        if (count == inner)
+        {
+            layout.Offsets(0, out int from0, out int to0);
+            CpuParallel.For(count, 1, (start, end) => CopyRun(s, source.Offset + from0 + start * layout.StrideA5, d, destination.Offset + to0 + start * layout.StrideB5, end - start, layout.StrideA5, layout.StrideB5, adjacent));
+            return;
+        }
+        CpuParallel.For(count / inner, inner, (start, end) =>
+        {
+            for (int row = start; row < end; row++)
+            {
+                layout.Offsets(row * inner, out int from, out int to);
+                CopyRun(s, source.Offset + from, d, destination.Offset + to, inner, layout.StrideA5, layout.StrideB5, adjacent);
             }
         });
+    }
+
+    private static void CopyRun<T>(T[] source, int from, T[] destination, int to, int length, int strideFrom, int strideTo, bool adjacent) where T : unmanaged
+    {
+        if (adjacent)
+        {
+            source.AsSpan(from, length).CopyTo(destination.AsSpan(to, length));
+            return;
+        }
+        for (int i = 0; i < length; i++) destination[to + i * strideTo] = source[from + i * strideFrom];
     }
 
     public void SumAxis(BufferSlice x, BufferSlice y, int outer, int reduced, int inner)

@@ -6,27 +6,16 @@ namespace NativeContrast.Ops;
 /// <summary>y = max(x, 0)</summary>
 internal sealed class ReluOp : AutogradNode
 {
-
-    private ReluOp(Tensor x, Tensor y) : base(x)
+    private ReluOp(Tensor x) : base(x)
     {
-        Output = y;
     }
-
-    /// <summary>The forward result, kept for backward (not owned: the graph lives as long as its tensors).</summary>
-    private Tensor Output { get; }
 
     public static Tensor Forward(Tensor x)
     {
         var y = Elementwise.Unary("Relu", x, default(ReluFunction));
-        return Record(y, () => new ReluOp(x, y), x);
+        return Record(y, () => new ReluOp(x), x);
     }
 
-    // ∂y/∂x = [x > 0] (0 at x = 0).
-    public override Tensor?[] Backward(Tensor g)
-    {
-        var x = Inputs[0];
-        var y = Output;
-        using var step = Elementwise.Unary("Relu", x, default(StepFunction));
-        return [Elementwise.Binary("Relu", g, step, default(MultiplyFunction))];
-    }
+    // ∂y/∂x = [x > 0] (0 at x = 0), so dx = g where x > 0 and 0 elsewhere: one pass over x and g.
+    public override Tensor?[] Backward(Tensor g) => [Elementwise.Binary("Relu", Inputs[0], g, default(ReluGradFunction))];
 }
