@@ -224,7 +224,11 @@ internal static unsafe class CpuPackedConvolution
         }
     }
 
-    /// <summary>dx[c, ih, iw] = Σ of the patch-matrix entries that came from it.</summary>
+    /// <summary>
+    /// dx[c, ih, iw] = Σ of the patch-matrix entries that came from it. For each patch row and output row,
+    /// the output columns whose input column lies inside the image form one range [qLo, qHi), found once;
+    /// with stride 1 that range is a contiguous run in both rows and is added with Vector256.
+    /// </summary>
     private static void Col2Im(float* cols, float* dx, ConvShape s)
     {
         new Span<float>(dx, s.Channels * s.InPlane).Clear();
@@ -236,16 +240,27 @@ internal static unsafe class CpuPackedConvolution
                 for (int kw = 0; kw < s.KernelW; kw++)
                 {
                     float* row = cols + ((c * s.KernelH + kh) * s.KernelW + kw) * s.OutPlane;
+                    // iw = q·stride − padding + kw must lie in [0, Width).
+                    int shift = kw - s.Padding;
+                    int qLo = shift >= 0 ? 0 : (-shift + s.Stride - 1) / s.Stride;
+                    int qHi = Math.Min(s.OutWidth, (s.Width - 1 - shift) / s.Stride + 1);
+                    if (s.Width - 1 - shift < 0) qHi = 0;
                     for (int p = 0; p < s.OutHeight; p++)
                     {
                         int ih = p * s.Stride - s.Padding + kh;
                         if (ih < 0 || ih >= s.Height) continue;
-                        float* inRow = channel + ih * s.Width;
+                        float* inRow = channel + ih * s.Width + shift;
                         float* outRow = row + p * s.OutWidth;
-                        for (int q = 0; q < s.OutWidth; q++)
+                        if (s.Stride == 1)
                         {
-                            int iw = q * s.Stride - s.Padding + kw;
-                            if ((uint)iw < (uint)s.Width) inRow[iw] += outRow[q];
+                            int q = qLo;
+                            for (; q + 8 <= qHi; q += 8)
+                                (Vector256.Load(inRow + q) + Vector256.Load(outRow + q)).Store(inRow + q);
+                            for (; q < qHi; q++) inRow[q] += outRow[q];
+                        }
+                        else
+                        {
+                            for (int q = qLo; q < qHi; q++) inRow[q * s.Stride] += outRow[q];
                         }
                     }
                 }

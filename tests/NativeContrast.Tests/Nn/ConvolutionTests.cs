@@ -15,6 +15,9 @@ public class ConvolutionTests
     [TestCase(3, 5, 9, 7, 2, 0)]
     [TestCase(2, 6, 5, 4, 1, 0)]
     [TestCase(2, 8, 6, 16, 2, 0)]
+    [TestCase(2, 3, 11, 5, 1, 2)]
+    [TestCase(2, 4, 13, 6, 3, 1)]
+    [TestCase(2, 3, 19, 9, 1, 0)]
     public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
     {
         using var scope = TensorScope.Begin();
