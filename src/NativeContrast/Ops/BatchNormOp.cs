@@ -27,7 +27,7 @@ internal sealed class BatchNormOp : AutogradNode
         Tensor.CheckCompatible("BatchNorm", x, gamma, beta, runningMean, runningVar);
         if (x.Rank is not (2 or 4))
             throw new ArgumentException($"BatchNorm needs input [N, C] or [N, C, H, W]; got {Shapes.Format(x.ShapeArray)}.", nameof(x));
-        int n = x.ShapeArray[0], channels = x.ShapeArray[1], spatial = x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1;
+        var (n, channels, spatial) = Layout(x);
         foreach (var (t, name) in new[] { (gamma, "weight"), (beta, "bias"), (runningMean, "running mean"), (runningVar, "running variance") })
             if (t.Rank != 1 || t.ShapeArray[0] != channels)
                 throw new ArgumentException($"BatchNorm over {channels} channels: its {name} must have shape [{channels}]; got {Shapes.Format(t.ShapeArray)}.");
@@ -61,12 +61,22 @@ internal sealed class BatchNormOp : AutogradNode
     //   dx = γ·r/M·(M·g − Σg − x̂·Σ(g·x̂)); evaluation: dx = γ·r·g.
     public override Tensor?[] Backward(Tensor g)
     {
-        var (x, gamma, beta) = (Inputs[0], Inputs[1], Inputs[2]);
-        int n = x.ShapeArray[0], channels = x.ShapeArray[1], spatial = x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1;
+        var (dx, dGamma, dBeta) = BackendBackward(Inputs[0], g, Inputs[1], mean, invStd, training);
+        return [dx, dGamma, dBeta];
+    }
+
+    /// <summary>(images, channels, values per channel per image) of x [N, C] or [N, C, H, W].</summary>
+    internal static (int N, int Channels, int Spatial) Layout(Tensor x) =>
+        (x.ShapeArray[0], x.ShapeArray[1], x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1);
+
+    /// <summary>The backend's backward with the given statistics: dx (training or evaluation form), dγ = Σg·x̂, dβ = Σg.</summary>
+    internal static (Tensor Dx, Tensor DGamma, Tensor DBeta) BackendBackward(Tensor x, Tensor g, Tensor gamma, Tensor mean, Tensor invStd, bool training)
+    {
+        var (n, channels, spatial) = Layout(x);
         var dx = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
         var dGamma = Tensor.Empty(gamma.ShapeArray, x.Device, x.DType);
-        var dBeta = Tensor.Empty(beta.ShapeArray, x.Device, x.DType);
+        var dBeta = Tensor.Empty(gamma.ShapeArray, x.Device, x.DType);
         x.Backend.BatchNormBackward(x.Data, g.Data, mean.Data, invStd.Data, gamma.Data, dx.Data, dGamma.Data, dBeta.Data, n, channels, spatial, training);
-        return [dx, dGamma, dBeta];
+        return (dx, dGamma, dBeta);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class SyncBatchNormOp : AutogradNode
 
     public static Tensor Forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double momentum, double eps, Communicator communicator)
     {
-        int n = x.ShapeArray[0], channels = x.ShapeArray[1], spatial = x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1;
+        var (n, channels, spatial) = BatchNormOp.Layout(x);
         double m = (double)n * spatial;
         var local = new double[2 * channels + 1];
         using (var localMean = Tensor.Empty([channels], x.Device, x.DType))
@@ -101,12 +101,9 @@ internal sealed class SyncBatchNormOp : AutogradNode
     // an affine map of x per channel, α·x + β with α = −γr²·S₂/M and β = −γr·S₁/M + γr²·μ·S₂/M.
     public override Tensor?[] Backward(Tensor g)
     {
-        var (x, gamma, beta) = (Inputs[0], Inputs[1], Inputs[2]);
-        int n = x.ShapeArray[0], channels = x.ShapeArray[1], spatial = x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1;
-        var dx = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
-        var dGamma = Tensor.Empty(gamma.ShapeArray, x.Device, x.DType);
-        var dBeta = Tensor.Empty(beta.ShapeArray, x.Device, x.DType);
-        x.Backend.BatchNormBackward(x.Data, g.Data, mean.Data, invStd.Data, gamma.Data, dx.Data, dGamma.Data, dBeta.Data, n, channels, spatial, training: false);
+        var (x, gamma) = (Inputs[0], Inputs[1]);
+        var (n, channels, spatial) = BatchNormOp.Layout(x);
+        var (dx, dGamma, dBeta) = BatchNormOp.BackendBackward(x, g, gamma, mean, invStd, training: false);
         var sums = new double[2 * channels];
         dBeta.ToDoubleArray().CopyTo(sums, 0);
         dGamma.ToDoubleArray().CopyTo(sums, channels);
