@@ -134,7 +134,9 @@ internal static class TrainCommand
             }
             output.WriteLine($"resuming {runFolder} at epoch {startEpoch + 1}, step {startBatch + 1}");
         }
-        bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch);
+        // A live progress line only when the output is this process's own terminal.
+        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch, live);
         if (!finished) return 130;
         if (!communicator.IsRoot) return 0;
         var summary = new Dictionary<string, object>

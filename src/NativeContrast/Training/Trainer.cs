@@ -150,12 +150,15 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Trains from <paramref name="startEpoch"/>/<paramref name="startBatch"/> to the end (or until cancelled),
-    /// checkpointing into <paramref name="runFolder"/>. Returns whether it finished.
+    /// checkpointing into <paramref name="runFolder"/>. Returns whether it finished. With
+    /// <paramref name="liveProgress"/> (a terminal) the progress is one line updated in place; otherwise
+    /// plain lines (see <see cref="ProgressDisplay"/>).
     /// </summary>
-    public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0)
+    public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0, bool liveProgress = false)
     {
         bool writes = communicator.IsRoot;
         if (!writes) log = TextWriter.Null;
+        var progress = new ProgressDisplay(log, liveProgress && writes);
         var csvPath = Path.Combine(runFolder, "log.csv");
         if (writes)
         {
@@ -210,16 +213,12 @@ public sealed class Trainer : IDisposable
                     double rate = images / epochClock.Elapsed.TotalSeconds;
                     csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}"));
-                    if (batchNumber % Math.Max(1, perEpoch / 5) == 0 || batchNumber == perEpoch)
-                    {
-                        double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
-                        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  epoch {epoch + 1}/{config.Epochs} step {batchNumber}/{perEpoch}: loss {lossSum / lossCount:F4}, {rate:F0} images/s, lr {optimizer.LearningRate:G3}, time left {TimeSpan.FromSeconds(left):h\\:mm\\:ss}"));
-                    }
+                    double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
+                    progress.Step(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left));
                     if (DataParallel.AnyRank(cancel.IsCancellationRequested, communicator))
                     {
                         SaveCheckpoint(runFolder, epoch, batchNumber);
-                        log.WriteLine($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
+                        progress.Message($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
                         return false;
                     }
                 }
@@ -228,7 +227,7 @@ public sealed class Trainer : IDisposable
             var communication = communicator.IsDistributed
                 ? string.Create(CultureInfo.InvariantCulture, $", communication {(communicator.TimeInCollectives - collectivesAtStart).TotalMilliseconds / Math.Max(1, lossCount):F1} ms/step")
                 : "";
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
+            progress.Message(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
         }
         return true;
     }

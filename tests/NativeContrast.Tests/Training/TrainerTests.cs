@@ -61,6 +61,21 @@ public class TrainerTests
         }
     }
 
+    [Test]
+    public void ResNet18Encoder_TrainsAFewSteps_AndItsLossGoesDown()
+    {
+        var data = SyntheticImages.Create(32, 1);
+        var config = Small("simclr") with { Encoder = "resnet18", BatchSize = 16, Epochs = 3, Optimizer = "adamw", LearningRate = 1e-3 };
+        using var trainer = new Trainer(config, Device.Cpu, data);
+        Assert.That(trainer.Encoder.ParameterCount, Is.GreaterThan(11_000_000), "ResNet-18 has about 11.2M parameters");
+        Assert.That(trainer.Train(folder, TextWriter.Null), Is.True);
+        var losses = File.ReadLines(Path.Combine(folder, "log.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.That(losses, Has.Count.EqualTo(6));
+        Assert.That(losses.All(double.IsFinite), Is.True);
+        Assert.That(losses.TakeLast(2).Average(), Is.LessThan(losses.Take(2).Average()), string.Join(", ", losses));
+    }
+
     [TestCase("simclr")]
     [TestCase("moco")]
     public void ResumedRun_EndsWithTheSameWeights_AsAnUninterruptedOne(string method)
