@@ -134,8 +134,9 @@ internal static class TrainCommand
             }
             output.WriteLine($"resuming {runFolder} at epoch {startEpoch + 1}, step {startBatch + 1}");
         }
-        // A live progress line only when the output is this process's own terminal.
-        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        // A live progress line only when the output is this process's own terminal (under mpirun the
+        // ranks' output goes through mpirun, which gives them a pseudo-terminal even when it writes to a pipe).
+        bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && !communicator.IsDistributed;
         bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch, live);
         if (!finished) return 130;
         if (!communicator.IsRoot) return 0;

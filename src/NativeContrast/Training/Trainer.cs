@@ -84,7 +84,9 @@ public sealed class Trainer : IDisposable
         if (this.communicator.IsDistributed)
         {
             var state = parameters.Select(p => p.Item2).Concat(encoder.NamedBuffers().Select(b => b.Buffer)).Concat(head.NamedBuffers().Select(b => b.Buffer));
+            if (queue is not null) state = state.Append(queue);
             DataParallel.Broadcast(state, this.communicator);
+            keyAverage?.CopySource();
             if (config.SyncBatchNorm)
             {
                 DataParallel.SynchronizeBatchNorm(encoder, this.communicator);
