@@ -64,7 +64,15 @@ find_libcuda() {
   echo "$candidate"
 }
 
+# The whole run must stay under 5 minutes on an H100/H200: each timing command gets at most 60 s, and
+# one that would start after 230 s is skipped, and said to be.
+over_budget() {
+  if [ "$SECONDS" -gt 230 ]; then echo "  $1: skipped (the runner's 5-minute budget)"; return 0; fi
+  return 1
+}
+
 run() {
+  SECONDS=0
   local here quick=0 out
   here="$(cd "$(dirname "$0")" && pwd)"
   [ "${1:-}" = "--quick" ] && quick=1
@@ -108,23 +116,24 @@ run() {
     "${nc[@]}" check --device "$opencl" | tee "$out/check-$opencl.txt" || true
   done
 
-  local sizes=(16384 65536) reps=5 square=4096 images=512
+  local sizes=(16384 65536) reps=3 square=4096 images=512
   [ $quick -eq 1 ] && sizes=(512) && reps=2 && square=512 && images=64
   : > "$out/ours.jsonl"
   echo; echo "== timing on $device (median of $reps after warm-up, device synchronized)"
   for n in "${sizes[@]}"; do
     for kind in ntxent supcon infonce clip triplet; do
-      timeout 120 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n: failed or over 120 s"
+      over_budget "$kind n=$n" && continue
+      timeout 60 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n: failed or over 60 s"
     done
   done
-  timeout 120 "${nc[@]}" bench --kind sgemm --n "$square" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  sgemm n=$square: failed or over 120 s"
-  timeout 120 "${nc[@]}" bench --kind simclr-step --n "$images" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  simclr-step n=$images: failed or over 120 s"
+  over_budget "sgemm" || timeout 60 "${nc[@]}" bench --kind sgemm --n "$square" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  sgemm n=$square: failed or over 60 s"
+  over_budget "simclr-step" || timeout 60 "${nc[@]}" bench --kind simclr-step --n "$images" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  simclr-step n=$images: failed or over 60 s"
 
   : > "$out/peers.jsonl"
   if python3 -c "import torch; assert '$torch_device' == 'cpu' or torch.cuda.is_available()" 2>/dev/null; then
     echo; echo "== PyTorch peers on $torch_device"
-    python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "${sizes[@]}" --d 128 --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
-    python3 "$here/peers/simclr_step_torch.py" --device "$torch_device" --images "$images" --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
+    over_budget "PyTorch losses" || timeout 60 python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "${sizes[@]}" --d 128 --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
+    over_budget "PyTorch simclr-step" || timeout 60 python3 "$here/peers/simclr_step_torch.py" --device "$torch_device" --images "$images" --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
   else
     echo "PyTorch (with CUDA for a GPU run) is not available here: no peer figures."
   fi

@@ -16,8 +16,11 @@ namespace NativeContrast.Cli;
 /// </summary>
 internal static class CheckCommand
 {
-    /// <summary>One check; <paramref name="ReferenceDType"/> is float64 unless the op exists in float32 only (augmentation).</summary>
-    private sealed record Case(string Name, Func<Device, DType, (Tensor[] Leaves, Tensor Output)> Build, DType ReferenceDType = DType.Float64);
+    /// <summary>
+    /// One check: its inputs (those with RequiresGrad get their gradients compared) and the computation.
+    /// <paramref name="ReferenceDType"/> is float64 unless the op exists in float32 only (augmentation).
+    /// </summary>
+    private sealed record Case(string Name, Func<Device, DType, Tensor[]> Inputs, Func<Tensor[], Tensor> Compute, DType ReferenceDType = DType.Float64);
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -80,26 +83,31 @@ internal static class CheckCommand
     private static (double[] Output, double[][] Grads) Evaluate(Case c, Device device, DType dtype)
     {
         using var scope = TensorScope.Begin();
-        var (leaves, y) = c.Build(device, dtype);
+        var inputs = c.Inputs(device, dtype);
+        var y = c.Compute(inputs);
         var result = y.ToDoubleArray();
         if (!y.RequiresGrad) return (result, []);
         var weights = Tensor.RandomNormal(y.Shape.ToArray(), 99, device, dtype);
         (y * weights).Sum().Backward();
-        return (result, leaves.Select(l => l.Grad?.ToDoubleArray() ?? new double[l.Count]).ToArray());
+        return (result, inputs.Where(l => l.RequiresGrad).Select(l => l.Grad?.ToDoubleArray() ?? new double[l.Count]).ToArray());
     }
 
+    /// <summary>Median of 20 forward+backward passes on inputs made beforehand, the device synchronized around each.</summary>
     private static double Time(Case c, Device device)
     {
+        using var inputScope = TensorScope.Begin();
+        var inputs = c.Inputs(device, DType.Float32);
         var times = new double[20];
         for (int r = -2; r < times.Length; r++)
         {
             using var scope = TensorScope.Begin();
             device.Synchronize();
             long start = Stopwatch.GetTimestamp();
-            var result = c.Build(device, DType.Float32);
-            if (result.Output.RequiresGrad) result.Output.Sum().Backward();
+            var y = c.Compute(inputs);
+            if (y.RequiresGrad) y.Sum().Backward();
             device.Synchronize();
             if (r >= 0) times[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            foreach (var input in inputs) input.ZeroGrad();
         }
         Array.Sort(times);
         return times[times.Length / 2];
@@ -128,86 +136,40 @@ internal static class CheckCommand
 
     private static Tensor Labels(int n, int classes, Device device) => Tensor.FromArray(Enumerable.Range(0, n).Select(i => i * 7 % classes).ToArray(), [n], device);
 
-    private static Case Unary(string name, int[] shape, Func<Tensor, Tensor> f) =>
-        new(name, (d, t) =>
-        {
-            var x = Leaf(shape, 1, d, t);
-            return ([x], f(x));
-        });
+    private static Case Unary(string name, int[] shape, Func<Tensor, Tensor> f) => new(name, (d, t) => [Leaf(shape, 1, d, t)], x => f(x[0]));
 
     private static IEnumerable<Case> Cases()
     {
         foreach (double tau in new[] { 0.1, 0.01 })
         {
             yield return Unary($"ntxent 512×64 τ={tau}", [512, 64], z => new NtXentLoss(tau).Forward(z));
-            yield return new Case($"supcon 512×64 τ={tau}", (d, t) =>
-            {
-                var z = Leaf([512, 64], 1, d, t);
-                return ([z], new SupConLoss(tau).Forward(z, Labels(512, 16, d)));
-            });
+            yield return new Case($"supcon 512×64 τ={tau}", (d, t) => [Leaf([512, 64], 1, d, t), Labels(512, 16, d)], x => new SupConLoss(tau).Forward(x[0], x[1]));
         }
-        yield return new Case("infonce 256 vs 384 keys ×64", (d, t) =>
-        {
-            var q = Leaf([256, 64], 1, d, t);
-            var k = Leaf([384, 64], 2, d, t);
-            return ([q, k], new InfoNceLoss(0.1).Forward(q, k, Tensor.FromArray(Enumerable.Range(0, 256).Select(i => (i * 3) % 384).ToArray(), [256], d)));
-        });
-        yield return new Case("clip 256×64", (d, t) =>
-        {
-            var q = Leaf([256, 64], 1, d, t);
-            var k = Leaf([256, 64], 2, d, t);
-            return ([q, k], new ClipLoss(0.1).Forward(q, k));
-        });
+        yield return new Case("infonce 256 vs 384 keys ×64",
+            (d, t) => [Leaf([256, 64], 1, d, t), Leaf([384, 64], 2, d, t), Tensor.FromArray(Enumerable.Range(0, 256).Select(i => i * 3 % 384).ToArray(), [256], d)],
+            x => new InfoNceLoss(0.1).Forward(x[0], x[1], x[2]));
+        yield return new Case("clip 256×64", (d, t) => [Leaf([256, 64], 1, d, t), Leaf([256, 64], 2, d, t)], x => new ClipLoss(0.1).Forward(x[0], x[1]));
         foreach (var mining in new[] { TripletMining.Hard, TripletMining.SemiHard })
-            yield return new Case($"triplet {mining} 512×64", (d, t) =>
-            {
-                var z = Leaf([512, 64], 1, d, t);
-                return ([z], new TripletLoss(0.2, mining).Forward(z, Labels(512, 16, d)));
-            });
-        yield return new Case("matmul 256×320 · 320×192", (d, t) =>
-        {
-            var a = Leaf([256, 320], 1, d, t);
-            var b = Leaf([320, 192], 2, d, t);
-            return ([a, b], a.Matmul(b));
-        });
+            yield return new Case($"triplet {mining} 512×64", (d, t) => [Leaf([512, 64], 1, d, t), Labels(512, 16, d)], x => new TripletLoss(0.2, mining).Forward(x[0], x[1]));
+        yield return new Case("matmul 256×320 · 320×192", (d, t) => [Leaf([256, 320], 1, d, t), Leaf([320, 192], 2, d, t)], x => x[0].Matmul(x[1]));
         foreach (var (stride, padding) in new[] { (1, 1), (2, 1), (1, 0) })
-            yield return new Case($"conv2d 3×3 s{stride} p{padding} 8×16×14×14→32", (d, t) =>
-            {
-                var x = Leaf([8, 16, 14, 14], 1, d, t);
-                var w = Leaf([32, 16, 3, 3], 2, d, t, 0.2);
-                var b = Leaf([32], 3, d, t);
-                return ([x, w, b], x.Conv2d(w, b, stride, padding));
-            });
+            yield return new Case($"conv2d 3×3 s{stride} p{padding} 8×16×14×14→32",
+                (d, t) => [Leaf([8, 16, 14, 14], 1, d, t), Leaf([32, 16, 3, 3], 2, d, t, 0.2), Leaf([32], 3, d, t)],
+                x => x[0].Conv2d(x[1], x[2], stride, padding));
         yield return Unary("maxpool2d 2 8×16×14×14", [8, 16, 14, 14], x => x.MaxPool2d(2));
         yield return Unary("avgpool2d 3 s2 p1 8×16×14×14", [8, 16, 14, 14], x => x.AvgPool2d(3, 2, 1));
         yield return Unary("global avgpool 8×16×14×14", [8, 16, 14, 14], x => x.GlobalAvgPool2d());
-        yield return new Case("batchnorm train 16×24×7×7", (d, t) =>
-        {
-            var x = Leaf([16, 24, 7, 7], 1, d, t);
-            var g = Leaf([24], 2, d, t);
-            var b = Leaf([24], 3, d, t);
-            return ([x, g, b], x.BatchNorm(g, b, Tensor.Zeros([24], d, t), Tensor.Ones([24], d, t), training: true));
-        });
-        yield return new Case("layernorm 64×96", (d, t) =>
-        {
-            var x = Leaf([64, 96], 1, d, t);
-            var g = Leaf([96], 2, d, t);
-            var b = Leaf([96], 3, d, t);
-            return ([x, g, b], x.LayerNorm(g, b));
-        });
+        yield return new Case("batchnorm train 16×24×7×7",
+            (d, t) => [Leaf([16, 24, 7, 7], 1, d, t), Leaf([24], 2, d, t), Leaf([24], 3, d, t), Tensor.Zeros([24], d, t), Tensor.Ones([24], d, t)],
+            x => x[0].BatchNorm(x[1], x[2], x[3], x[4], training: true));
+        yield return new Case("layernorm 64×96", (d, t) => [Leaf([64, 96], 1, d, t), Leaf([96], 2, d, t), Leaf([96], 3, d, t)], x => x[0].LayerNorm(x[1], x[2]));
         yield return Unary("gelu 64×96", [64, 96], x => x.Gelu());
-        yield return Unary("relu·exp·log·sqrt 64×96", [64, 96], x => (x.Relu() + x.Exp() + (x * x + 1.0).Log() + (x * x + 0.5).Sqrt()));
+        yield return Unary("relu·exp·log·sqrt 64×96", [64, 96], x => x.Relu() + x.Exp() + (x * x + 1.0).Log() + (x * x + 0.5).Sqrt());
         yield return Unary("l2 normalize rows 128×64", [128, 64], x => x.L2NormalizeRows());
-        yield return new Case("cross entropy 128×10", (d, t) =>
-        {
-            var x = Leaf([128, 10], 1, d, t);
-            return ([x], Tensor.CrossEntropy(x, Labels(128, 10, d)));
-        });
+        yield return new Case("cross entropy 128×10", (d, t) => [Leaf([128, 10], 1, d, t), Labels(128, 10, d)], x => Tensor.CrossEntropy(x[0], x[1]));
         yield return Unary("sum / max over axes 64×96", [64, 96], x => x.Sum(0) + x.Max(1).Reshape(64).Sum());
-        yield return new Case("augment simclr 2 views 16×3×32×32", (d, t) =>
-        {
-            var images = Tensor.RandomUniform([16, 3, 32, 32], 5, 0, 1, d, DType.Float32);
-            return ([], Augmentations.SimClr(32).Views(images, 2, 1234));
-        }, DType.Float32);
+        yield return new Case("augment simclr 2 views 16×3×32×32",
+            (d, _) => [Tensor.RandomUniform([16, 3, 32, 32], 5, 0, 1, d, DType.Float32)],
+            x => Augmentations.SimClr(32).Views(x[0], 2, 1234), DType.Float32);
     }
 }
