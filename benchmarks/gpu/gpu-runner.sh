@@ -80,6 +80,7 @@ run() {
   local nc=("$DOTNET_ROOT/dotnet" "$here/app/NativeContrast.Cli.dll")
   out="${OUT:-$here/results}"
   mkdir -p "$out" "$here/lib"
+  rm -f "$out"/check-*.txt "$out"/*.jsonl "$out"/table.md
   echo "== bundle: $(${nc[@]} --version 2>/dev/null || echo '?') with the runtime in $DOTNET_ROOT"
   local libcuda
   libcuda="$(find_libcuda)"
