@@ -82,19 +82,13 @@ run() {
   mkdir -p "$out" "$here/lib"
   rm -f "$out"/check-*.txt "$out"/*.jsonl "$out"/table.md
   echo "== bundle: $(${nc[@]} --version 2>/dev/null || echo '?') with the runtime in $DOTNET_ROOT"
-  local libcuda
+  # ILGPU loads the drivers' libraries by their unversioned names: link them in the bundle's lib folder.
+  export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
+  local libcuda libopencl
   libcuda="$(find_libcuda)"
-  if [ -n "$libcuda" ]; then
-    ln -sf "$libcuda" "$here/lib/libcuda.so"
-    export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
-    echo "== libcuda.so → $libcuda"
-  fi
-  local libopencl
   libopencl="$(cached_library libOpenCL.so.1)"
-  if [ -n "$libopencl" ]; then
-    ln -sf "$libopencl" "$here/lib/libOpenCL.so"
-    export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
-  fi
+  [ -n "$libcuda" ] && ln -sf "$libcuda" "$here/lib/libcuda.so" && echo "== libcuda.so → $libcuda"
+  [ -n "$libopencl" ] && ln -sf "$libopencl" "$here/lib/libOpenCL.so"
   "${nc[@]}" info | tee "$out/info.txt"
   local device="${NC_RUNNER_DEVICE:-cuda}" torch_device=cuda
   [ "$device" = cuda ] || torch_device=cpu

@@ -71,10 +71,10 @@ internal static class CheckCommand
     {
         var (reference, referenceGrads) = Evaluate(c, Device.Cpu, c.ReferenceDType);
         var (actual, actualGrads) = Evaluate(c, device, DType.Float32);
-        var (error, part) = (RelativeError(actual, reference), "output");
+        var (error, part) = (Errors.Relative(actual, reference), "output");
         for (int i = 0; i < referenceGrads.Length; i++)
         {
-            double e = RelativeError(actualGrads[i], referenceGrads[i]);
+            double e = Errors.Relative(actualGrads[i], referenceGrads[i]);
             if (e > error) (error, part) = (e, $"grad {i}");
         }
         return (error, part);
@@ -113,19 +113,6 @@ internal static class CheckCommand
         return times[times.Length / 2];
     }
 
-    private static double RelativeError(double[] actual, double[] expected)
-    {
-        if (actual.Length != expected.Length) return double.PositiveInfinity;
-        double diff = 0, scale = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double d = Math.Abs(actual[i] - expected[i]);
-            if (double.IsNaN(d)) return double.NaN;
-            diff = Math.Max(diff, d);
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-        return diff / Math.Max(scale, 1e-30);
-    }
 
     private static Tensor Leaf(int[] shape, int seed, Device device, DType dtype, double std = 1)
     {

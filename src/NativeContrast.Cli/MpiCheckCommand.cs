@@ -121,8 +121,8 @@ internal static class MpiCheckCommand
         Span<double> errors =
         [
             Math.Abs(lossDistributed.Item() - lossReference.Item()) / Math.Abs(lossReference.Item()),
-            RelativeError(w.Grad!.ToDoubleArray(), wReference.Grad!.ToDoubleArray()),
-            RelativeError(dxLocal, dxExpected),
+            Errors.Relative(w.Grad!.ToDoubleArray(), wReference.Grad!.ToDoubleArray()),
+            Errors.Relative(dxLocal, dxExpected),
         ];
         communicator.AllReduceMax(errors);
         bool ok = errors[0] < Tolerance && errors[1] < Tolerance && errors[2] < Tolerance;
@@ -138,17 +138,5 @@ internal static class MpiCheckCommand
             }
         }
         return ok;
-    }
-
-    /// <summary>max |a − b| / max |b|.</summary>
-    private static double RelativeError(double[] actual, double[] expected)
-    {
-        double diff = 0, scale = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            diff = Math.Max(diff, Math.Abs(actual[i] - expected[i]));
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-        return diff / Math.Max(scale, 1e-30);
     }
 }

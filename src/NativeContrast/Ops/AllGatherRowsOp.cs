@@ -42,21 +42,16 @@ internal sealed class AllGatherRowsOp : AutogradNode
     // slice. When every rank evaluates the same loss, the sum is Size·g, which the averaging undoes.
     public override Tensor?[] Backward(Tensor g)
     {
-        int rows = Inputs[0].ShapeArray[0];
-        using var scope = TensorScope.Begin();
-        Tensor slice;
+        var x = Inputs[0];
+        int start = communicator.Rank * x.Count;
         if (g.DType == DType.Float64)
         {
             var sum = g.ToDoubleArray();
             communicator.AllReduceSum<double>(sum);
-            slice = Tensor.FromArray(sum, g.ShapeArray, g.Device).Rows(communicator.Rank * rows, rows);
+            return [Tensor.FromArray(sum.AsSpan(start, x.Count).ToArray(), x.ShapeArray, g.Device)];
         }
-        else
-        {
-            var sum = g.ToFloatArray();
-            communicator.AllReduceSum<float>(sum);
-            slice = Tensor.FromArray(sum, g.ShapeArray, g.Device).Rows(communicator.Rank * rows, rows);
-        }
-        return [scope.Keep(slice.Clone())];
+        var sums = g.ToFloatArray();
+        communicator.AllReduceSum<float>(sums);
+        return [Tensor.FromArray(sums.AsSpan(start, x.Count).ToArray(), x.ShapeArray, g.Device)];
     }
 }
