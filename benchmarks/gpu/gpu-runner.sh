@@ -111,26 +111,61 @@ run() {
     "${nc[@]}" check --device "$opencl" | tee "$out/check-$opencl.txt" || true
   done
 
-  local sizes=(16384 65536) reps=3 square=4096 images=512
-  [ $quick -eq 1 ] && sizes=(512) && reps=2 && square=512 && images=64
+  local sizes=(16384 65536) reps=3 square=4096 images=512 huge=1048576
+  [ $quick -eq 1 ] && sizes=(512) && reps=2 && square=512 && images=64 && huge=2048
+  local big="${sizes[-1]}"
   : > "$out/ours.jsonl"
+  : > "$out/peers.jsonl"
+  local torch_ok=0
+  python3 -c "import torch; assert '$torch_device' == 'cpu' or torch.cuda.is_available()" 2>/dev/null && torch_ok=1
   echo; echo "== timing on $device (median of $reps after warm-up, device synchronized)"
+  # The headline first: NT-Xent forward+backward at N = $big, D = 128, each fast variant, beside PyTorch at each precision.
+  local variant precision
+  for variant in tiled tf32; do
+    over_budget "ntxent n=$big $variant" && continue
+    timeout 60 "${nc[@]}" bench --kind ntxent --n "$big" --d 128 --device "$device" --variant "$variant" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  ntxent n=$big $variant: failed or over 60 s"
+  done
+  if [ $torch_ok -eq 1 ]; then
+    for precision in fp32 tf32 bf16; do
+      [ "$torch_device" = cpu ] && [ "$precision" != fp32 ] && continue
+      over_budget "PyTorch ntxent $precision" || timeout 60 python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "$big" --d 128 --reps "$reps" --kinds ntxent --precision "$precision" --json | tee -a "$out/peers.jsonl" || true
+    done
+  fi
+  # N = $huge: beyond what PyTorch's N×N matrix fits in; one timed repetition, peak memory above the inputs reported.
+  for variant in tf32 tiled; do
+    over_budget "ntxent n=$huge $variant" && continue
+    timeout 60 "${nc[@]}" bench --kind ntxent --n "$huge" --d 128 --device "$device" --variant "$variant" --reps 1 --json | tee -a "$out/ours.jsonl" || echo "  ntxent n=$huge $variant: failed or over 60 s"
+  done
+  # The rest: every loss at each size with the fast variants, the naive kernels at the smallest size, SGEMM, the training step.
+  local n kind
   for n in "${sizes[@]}"; do
     for kind in ntxent supcon infonce clip triplet; do
-      over_budget "$kind n=$n" && continue
-      timeout 60 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n: failed or over 60 s"
+      for variant in tiled tf32 naive; do
+        [ "$kind" = ntxent ] && [ "$n" = "$big" ] && [ "$variant" != naive ] && continue
+        [ "$variant" = naive ] && [ "$n" != "${sizes[0]}" ] && continue
+        [ "$kind" = triplet ] && [ "$variant" != tiled ] && continue
+        over_budget "$kind n=$n $variant" && continue
+        timeout 60 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --variant "$variant" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n $variant: failed or over 60 s"
+      done
     done
   done
   over_budget "sgemm" || timeout 60 "${nc[@]}" bench --kind sgemm --n "$square" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  sgemm n=$square: failed or over 60 s"
   over_budget "simclr-step" || timeout 60 "${nc[@]}" bench --kind simclr-step --n "$images" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  simclr-step n=$images: failed or over 60 s"
 
-  : > "$out/peers.jsonl"
-  if python3 -c "import torch; assert '$torch_device' == 'cpu' or torch.cuda.is_available()" 2>/dev/null; then
+  if [ $torch_ok -eq 1 ]; then
     echo; echo "== PyTorch peers on $torch_device"
     over_budget "PyTorch losses" || timeout 60 python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "${sizes[@]}" --d 128 --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
     over_budget "PyTorch simclr-step" || timeout 60 python3 "$here/peers/simclr_step_torch.py" --device "$torch_device" --images "$images" --reps "$reps" --json | tee -a "$out/peers.jsonl" || true
   else
     echo "PyTorch (with CUDA for a GPU run) is not available here: no peer figures."
+  fi
+  # Registers, stack frame and spills of the fast kernels, where the machine has ptxas (CUDA toolkits do).
+  local ptxas arch
+  ptxas="$(command -v ptxas || ls /usr/local/cuda*/bin/ptxas 2>/dev/null | head -1 || true)"
+  arch="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '.' || true)"
+  if [ -n "$ptxas" ] && [ -n "$arch" ]; then
+    echo; echo "== ptxas -v on the fast kernels (sm_$arch)"
+    "${nc[@]}" ptx --arch "sm_$arch" --out "$out/ptx" --ptxas "$ptxas" | tee "$out/ptx.txt" || true
   fi
   echo
   python3 "$here/peers/gpu_table.py" "$out/ours.jsonl" "$out/peers.jsonl" "$out"/check-*.txt | tee "$out/table.md"

@@ -7,7 +7,12 @@ sizes LossBenchmarks uses. Each loss is written the way PyTorch users write it (
 Labels as in LossBenchmarks: i mod (N/8). Median of the reps after warm-up; GFLOP/s uses the same
 napkin counts (6·N²·D softmax losses, 2·N²·D triplet). Prints torch's threads and BLAS.
 
+On CUDA, --precision picks fp32 (TF32 off), tf32 (matmuls on TF32 tensor cores) or bf16 (autocast), and
+--kinds limits the losses; the JSON lines then carry the precision and torch's peak CUDA memory, and a case
+that runs out of memory prints a line with "error": "out of memory".
+
 Usage: /usr/bin/python3 benchmarks/peers/losses_torch.py [--n 1024 4096] [--d 128] [--reps 10] [--device cpu|cuda]
+       [--precision fp32|tf32|bf16] [--kinds ntxent supcon triplet]
 (Debian: apt-get install python3-torch libopenblas0-openmp; see DESIGN.md on the BLAS.)
 """
 import argparse
@@ -68,8 +73,15 @@ def main():
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (torch may default to fewer)")
     parser.add_argument("--json", action="store_true", help="one JSON line per case instead of text")
+    parser.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32", help="CUDA: matmul precision (fp32 = TF32 off)")
+    parser.add_argument("--kinds", nargs="+", default=["ntxent", "supcon", "triplet"])
     args = parser.parse_args()
     device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = args.precision == "tf32"
+        torch.backends.cudnn.allow_tf32 = args.precision == "tf32"
+    elif args.precision != "fp32":
+        parser.error("--precision tf32/bf16 needs --device cuda")
     torch.set_num_threads(args.threads)
     if not args.json:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, BLAS {loaded_blas()}")
@@ -77,26 +89,40 @@ def main():
         gen = torch.Generator().manual_seed(1)
         z = torch.randn(n, args.d, generator=gen).to(device).requires_grad_(True)
         labels = (torch.arange(n) % (n // 8)).to(device)
-        for name, loss, flop in [("ntxent", lambda: ntxent(z), 6.0 * n * n * args.d),
-                                 ("supcon", lambda: supcon(z, labels), 6.0 * n * n * args.d),
-                                 ("triplet", lambda: triplet(z, labels), 2.0 * n * n * args.d)]:
+        cases = [("ntxent", lambda: ntxent(z), 6.0 * n * n * args.d),
+                 ("supcon", lambda: supcon(z, labels), 6.0 * n * n * args.d),
+                 ("triplet", lambda: triplet(z, labels), 2.0 * n * n * args.d)]
+        for name, loss, flop in [c for c in cases if c[0] in args.kinds]:
             def step():
                 z.grad = None
-                loss().backward()
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+                    value = loss()
+                value.float().backward()
                 if device.type == "cuda":
                     torch.cuda.synchronize()
-            for _ in range(2):
-                step()
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+                torch.cuda.reset_peak_memory_stats()
             times = []
-            for _ in range(args.reps):
-                start = time.perf_counter()
-                step()
-                times.append(time.perf_counter() - start)
+            try:
+                for _ in range(2):
+                    step()
+                for _ in range(args.reps):
+                    start = time.perf_counter()
+                    step()
+                    times.append(time.perf_counter() - start)
+            except torch.cuda.OutOfMemoryError:
+                z.grad = None
+                print(json.dumps({"peer": "pytorch", "kind": name, "n": n, "d": args.d, "device": str(device), "precision": args.precision,
+                                  "error": "out of memory"}) if args.json else f"{name:8s} n={n:6d}: out of memory")
+                continue
+            peak_mib = torch.cuda.max_memory_allocated() / 2**20 if device.type == "cuda" else None
             times.sort()
             median = times[len(times) // 2]
             if args.json:
-                print(json.dumps({"peer": "pytorch", "kind": name, "n": n, "d": args.d, "device": str(device), "median_ms": median * 1e3,
-                                  "min_ms": times[0] * 1e3, "gflops": flop / median / 1e9, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+                print(json.dumps({"peer": "pytorch", "kind": name, "n": n, "d": args.d, "device": str(device), "precision": args.precision,
+                                  "median_ms": median * 1e3, "min_ms": times[0] * 1e3, "gflops": flop / median / 1e9, "peak_mib": peak_mib,
+                                  "torch": torch.__version__, "threads": torch.get_num_threads()}))
                 continue
             print(f"{name:8s} n={n:6d} d={args.d}: median {median * 1e3:8.2f} ms, min {times[0] * 1e3:8.2f} ms, {flop / median / 1e9:6.1f} GFLOP/s")
 

@@ -9,10 +9,17 @@ namespace NativeContrast.Kernels;
 /// w = 1/|P(a)| (the weight of each positive of anchor a).
 /// Variants:
 ///   1. *Naive: one thread per anchor row streaming every candidate with an online log-sum-exp; no
-///      shared memory, no N×N buffer. The reference GPU path that the tiled, register-blocked and
-///      tensor-core variants (GPU performance work) are checked against.
+///      shared memory, no N×N buffer. The reference GPU path the others are checked against.
+///   2. *Tiled (ContrastiveKernels.Tiled.cs): a 16×16 thread group owns 64 anchors and streams the
+///      candidates 64 at a time; A and B are staged in shared memory 16 dimensions at a time
+///      (coalesced loads, transposed, padded against bank conflicts) and each thread computes a 4×4
+///      register micro-tile of similarities (anchors ty·4 + i, candidates tx + 16j). The forward keeps
+///      an online log-sum-exp per row and thread and merges the 16 threads of a row by warp shuffles;
+///      the backward turns its micro-tile into weights W in shared memory and multiplies them by a
+///      128-dimension slice of the candidates (4×8 accumulators per thread; more dimensions take more
+///      groups along Y, each recomputing the similarities). No atomics, no N×N buffer.
 /// </summary>
-public static class ContrastiveKernels
+public static partial class ContrastiveKernels
 {
     /// <summary>
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set);

@@ -16,6 +16,14 @@ internal static class BenchCommand
 {
     private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet", "triplet-semihard", "sgemm", "simclr-step"];
 
+    /// <summary>The <c>--variant</c> names of the contrastive kernel variants (also used by <c>check</c>).</summary>
+    internal static readonly IReadOnlyDictionary<string, ContrastiveKernelVariant> VariantNames = new Dictionary<string, ContrastiveKernelVariant>
+    {
+        ["naive"] = ContrastiveKernelVariant.Naive,
+        ["tiled"] = ContrastiveKernelVariant.Tiled,
+        ["tf32"] = ContrastiveKernelVariant.TensorCoreTf32,
+    };
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var kind = new Option<string>("--kind") { Description = string.Join(" | ", Kinds), Required = true };
@@ -26,8 +34,10 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "cpu" };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions (after one warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "One JSON line instead of text." };
+        var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 (default tiled)." };
+        variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
-        foreach (var o in new Option[] { kind, n, m, d, device, reps, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, json, variant }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
@@ -35,7 +45,14 @@ internal static class BenchCommand
             if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1)
                 throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1 and --reps ≥ 1; got n={rows}, m={keys}, d={dim}, reps={repetitions}.");
             using var dev = Device.Create(parse.GetValue(device)!, error);
+            if (parse.GetValue(variant) is { } name)
+            {
+                if (dev is not IlgpuDevice ilgpu) throw new ArgumentException($"--variant applies to ILGPU devices (cuda, opencl, ilgpu-cpu), not '{dev.Name}'.");
+                ilgpu.ContrastiveVariant = VariantNames[name];
+            }
             var result = Measure(parse.GetValue(kind)!, rows, keys, dim, dev, repetitions);
+            if (dev is IlgpuDevice used && parse.GetValue(kind) is not ("sgemm" or "simclr-step"))
+                result = result with { Variant = VariantNames.First(v => v.Value == used.ContrastiveVariant).Key };
             output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
             return 0;
         });
@@ -44,14 +61,17 @@ internal static class BenchCommand
 
     internal sealed record BenchResult(string Kind, int N, int M, int D, string Device, double MedianMs, double MinMs, double Gflop, double PeakTensorMiB, double? AllocatedMiB)
     {
+        /// <summary>The contrastive kernel variant that ran (ILGPU devices), else null.</summary>
+        public string? Variant { get; init; }
+
         public string ToText() => Kind == "simclr-step"
             ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
             : string.Create(CultureInfo.InvariantCulture,
-            $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
+            $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB{(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
-            $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", \"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
+            $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
             $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
     }
 

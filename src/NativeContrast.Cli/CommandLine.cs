@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(AugmentCommand.Create(output, error));
         root.Subcommands.Add(MpiCheckCommand.Create(output, error));
         root.Subcommands.Add(CheckCommand.Create(output, error));
+        root.Subcommands.Add(PtxCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {

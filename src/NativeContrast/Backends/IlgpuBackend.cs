@@ -25,6 +25,9 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
 
     public CachingAllocator Allocator => allocator;
 
+    /// <summary>Which kernels the fused contrastive losses run.</summary>
+    public ContrastiveKernelVariant ContrastiveVariant { get; set; } = ContrastiveKernelVariant.Tiled;
+
     /// <summary>Number of distinct kernels compiled so far (for tests of the cache).</summary>
     public int CompiledKernelCount => kernels.Count;
 
@@ -193,9 +196,30 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, Swap(shape));
     }
 
-    private void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape) =>
-        Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+    private void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape)
+    {
+        if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
+        {
+            Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+            return;
+        }
+        if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
+        {
+            // CUDA runs the mma on tensor cores; other accelerators run the same kernel with its software mma.
+            var tensorCore = Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore : ContrastiveKernels.RowStatsTensorCoreSoftware));
+            tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
+                F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+            return;
+        }
+        var kernel = Kernel("ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            ContrastiveKernels.RowStatsTiled));
+        var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
+        kernel(config, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+    }
+
+    private static int Blocks(int count, int size) => (count + size - 1) / size;
 
     public void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau)
@@ -214,9 +238,30 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         var column = columnTerm ?? any;
         shape.HasRowTerm = rowTerm is null ? 0 : 1;
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
-        Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+        if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
+        {
+            Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+                F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+            return;
+        }
+        if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
+        {
+            var tensorCore = Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore : ContrastiveKernels.GradientTensorCoreSoftware));
+            var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
+            tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+                F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+            return;
+        }
+        var kernel = Kernel("ContrastiveGradientTiled", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+            ContrastiveKernels.GradientTiled));
+        var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.SliceWidth)),
+            new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
+        kernel(config, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
             F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
     }
 

@@ -33,6 +33,13 @@ public sealed class IlgpuDevice : Device
     /// <summary>Bytes held by the caching allocator and not in use by any tensor.</summary>
     public long CachedBytes => backend.Allocator.CachedBytes;
 
+    /// <summary>The kernels the fused contrastive losses run (default <see cref="ContrastiveKernelVariant.Tiled"/>).</summary>
+    public ContrastiveKernelVariant ContrastiveVariant
+    {
+        get => backend.ContrastiveVariant;
+        set => backend.ContrastiveVariant = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown contrastive kernel variant.");
+    }
+
     /// <summary>Number of kernels compiled on this device so far.</summary>
     public int CompiledKernelCount => backend.CompiledKernelCount;
 

@@ -23,6 +23,32 @@ public class CheckCommandTests
     }
 
     [Test]
+    public void OnIlgpuDevices_EachLossRunsOncePerKernelVariant()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["check", "--device", "ilgpu-cpu", "--only", "ntxent 512×64 τ=0.1 [naive]"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("TF32 cases ≤ 0.003").And.Contain("1 of 1 cases passed on ilgpu-cpu"));
+        var listed = new StringWriter();
+        NativeContrast.Cli.CommandLine.Run(["check", "--device", "cpu", "--only", "ntxent 512×64 τ=0.1"], listed, new StringWriter());
+        Assert.That(listed.ToString(), Does.Contain("1 of 1 cases passed on cpu"), "cpu has one contrastive kernel: no variants");
+    }
+
+    [Test]
+    public void BenchVariant_IsRecordedAndRefusedOffIlgpu()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--n", "64", "--d", "16", "--device", "ilgpu-cpu", "--variant", "tf32", "--reps", "1", "--json"],
+            output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("\"variant\": \"tf32\""));
+        var error = new StringWriter();
+        code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--device", "cpu", "--variant", "tiled"], new StringWriter(), error);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--variant applies to ILGPU devices"));
+    }
+
+    [Test]
     public void AToleranceBelowFloat32Rounding_FailsAndSaysSo()
     {
         var output = new StringWriter();

@@ -1,0 +1,233 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// Variant 3 of the fused contrastive kernels: the similarity blocks (and, in the backward, W·B) on TF32
+/// tensor cores through <see cref="Tf32Mma"/> (inline PTX <c>mma.sync m16n8k8</c>, fp32 accumulation),
+/// with a software twin of the mma so ILGPU's CPU accelerator runs the same code.
+/// A group is 4 warps (128 threads) owning 64 anchors, 16 per warp; candidates stream 64 at a time.
+/// A and B are staged in shared memory 32 dimensions at a time, already rounded to TF32, at a row
+/// pitch of 36 words so each fragment load hits 32 different banks. Each lane keeps the online
+/// log-sum-exp of its two rows (g and g + 8) over its columns; the 4 lanes of a quad merge at the end.
+/// </summary>
+public static partial class ContrastiveKernels
+{
+    /// <summary>Threads per group of the tensor-core variant (4 warps).</summary>
+    public const int TensorCoreGroupSize = 128;
+
+    /// <summary>Dimensions of dA one group of the tensor-core gradient writes (8 n-tiles of 8).</summary>
+    public const int TensorCoreSliceWidth = 64;
+
+    /// <summary>Shared words for the software mma's fragment exchange (4 warps; unused on CUDA).</summary>
+    private const int TensorCoreScratch = 4 * 32 * 6;
+
+    private const int StageDepth = 32, StagePitch = StageDepth + 4, WeightPitch = TileRows + 4, SlicePitch = TensorCoreSliceWidth + 8;
+
+    /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
+    public static void RowStatsTensorCore(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    {
+        Tf32Mma.Declare();
+        RowStatsTensorCoreSoftware(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
+    }
+
+    /// <summary>
+    /// Variant 3 of <see cref="RowStatsNaive"/>, as launched on accelerators other than CUDA (software mma).
+    /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
+    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
+    /// </summary>
+    public static void RowStatsTensorCoreSoftware(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    {
+        var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
+        var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
+        int lane = Warp.LaneIdx, g = lane / 4, t = lane % 4;
+        int rowBase = Grid.IdxX * TileRows, rowG = rowBase + Warp.WarpIdx * 16 + g, rowG8 = rowG + 8;
+        int keyG = rowG < shape.RowsA ? keyA[rowG] : -1, keyG8 = rowG8 < shape.RowsA ? keyA[rowG8] : -1;
+        SoftmaxState stateG = SoftmaxState.Empty, stateG8 = SoftmaxState.Empty;
+        MmaAccumulators s = default;
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
+            for (int n = 0; n < 8; n += 2)
+            {
+                // Lane holds columns n·8 + 2t, +1 and (n+1)·8 + 2t, +1 of rows g (c0, c1) and g + 8 (c2, c3).
+                var c = Tf32Mma.Read(s, 0, n).Scale(shape.InvTau);
+                var e = Tf32Mma.Read(s, 0, n + 1).Scale(shape.InvTau);
+                int first = colBase + n * 8 + 2 * t;
+                var columns = new Int4(first, first + 1, first + 8, first + 9);
+                var columnKeys = shape.ByLabel != 0 ? Int4.Gather(keyB, columns, shape.RowsB) : default;
+                stateG = stateG.Add(new Float4(c.X, c.Y, e.X, e.Y), Valid(rowG, columns, shape), Positive(keyG, rowG, columns, columnKeys, shape));
+                stateG8 = stateG8.Add(new Float4(c.Z, c.W, e.Z, e.W), Valid(rowG8, columns, shape), Positive(keyG8, rowG8, columns, columnKeys, shape));
+            }
+        }
+        stateG = stateG.MergeAcrossQuad();
+        stateG8 = stateG8.MergeAcrossQuad();
+        if (t != 0) return;
+        WriteRowStats(stateG, rowG, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(stateG8, rowG8, positiveWeightA, lse, positiveLogit, shape.RowsA);
+    }
+
+    /// <summary>Variant 3 of <see cref="GradientNaive"/> on CUDA (declares the accumulator registers, then <see cref="GradientTensorCoreSoftware"/>'s body).</summary>
+    public static void GradientTensorCore(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
+        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
+        ArrayView<float> gradA, ContrastiveShape shape)
+    {
+        Tf32Mma.Declare();
+        GradientTensorCoreSoftware(anchors, candidates, keyA, keyB, lseA, coefficientA, positiveWeightA, lseB, coefficientB, positiveWeightB, gradA, shape);
+    }
+
+    /// <summary>
+    /// Variant 3 of <see cref="GradientNaive"/>, as launched on accelerators other than CUDA (software mma). Grid: ⌈RowsA/64⌉ × ⌈D/64⌉ groups of 128 threads; group (x, y)
+    /// writes dA for anchors 64x… and dimensions 64y….
+    /// dA_a = (1/τ) Σ_b W_ab b_b with
+    /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]), W_aa = 0 for one set.
+    /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory as TF32, then
+    /// dA += W × B_slice on tensor cores (register set 1, kept over all steps).
+    /// </summary>
+    public static void GradientTensorCoreSoftware(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
+        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
+        ArrayView<float> gradA, ContrastiveShape shape)
+    {
+        // The staging area holds A and B chunks while S is computed, then the candidates' slice (64 × 64 at pitch 72).
+        var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
+        var weights = SharedMemory.Allocate<uint>(TileRows * WeightPitch);
+        var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
+        int thread = Group.IdxX, warp = Warp.WarpIdx, lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, d = shape.Dim;
+        int rowBase = Grid.IdxX * TileRows, localG = warp * 16 + g, rowG = rowBase + localG, rowG8 = rowG + 8;
+        int sliceBase = Grid.IdxY * TensorCoreSliceWidth;
+        bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
+        var rows = new Int4(rowG, rowG8, 0, 0);
+        // A's keys are read only by the row term and by label matching (see GradientTiled).
+        var rowKeys = rowTerm || shape.ByLabel != 0 ? Int4.Gather(keyA, rows, shape.RowsA) : default;
+        var rowLse = rowTerm ? new Float4(Guarded(lseA, rowG, shape.RowsA), Guarded(lseA, rowG8, shape.RowsA), 0f, 0f) : default;
+        var rowCoefficient = rowTerm ? new Float4(Guarded(coefficientA, rowG, shape.RowsA), Guarded(coefficientA, rowG8, shape.RowsA), 0f, 0f) : default;
+        var rowPositiveWeight = rowTerm ? new Float4(Guarded(positiveWeightA, rowG, shape.RowsA), Guarded(positiveWeightA, rowG8, shape.RowsA), 0f, 0f) : default;
+        MmaAccumulators s = default, grad = default;
+        grad = Tf32Mma.Clear(grad, 1);
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
+            for (int n = 0; n < 8; n++)
+            {
+                var c = Tf32Mma.Read(s, 0, n).Scale(shape.InvTau);
+                for (int j = 0; j < 2; j++)
+                {
+                    int local = n * 8 + 2 * t + j, column = colBase + local;
+                    bool inRange = column < shape.RowsB;
+                    int columnKey = inRange && (shape.ByLabel != 0 || columnTerm) ? keyB[column] : -1;
+                    float columnLse = 0f, columnCoefficient = 0f, columnPositiveWeight = 0f;
+                    if (inRange && columnTerm)
+                    {
+                        columnLse = lseB[column];
+                        columnCoefficient = coefficientB[column];
+                        columnPositiveWeight = positiveWeightB[column];
+                    }
+                    for (int i = 0; i < 2; i++)
+                    {
+                        int row = i == 0 ? rowG : rowG8;
+                        float w = 0f;
+                        if (inRange && row < shape.RowsA && !(shape.ExcludeDiagonal != 0 && row == column))
+                        {
+                            float sim = i == 0 ? (j == 0 ? c.X : c.Y) : (j == 0 ? c.Z : c.W);
+                            if (rowTerm)
+                            {
+                                bool positive = shape.ByLabel != 0 ? rowKeys.Get(i) == columnKey : rowKeys.Get(i) == column;
+                                w += rowCoefficient.Get(i) * (MathF.Exp(sim - rowLse.Get(i)) - (positive ? rowPositiveWeight.Get(i) : 0f));
+                            }
+                            if (columnTerm)
+                            {
+                                bool positive = shape.ByLabel != 0 ? columnKey == rowKeys.Get(i) : columnKey == row;
+                                w += columnCoefficient * (MathF.Exp(sim - columnLse) - (positive ? columnPositiveWeight : 0f));
+                            }
+                        }
+                        weights[(localG + 8 * i) * WeightPitch + local] = Tf32Mma.ToTf32(w);
+                    }
+                }
+            }
+            // slice[b][k] = candidates[colBase + b, sliceBase + k] as TF32; the similarities are done with the staging area.
+            for (int e = thread; e < TileRows * TensorCoreSliceWidth; e += TensorCoreGroupSize)
+            {
+                int b = colBase + e / TensorCoreSliceWidth, dim = sliceBase + e % TensorCoreSliceWidth;
+                stage[e / TensorCoreSliceWidth * SlicePitch + e % TensorCoreSliceWidth] = Tf32Mma.ToTf32(b < shape.RowsB && dim < d ? candidates[b * d + dim] : 0f);
+            }
+            Group.Barrier();
+            for (int kk = 0; kk < TileRows; kk += 8)
+            {
+                // A = W (16 rows of this warp × 8 candidates), B = slice (8 candidates × 8 dimensions per n-tile).
+                int a = localG * WeightPitch + kk + t;
+                uint a0 = weights[a], a1 = weights[a + 8 * WeightPitch], a2 = weights[a + 4], a3 = weights[a + 8 * WeightPitch + 4];
+                int b = (kk + t) * SlicePitch + g;
+                grad = Tf32Mma.Mma(grad, 1, 0, a0, a1, a2, a3, stage[b], stage[b + 4 * SlicePitch], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 1, a0, a1, a2, a3, stage[b + 8], stage[b + 4 * SlicePitch + 8], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 2, a0, a1, a2, a3, stage[b + 16], stage[b + 4 * SlicePitch + 16], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 3, a0, a1, a2, a3, stage[b + 24], stage[b + 4 * SlicePitch + 24], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 4, a0, a1, a2, a3, stage[b + 32], stage[b + 4 * SlicePitch + 32], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 5, a0, a1, a2, a3, stage[b + 40], stage[b + 4 * SlicePitch + 40], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 6, a0, a1, a2, a3, stage[b + 48], stage[b + 4 * SlicePitch + 48], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 7, a0, a1, a2, a3, stage[b + 56], stage[b + 4 * SlicePitch + 56], scratch);
+            }
+            Group.Barrier();
+        }
+        for (int n = 0; n < 8; n++)
+        {
+            var c = Tf32Mma.Read(grad, 1, n).Scale(shape.InvTau);
+            int dim = sliceBase + n * 8 + 2 * t;
+            if (rowG < shape.RowsA)
+            {
+                if (dim < d) gradA[rowG * d + dim] = c.X;
+                if (dim + 1 < d) gradA[rowG * d + dim + 1] = c.Y;
+            }
+            if (rowG8 < shape.RowsA)
+            {
+                if (dim < d) gradA[rowG8 * d + dim] = c.Z;
+                if (dim + 1 < d) gradA[rowG8 * d + dim + 1] = c.W;
+            }
+        }
+    }
+
+    /// <summary>
+    /// This warp's 16 anchors × the 64 candidates colBase… (register set 0), over all D dimensions, on
+    /// tensor cores. Every thread of the group must call it (it has barriers).
+    /// </summary>
+    private static MmaAccumulators Similarities(ArrayView<float> anchors, int rowBase, ArrayView<float> candidates, int colBase,
+        ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
+    {
+        int thread = Group.IdxX, lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, d = shape.Dim;
+        int localG = Warp.WarpIdx * 16 + g, bOffset = TileRows * StagePitch;
+        s = Tf32Mma.Clear(s, 0);
+        for (int k0 = 0; k0 < d; k0 += StageDepth)
+        {
+            // stage[r][k] = A[rowBase + r, k0 + k] and, after it, B[colBase + r, k0 + k], as TF32; consecutive threads read consecutive dimensions.
+            for (int e = thread; e < TileRows * StageDepth; e += TensorCoreGroupSize)
+            {
+                int r = e / StageDepth, k = e % StageDepth, dim = k0 + k;
+                int ra = rowBase + r, rb = colBase + r;
+                stage[r * StagePitch + k] = Tf32Mma.ToTf32(ra < shape.RowsA && dim < d ? anchors[ra * d + dim] : 0f);
+                stage[bOffset + r * StagePitch + k] = Tf32Mma.ToTf32(rb < shape.RowsB && dim < d ? candidates[rb * d + dim] : 0f);
+            }
+            Group.Barrier();
+            for (int kk = 0; kk < StageDepth; kk += 8)
+            {
+                int a = localG * StagePitch + kk + t;
+                uint a0 = stage[a], a1 = stage[a + 8 * StagePitch], a2 = stage[a + 4], a3 = stage[a + 8 * StagePitch + 4];
+                int b = bOffset + g * StagePitch + kk + t;
+                s = Tf32Mma.Mma(s, 0, 0, a0, a1, a2, a3, stage[b], stage[b + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 1, a0, a1, a2, a3, stage[b + 8 * StagePitch], stage[b + 8 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 2, a0, a1, a2, a3, stage[b + 16 * StagePitch], stage[b + 16 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 3, a0, a1, a2, a3, stage[b + 24 * StagePitch], stage[b + 24 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 4, a0, a1, a2, a3, stage[b + 32 * StagePitch], stage[b + 32 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 5, a0, a1, a2, a3, stage[b + 40 * StagePitch], stage[b + 40 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 6, a0, a1, a2, a3, stage[b + 48 * StagePitch], stage[b + 48 * StagePitch + 4], scratch);
+                s = Tf32Mma.Mma(s, 0, 7, a0, a1, a2, a3, stage[b + 56 * StagePitch], stage[b + 56 * StagePitch + 4], scratch);
+            }
+            Group.Barrier();
+        }
+        return s;
+    }
+
+    private static float Guarded(ArrayView<float> view, int index, int count) => index < count ? view[index] : 0f;
+}

@@ -1,0 +1,202 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>Variant 2 of the fused contrastive kernels: shared-memory tiles and 4×4 register micro-tiles (see the header in ContrastiveKernels.cs).</summary>
+public static partial class ContrastiveKernels
+{
+    /// <summary>Anchors per group and candidates per step; the group is <see cref="GroupSide"/>² threads, each owning 4 × 4.</summary>
+    public const int TileRows = 64, GroupSide = 16;
+
+    /// <summary>Dimensions staged in shared memory at a time.</summary>
+    public const int DepthChunk = 16;
+
+    /// <summary>Dimensions of dA one group of the tiled gradient writes (8 per thread).</summary>
+    public const int SliceWidth = 128;
+
+    /// <summary>Row stride of the transposed shared tiles: 65, so the 16 threads storing one row's 16 dimensions hit 16 banks.</summary>
+    private const int Pad = TileRows + 1;
+
+    /// <summary>
+    /// Variant 2 of <see cref="RowStatsNaive"/>. Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
+    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
+    /// </summary>
+    public static void RowStatsTiled(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    {
+        var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
+        var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
+        int tx = Group.IdxX, ty = Group.IdxY;
+        int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
+        var rowKeys = Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA);
+        SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
+            int firstColumn = colBase + tx;
+            var columns = new Int4(firstColumn, firstColumn + GroupSide, firstColumn + 2 * GroupSide, firstColumn + 3 * GroupSide);
+            var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, GroupSide, shape.RowsB) : default;
+            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape));
+            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape));
+            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
+            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
+        }
+        s0 = s0.MergeAcross16Lanes();
+        s1 = s1.MergeAcross16Lanes();
+        s2 = s2.MergeAcross16Lanes();
+        s3 = s3.MergeAcross16Lanes();
+        if (tx != 0) return;
+        WriteRowStats(s0, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s1, firstRow + 1, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s2, firstRow + 2, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s3, firstRow + 3, positiveWeightA, lse, positiveLogit, shape.RowsA);
+    }
+
+    /// <summary>
+    /// Variant 2 of <see cref="GradientNaive"/>. Grid: ⌈RowsA/64⌉ × ⌈D/128⌉ groups of 16×16 threads; group (x, y)
+    /// writes dA for anchors 64x… and dimensions 128y….
+    /// dA_a = (1/τ) Σ_b W_ab b_b with
+    /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]), W_aa = 0 for one set:
+    /// per step of 64 candidates, the threads recompute their 4×4 block of S, turn it into W in shared memory,
+    /// then multiply W (64×64) by the candidates' slice (64×128), 16 candidates at a time.
+    /// </summary>
+    public static void GradientTiled(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
+        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
+        ArrayView<float> gradA, ContrastiveShape shape)
+    {
+        var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
+        var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
+        var weights = SharedMemory.Allocate<float>(TileRows * Pad);
+        var slice = SharedMemory.Allocate<float>(DepthChunk * SliceWidth);
+        int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
+        int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
+        bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
+        // A's keys are read only by the row term and by label matching: without a row term, in index mode, keyA may be another set's.
+        var rowKeys = rowTerm || shape.ByLabel != 0 ? Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA) : default;
+        var rowLse = rowTerm ? Float4.LoadGuarded(lseA, firstRow, 1, shape.RowsA) : default;
+        var rowCoefficient = rowTerm ? Float4.LoadGuarded(coefficientA, firstRow, 1, shape.RowsA) : default;
+        var rowPositiveWeight = rowTerm ? Float4.LoadGuarded(positiveWeightA, firstRow, 1, shape.RowsA) : default;
+        MicroTile left = default, right = default; // dimensions sliceBase + tx + 16j, j = 0…3 and 4…7
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, d, tileA, tileB);
+            for (int j = 0; j < 4; j++)
+            {
+                int column = colBase + tx + GroupSide * j;
+                bool inRange = column < shape.RowsB;
+                int columnKey = inRange && (shape.ByLabel != 0 || columnTerm) ? keyB[column] : -1;
+                float columnLse = 0f, columnCoefficient = 0f, columnPositiveWeight = 0f;
+                if (inRange && columnTerm)
+                {
+                    columnLse = lseB[column];
+                    columnCoefficient = coefficientB[column];
+                    columnPositiveWeight = positiveWeightB[column];
+                }
+                for (int i = 0; i < 4; i++)
+                {
+                    int row = firstRow + i;
+                    float w = 0f;
+                    if (inRange && row < shape.RowsA && !(shape.ExcludeDiagonal != 0 && row == column))
+                    {
+                        float s = dots.Row(i).Get(j) * shape.InvTau;
+                        if (rowTerm)
+                        {
+                            bool positive = shape.ByLabel != 0 ? rowKeys.Get(i) == columnKey : rowKeys.Get(i) == column;
+                            w += rowCoefficient.Get(i) * (MathF.Exp(s - rowLse.Get(i)) - (positive ? rowPositiveWeight.Get(i) : 0f));
+                        }
+                        if (columnTerm)
+                        {
+                            bool positive = shape.ByLabel != 0 ? columnKey == rowKeys.Get(i) : columnKey == row;
+                            w += columnCoefficient * (MathF.Exp(s - columnLse) - (positive ? columnPositiveWeight : 0f));
+                        }
+                    }
+                    weights[(ty * 4 + i) * Pad + tx + GroupSide * j] = w;
+                }
+            }
+            Group.Barrier();
+            for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
+            {
+                // slice[r][c] = candidates[colBase + chunk + r, sliceBase + c]: consecutive threads read consecutive dimensions.
+                for (int e = thread; e < DepthChunk * SliceWidth; e += GroupSide * GroupSide)
+                {
+                    int b = colBase + chunk + e / SliceWidth, dim = sliceBase + e % SliceWidth;
+                    slice[e] = b < shape.RowsB && dim < d ? candidates[b * d + dim] : 0f;
+                }
+                Group.Barrier();
+                for (int r = 0; r < DepthChunk; r++)
+                {
+                    var w = Float4.Load(weights, ty * 4 * Pad + chunk + r, Pad);
+                    left.AddOuter(w, Float4.Load(slice, r * SliceWidth + tx, GroupSide));
+                    right.AddOuter(w, Float4.Load(slice, r * SliceWidth + tx + 4 * GroupSide, GroupSide));
+                }
+                Group.Barrier();
+            }
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            int row = firstRow + i;
+            if (row >= shape.RowsA) continue;
+            WriteGradient(gradA, row * d, sliceBase + tx, d, left.Row(i).Scale(shape.InvTau));
+            WriteGradient(gradA, row * d, sliceBase + tx + 4 * GroupSide, d, right.Row(i).Scale(shape.InvTau));
+        }
+    }
+
+    /// <summary>
+    /// The group's 64 anchors (rows rowBase…) dotted with 64 candidates (rows colBase…), over all D
+    /// dimensions: thread (tx, ty) gets anchors rowBase + ty·4 + i and candidates colBase + tx + 16j.
+    /// Rows past the end count as zero. Every thread of the group must call it (it has barriers).
+    /// </summary>
+    private static MicroTile DotTile(ArrayView<float> a, int rowBase, int rowsA, ArrayView<float> b, int colBase, int rowsB, int d,
+        ArrayView<float> tileA, ArrayView<float> tileB)
+    {
+        int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx;
+        MicroTile dots = default;
+        for (int k0 = 0; k0 < d; k0 += DepthChunk)
+        {
+            // tile[k][r] = x[base + r, k0 + k]; consecutive threads read consecutive dimensions of one row.
+            for (int e = thread; e < TileRows * DepthChunk; e += GroupSide * GroupSide)
+            {
+                int r = e / DepthChunk, k = e % DepthChunk, dim = k0 + k;
+                int ra = rowBase + r, rb = colBase + r;
+                tileA[k * Pad + r] = ra < rowsA && dim < d ? a[ra * d + dim] : 0f;
+                tileB[k * Pad + r] = rb < rowsB && dim < d ? b[rb * d + dim] : 0f;
+            }
+            Group.Barrier();
+            for (int k = 0; k < DepthChunk; k++)
+                dots.AddOuter(Float4.Load(tileA, k * Pad + ty * 4, 1), Float4.Load(tileB, k * Pad + tx, GroupSide));
+            Group.Barrier();
+        }
+        return dots;
+    }
+
+    /// <summary>Which of the four candidates are in range and not the anchor itself (one set).</summary>
+    private static Bool4 Valid(int row, Int4 columns, ContrastiveShape shape) => new(
+        IsCandidate(row, columns.X, shape), IsCandidate(row, columns.Y, shape), IsCandidate(row, columns.Z, shape), IsCandidate(row, columns.W, shape));
+
+    private static bool IsCandidate(int row, int column, ContrastiveShape shape) =>
+        row < shape.RowsA && column < shape.RowsB && !(shape.ExcludeDiagonal != 0 && row == column);
+
+    /// <summary>Which of the four candidates are positives of the anchor (by index, or by label: columnKeys).</summary>
+    private static Bool4 Positive(int rowKey, int row, Int4 columns, Int4 columnKeys, ContrastiveShape shape) => new(
+        IsCandidate(row, columns.X, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.X : columns.X),
+        IsCandidate(row, columns.Y, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.Y : columns.Y),
+        IsCandidate(row, columns.Z, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.Z : columns.Z),
+        IsCandidate(row, columns.W, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.W : columns.W));
+
+    private static void WriteRowStats(SoftmaxState state, int row, ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows)
+    {
+        if (row >= rows) return;
+        lse[row] = state.LogSumExp;
+        positiveLogit[row] = state.Positive * positiveWeight[row];
+    }
+
+    /// <summary>Writes value.X at dimension firstDim, .Y at firstDim + 16, … (those below d).</summary>
+    private static void WriteGradient(ArrayView<float> grad, int rowStart, int firstDim, int d, Float4 value)
+    {
+        if (firstDim < d) grad[rowStart + firstDim] = value.X;
+        if (firstDim + GroupSide < d) grad[rowStart + firstDim + GroupSide] = value.Y;
+        if (firstDim + 2 * GroupSide < d) grad[rowStart + firstDim + 2 * GroupSide] = value.Z;
+        if (firstDim + 3 * GroupSide < d) grad[rowStart + firstDim + 3 * GroupSide] = value.W;
+    }
+}

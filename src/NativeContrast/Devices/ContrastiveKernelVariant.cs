@@ -1,0 +1,23 @@
+namespace NativeContrast;
+
+/// <summary>
+/// Which ILGPU kernels compute the fused contrastive losses (forward statistics and recompute
+/// backward) on an <see cref="IlgpuDevice"/>. All give the same results within float32 rounding;
+/// <c>check</c> and the GPU runner compare and time each.
+/// </summary>
+public enum ContrastiveKernelVariant
+{
+    /// <summary>One thread per anchor streaming every candidate (variant 1; the reference GPU path).</summary>
+    Naive,
+
+    /// <summary>Shared-memory tiles and 4×4 register micro-tiles per thread (variant 2; the default).</summary>
+    Tiled,
+
+    /// <summary>
+    /// The similarity and gradient products on TF32 tensor cores (inline PTX <c>mma.sync</c>, fp32
+    /// accumulation; variant 3). Inputs are rounded to TF32 (10 mantissa bits), so results differ from
+    /// fp32 by up to about 1e-3 relative. On devices other than CUDA the same kernels run with a software
+    /// mma (for testing).
+    /// </summary>
+    TensorCoreTf32,
+}

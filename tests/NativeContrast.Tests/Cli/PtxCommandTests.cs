@@ -1,0 +1,59 @@
+namespace NativeContrast.Tests.Cli;
+
+/// <summary>
+/// The fast-path kernels compile to PTX without a GPU (ILGPU's PTX backend), and, where ptxas is at hand
+/// ($NC_PTXAS or PATH; .ci/run extracts Debian's), assemble with no stack frame and no spills.
+/// </summary>
+[NonParallelizable]
+public class PtxCommandTests
+{
+    private string folder = "";
+
+    [SetUp]
+    public void CreateFolder() => folder = Directory.CreateTempSubdirectory("nc-ptx-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(folder, recursive: true);
+
+    [Test]
+    public void FastPathKernels_CompileToPtx_WithTensorCoreMma()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder, "--ptxas", "/nonexistent/ptxas"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(2), "a ptxas path that does not exist is an error");
+        code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        var files = Directory.GetFiles(folder, "*.ptx").Select(Path.GetFileName).ToArray();
+        Assert.That(files, Is.EquivalentTo(new[]
+        {
+            "ContrastiveKernels.RowStatsTiled.ptx", "ContrastiveKernels.GradientTiled.ptx",
+            "ContrastiveKernels.RowStatsTensorCore.ptx", "ContrastiveKernels.GradientTensorCore.ptx",
+        }));
+        string rowStats = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTensorCore.ptx"));
+        Assert.That(rowStats, Does.Contain(".entry").And.Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").And.Contain(".reg .f32 S<32>, G<32>;"));
+        string tiled = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx"));
+        Assert.That(tiled, Does.Contain("shfl.sync.bfly").And.Not.Contain("mma.sync"));
+    }
+
+    [Test]
+    public void BadArch_IsRefused()
+    {
+        var error = new StringWriter();
+        Assert.That(NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "90", "--out", folder], new StringWriter(), error), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--arch must look like sm_90"));
+        Assert.That(NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_50", "--out", folder], new StringWriter(), error), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("compute capability 6.0"));
+    }
+
+    [Test]
+    public void WithPtxas_EveryKernelAssembles_WithNoStackFrameOrSpills()
+    {
+        string? ptxas = Environment.GetEnvironmentVariable("NC_PTXAS");
+        ptxas ??= (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "ptxas")).FirstOrDefault(File.Exists);
+        if (ptxas is null) Assert.Ignore("ptxas is not here (set NC_PTXAS; .ci/run extracts it from Debian's nvidia-cuda-toolkit)");
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder, "--ptxas", ptxas!], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("4 of 4 kernels assembled with no stack frame and no spills"));
+    }
+}
