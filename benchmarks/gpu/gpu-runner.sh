@@ -66,6 +66,14 @@ find_libcuda() {
 
 # The whole run must stay under 5 minutes on an H100/H200: each timing command gets at most 60 s, and
 # one that would start after 230 s is skipped, and said to be.
+# bench KIND N VARIANT REPS: one timing as a JSON line into ours.jsonl; VARIANT "-" means the device's
+# only kernels (cpu has no variants).
+bench() {
+  local args=(--kind "$1" --n "$2" --d 128 --device "$device" --reps "$4" --json)
+  [ "$3" != - ] && args+=(--variant "$3")
+  timeout 60 "${nc[@]}" bench "${args[@]}" | tee -a "$out/ours.jsonl" || echo "  $1 n=$2 ${3/-/}: failed or over 60 s"
+}
+
 over_budget() {
   if [ "$SECONDS" -gt 230 ]; then echo "  $1: skipped (the runner's 5-minute budget)"; return 0; fi
   return 1
@@ -111,6 +119,8 @@ run() {
     "${nc[@]}" check --device "$opencl" | tee "$out/check-$opencl.txt" || true
   done
 
+  local variants=(tiled tf32) all_variants=(tiled tf32 naive)
+  [ "$device" = cpu ] && variants=(-) && all_variants=(-)
   local sizes=(16384 65536) reps=3 square=4096 images=512 huge=1048576
   [ $quick -eq 1 ] && sizes=(512) && reps=2 && square=512 && images=64 && huge=2048
   local big="${sizes[-1]}"
@@ -121,9 +131,8 @@ run() {
   echo; echo "== timing on $device (median of $reps after warm-up, device synchronized)"
   # The headline first: NT-Xent forward+backward at N = $big, D = 128, each fast variant, beside PyTorch at each precision.
   local variant precision
-  for variant in tiled tf32; do
-    over_budget "ntxent n=$big $variant" && continue
-    timeout 60 "${nc[@]}" bench --kind ntxent --n "$big" --d 128 --device "$device" --variant "$variant" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  ntxent n=$big $variant: failed or over 60 s"
+  for variant in "${variants[@]}"; do
+    over_budget "ntxent n=$big $variant" || bench ntxent "$big" "$variant" "$reps"
   done
   if [ $torch_ok -eq 1 ]; then
     for precision in fp32 tf32 bf16; do
@@ -132,25 +141,23 @@ run() {
     done
   fi
   # N = $huge: beyond what PyTorch's N×N matrix fits in; one timed repetition, peak memory above the inputs reported.
-  for variant in tf32 tiled; do
-    over_budget "ntxent n=$huge $variant" && continue
-    timeout 60 "${nc[@]}" bench --kind ntxent --n "$huge" --d 128 --device "$device" --variant "$variant" --reps 1 --json | tee -a "$out/ours.jsonl" || echo "  ntxent n=$huge $variant: failed or over 60 s"
+  for variant in "${variants[@]}"; do
+    over_budget "ntxent n=$huge $variant" || bench ntxent "$huge" "$variant" 1
   done
   # The rest: every loss at each size with the fast variants, the naive kernels at the smallest size, SGEMM, the training step.
   local n kind
   for n in "${sizes[@]}"; do
     for kind in ntxent supcon infonce clip triplet; do
-      for variant in tiled tf32 naive; do
+      for variant in "${all_variants[@]}"; do
         [ "$kind" = ntxent ] && [ "$n" = "$big" ] && [ "$variant" != naive ] && continue
         [ "$variant" = naive ] && [ "$n" != "${sizes[0]}" ] && continue
-        [ "$kind" = triplet ] && [ "$variant" != tiled ] && continue
-        over_budget "$kind n=$n $variant" && continue
-        timeout 60 "${nc[@]}" bench --kind "$kind" --n "$n" --d 128 --device "$device" --variant "$variant" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  $kind n=$n $variant: failed or over 60 s"
+        [ "$kind" = triplet ] && [ "$variant" = tf32 ] && continue
+        over_budget "$kind n=$n $variant" || bench "$kind" "$n" "$variant" "$reps"
       done
     done
   done
-  over_budget "sgemm" || timeout 60 "${nc[@]}" bench --kind sgemm --n "$square" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  sgemm n=$square: failed or over 60 s"
-  over_budget "simclr-step" || timeout 60 "${nc[@]}" bench --kind simclr-step --n "$images" --device "$device" --reps "$reps" --json | tee -a "$out/ours.jsonl" || echo "  simclr-step n=$images: failed or over 60 s"
+  over_budget "sgemm" || bench sgemm "$square" - "$reps"
+  over_budget "simclr-step" || bench simclr-step "$images" - "$reps"
 
   if [ $torch_ok -eq 1 ]; then
     echo; echo "== PyTorch peers on $torch_device"

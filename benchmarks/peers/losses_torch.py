@@ -16,6 +16,7 @@ Usage: /usr/bin/python3 benchmarks/peers/losses_torch.py [--n 1024 4096] [--d 12
 (Debian: apt-get install python3-torch libopenblas0-openmp; see DESIGN.md on the BLAS.)
 """
 import argparse
+import contextlib
 import json
 import os
 import time
@@ -95,7 +96,8 @@ def main():
         for name, loss, flop in [c for c in cases if c[0] in args.kinds]:
             def step():
                 z.grad = None
-                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+                autocast = torch.autocast("cuda", dtype=torch.bfloat16) if args.precision == "bf16" else contextlib.nullcontext()
+                with autocast:
                     value = loss()
                 value.float().backward()
                 if device.type == "cuda":

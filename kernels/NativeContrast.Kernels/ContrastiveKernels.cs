@@ -17,7 +17,11 @@ namespace NativeContrast.Kernels;
 ///      an online log-sum-exp per row and thread and merges the 16 threads of a row by warp shuffles;
 ///      the backward turns its micro-tile into weights W in shared memory and multiplies them by a
 ///      128-dimension slice of the candidates (4×8 accumulators per thread; more dimensions take more
-///      groups along Y, each recomputing the similarities). No atomics, no N×N buffer.
+///      groups along Y, each recomputing the similarities). No atomics, no N×N buffer. Triplet mining
+///      (ContrastiveKernels.TripletTiled.cs) streams the same Gram blocks through a running arg-max /
+///      arg-min per anchor.
+///   3. *TensorCore (ContrastiveKernels.TensorCore.cs): variant 2's structure with the products on TF32
+///      tensor cores (Tf32Mma: inline PTX mma.sync m16n8k8), 4 warps × 16 anchors per group.
 /// </summary>
 public static partial class ContrastiveKernels
 {

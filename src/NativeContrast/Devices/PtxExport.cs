@@ -26,6 +26,7 @@ public static class PtxExport
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTiled)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTensorCore)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTensorCore)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.TripletMineTiled)),
     ];
 
     /// <summary>

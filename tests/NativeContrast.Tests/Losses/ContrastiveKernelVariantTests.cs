@@ -7,7 +7,7 @@ namespace NativeContrast.Tests.Losses;
 /// Each ILGPU variant of the fused contrastive kernels (naive, tiled, TF32 tensor core) against the <c>cpu</c> backend in
 /// float64, on sizes that cross the tiled kernels' edges: several 64-row tiles with a partial last one,
 /// D past one 128-wide gradient slice and not a multiple of the 16-dimension chunk, M ≠ N for the
-/// two-set losses, and τ = 0.01. Relative error = max |a − b| / max |b| ≤ 1e-5, the bound for
+/// two-set losses, and τ = 0.01; triplet mining (hard and semi-hard) likewise. Relative error = max |a − b| / max |b| ≤ 1e-5, the bound for
 /// float32 kernels, and ≤ 3e-3 for TF32 (off CUDA the tensor-core kernels run their software mma, on
 /// operands rounded to TF32 like the hardware's). (Sizes are small: ILGPU's CPU accelerator runs a 256-thread group slowly.)
 /// </summary>
@@ -19,7 +19,8 @@ public class ContrastiveKernelVariantTests
     private static IEnumerable<TestCaseData> Cases() =>
         from device in Devices.Accelerated
         from variant in Enum.GetValues<ContrastiveKernelVariant>()
-        from loss in new[] { "ntxent", "supcon", "infonce-queue", "clip" }
+        from loss in new[] { "ntxent", "supcon", "infonce-queue", "clip", "triplet-hard", "triplet-semihard" }
+        where !(loss.StartsWith("triplet") && variant == ContrastiveKernelVariant.TensorCoreTf32) // mining is the tiled kernel there
         from tau in loss is "ntxent" or "clip" ? new[] { 0.2, 0.01 } : new[] { 0.2 }
         select new TestCaseData(device, variant, loss, tau).SetName($"Loss_MatchesCpuFloat64({device}, {variant}, {loss}, tau {tau})");
 
@@ -100,10 +101,12 @@ public class ContrastiveKernelVariantTests
             "ntxent" => new NtXentLoss(tau).Forward(a),
             "supcon" => new SupConLoss(tau).Forward(a, labels),
             "infonce-queue" => new InfoNceLoss(tau).Forward(a, b.Rows(0, n), b.Rows(n, m - n), null),
+            "triplet-hard" => new TripletLoss(0.2).Forward(a, labels),
+            "triplet-semihard" => new TripletLoss(0.2, TripletMining.SemiHard, DistanceMetric.SquaredEuclidean).Forward(a, labels),
             _ => new ClipLoss(tau).Forward(a, b),
         };
         (value * 1.7).Backward();
-        var grads = loss is "ntxent" or "supcon" ? new[] { a.Grad! } : new[] { a.Grad!, b.Grad! };
+        var grads = loss is "infonce-queue" or "clip" ? new[] { a.Grad!, b.Grad! } : new[] { a.Grad! };
         return ([value.ToDoubleArray()[0]], grads.Select(g => g.ToDoubleArray()).ToArray());
     }
 }

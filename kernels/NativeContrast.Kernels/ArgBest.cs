@@ -1,0 +1,35 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// A running arg-max (or arg-min) over a stream of (value, index): the best value and the lowest index
+/// that reached it, so streams merged in any order agree with one ascending scan. Index −1: none yet.
+/// </summary>
+public struct ArgBest
+{
+    public float Value;
+    public int Index;
+
+    public static ArgBest Empty(bool largest) => new() { Value = largest ? float.NegativeInfinity : float.PositiveInfinity, Index = -1 };
+
+    /// <summary>This or (value, index), whichever is better (ties: the lower index).</summary>
+    public readonly ArgBest Offer(float value, int index, bool largest)
+    {
+        bool better = Index < 0 || (largest ? value > Value : value < Value) || (value == Value && index < Index);
+        return better ? new ArgBest { Value = value, Index = index } : this;
+    }
+
+    /// <summary>Merges the 16 adjacent lanes' candidates (lane mod 16 = 0…15) by butterfly shuffles.</summary>
+    public readonly ArgBest MergeAcross16Lanes(bool largest)
+    {
+        var best = this;
+        for (int mask = 8; mask > 0; mask >>= 1)
+        {
+            float value = Warp.ShuffleXor(best.Value, mask);
+            int index = Warp.ShuffleXor(best.Index, mask);
+            if (index >= 0) best = best.Offer(value, index, largest);
+        }
+        return best;
+    }
+}
