@@ -40,6 +40,13 @@ public sealed class IlgpuDevice : Device
         set => backend.ContrastiveVariant = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown contrastive kernel variant.");
     }
 
+    /// <summary>The kernels Conv2d runs (default <see cref="ConvolutionKernelVariant.ImplicitGemm"/>).</summary>
+    public ConvolutionKernelVariant ConvolutionVariant
+    {
+        get => backend.ConvolutionVariant;
+        set => backend.ConvolutionVariant = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown convolution kernel variant.");
+    }
+
     /// <summary>Number of kernels compiled on this device so far.</summary>
     public int CompiledKernelCount => backend.CompiledKernelCount;
 

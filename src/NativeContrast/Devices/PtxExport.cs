@@ -27,6 +27,9 @@ public static class PtxExport
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTensorCore)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTensorCore)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.TripletMineTiled)),
+        Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvForwardGemm)),
+        Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvDataGemm)),
+        Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvFilterGemm)),
     ];
 
     /// <summary>
@@ -46,7 +49,8 @@ public static class PtxExport
         {
             var entry = EntryPointDescription.FromExplicitlyGroupedKernel(method);
             var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
-            result.Add(new Kernel($"{method.DeclaringType!.Name}.{method.Name}", compiled.PTXAssembly));
+            string name = method.IsGenericMethod ? $"{method.Name}.{method.GetGenericArguments()[0].Name}" : method.Name;
+            result.Add(new Kernel($"{method.DeclaringType!.Name}.{name}", compiled.PTXAssembly));
         }
         if (result.Count == 0) throw new ArgumentException($"No fast-path kernel's name contains '{only}'.", nameof(only));
         return result;

@@ -29,6 +29,8 @@ public class PtxCommandTests
             "ContrastiveKernels.RowStatsTiled.ptx", "ContrastiveKernels.GradientTiled.ptx",
             "ContrastiveKernels.RowStatsTensorCore.ptx", "ContrastiveKernels.GradientTensorCore.ptx",
             "ContrastiveKernels.TripletMineTiled.ptx",
+            "ConvolutionKernels.ImplicitGemmTiled.ConvForwardGemm.ptx", "ConvolutionKernels.ImplicitGemmTiled.ConvDataGemm.ptx",
+            "ConvolutionKernels.ImplicitGemmTiled.ConvFilterGemm.ptx",
         }));
         string rowStats = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTensorCore.ptx"));
         Assert.That(rowStats, Does.Contain(".entry").And.Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").And.Contain(".reg .f32 S<32>, G<32>;"));
@@ -55,6 +57,6 @@ public class PtxCommandTests
         var output = new StringWriter();
         int code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder, "--ptxas", ptxas!], output, new StringWriter());
         Assert.That(code, Is.EqualTo(0), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("5 of 5 kernels assembled with no stack frame and no spills"));
+        Assert.That(output.ToString(), Does.Contain("8 of 8 kernels assembled with no stack frame and no spills"));
     }
 }

@@ -1,0 +1,38 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// Forward convolution as an implicit GEMM: y[o, (n,p,q)] = Σ_{k=(c,kh,kw)} w[o, k] · x̂[k, (n,p,q)], where
+/// x̂[(c,kh,kw), (n,p,q)] = x[n, c, p·stride − pad + kh, q·stride − pad + kw] (0 in the padding).
+/// M = O, N = batch·P·Q, K = C·KH·KW; bias[o] is added on store when HasBias.
+/// </summary>
+public struct ConvForwardGemm : IImplicitGemm
+{
+    public ArrayView<float> X, W, Bias, Y;
+    public ConvShape Shape;
+    public int HasBias;
+
+    public readonly int M => Shape.OutChannels;
+
+    public readonly int N => Shape.Batch * Shape.OutPlane;
+
+    public readonly int K => Shape.Patch;
+
+    public readonly float A(int m, int k) => W[m * Shape.Patch + k];
+
+    public readonly float B(int k, int n)
+    {
+        var s = Shape;
+        int kw = k % s.KernelW, kh = k / s.KernelW % s.KernelH, c = k / (s.KernelW * s.KernelH);
+        int q = n % s.OutWidth, p = n / s.OutWidth % s.OutHeight, image = n / s.OutPlane;
+        int ih = p * s.Stride - s.Padding + kh, iw = q * s.Stride - s.Padding + kw;
+        return ih >= 0 && ih < s.Height && iw >= 0 && iw < s.Width ? X[((image * s.Channels + c) * s.Height + ih) * s.Width + iw] : 0f;
+    }
+
+    public readonly void Store(int m, int n, float value)
+    {
+        int image = n / Shape.OutPlane, position = n % Shape.OutPlane;
+        Y[(image * Shape.OutChannels + m) * Shape.OutPlane + position] = HasBias != 0 ? value + Bias[m] : value;
+    }
+}
