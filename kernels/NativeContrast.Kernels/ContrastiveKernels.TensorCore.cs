@@ -100,12 +100,10 @@ public static partial class ContrastiveKernels
         int rowBase = Grid.IdxX * TileRows, localG = warp * 16 + g, rowG = rowBase + localG, rowG8 = rowG + 8;
         int sliceBase = Grid.IdxY * TensorCoreSliceWidth;
         bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
-        var rows = new Int4(rowG, rowG8, 0, 0);
         // A's keys are read only by the row term and by label matching (see GradientTiled).
-        var rowKeys = rowTerm || shape.ByLabel != 0 ? Int4.Gather(keyA, rows, shape.RowsA) : default;
-        var rowLse = rowTerm ? new Float4(Guarded(lseA, rowG, shape.RowsA), Guarded(lseA, rowG8, shape.RowsA), 0f, 0f) : default;
-        var rowCoefficient = rowTerm ? new Float4(Guarded(coefficientA, rowG, shape.RowsA), Guarded(coefficientA, rowG8, shape.RowsA), 0f, 0f) : default;
-        var rowPositiveWeight = rowTerm ? new Float4(Guarded(positiveWeightA, rowG, shape.RowsA), Guarded(positiveWeightA, rowG8, shape.RowsA), 0f, 0f) : default;
+        bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
+        var termG = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG, shape.RowsA, readRowKey, rowTerm);
+        var termG8 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG8, shape.RowsA, readRowKey, rowTerm);
         MmaAccumulators s = default, grad = default;
         grad = Tf32Mma.Clear(grad, 1);
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -113,40 +111,15 @@ public static partial class ContrastiveKernels
             s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
             for (int n = 0; n < 8; n++)
             {
+                // Lane holds columns n·8 + 2t (c0 row g, c2 row g + 8) and n·8 + 2t + 1 (c1, c3).
                 var c = Tf32Mma.Read(s, 0, n).Scale(shape.InvTau);
-                for (int j = 0; j < 2; j++)
-                {
-                    int local = n * 8 + 2 * t + j, column = colBase + local;
-                    bool inRange = column < shape.RowsB;
-                    int columnKey = inRange && (shape.ByLabel != 0 || columnTerm) ? keyB[column] : -1;
-                    float columnLse = 0f, columnCoefficient = 0f, columnPositiveWeight = 0f;
-                    if (inRange && columnTerm)
-                    {
-                        columnLse = lseB[column];
-                        columnCoefficient = coefficientB[column];
-                        columnPositiveWeight = positiveWeightB[column];
-                    }
-                    for (int i = 0; i < 2; i++)
-                    {
-                        int row = i == 0 ? rowG : rowG8;
-                        float w = 0f;
-                        if (inRange && row < shape.RowsA && !(shape.ExcludeDiagonal != 0 && row == column))
-                        {
-                            float sim = i == 0 ? (j == 0 ? c.X : c.Y) : (j == 0 ? c.Z : c.W);
-                            if (rowTerm)
-                            {
-                                bool positive = shape.ByLabel != 0 ? rowKeys.Get(i) == columnKey : rowKeys.Get(i) == column;
-                                w += rowCoefficient.Get(i) * (MathF.Exp(sim - rowLse.Get(i)) - (positive ? rowPositiveWeight.Get(i) : 0f));
-                            }
-                            if (columnTerm)
-                            {
-                                bool positive = shape.ByLabel != 0 ? columnKey == rowKeys.Get(i) : columnKey == row;
-                                w += columnCoefficient * (MathF.Exp(sim - columnLse) - (positive ? columnPositiveWeight : 0f));
-                            }
-                        }
-                        weights[(localG + 8 * i) * WeightPitch + local] = Tf32Mma.ToTf32(w);
-                    }
-                }
+                int local = n * 8 + 2 * t, column = colBase + local;
+                var first = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
+                var second = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column + 1, shape.RowsB, readColumnKey, columnTerm);
+                weights[localG * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.X, rowG, termG, column, first, shape));
+                weights[localG * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.Y, rowG, termG, column + 1, second, shape));
+                weights[(localG + 8) * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.Z, rowG8, termG8, column, first, shape));
+                weights[(localG + 8) * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.W, rowG8, termG8, column + 1, second, shape));
             }
             // slice[b][k] = candidates[colBase + b, sliceBase + k] as TF32; the similarities are done with the staging area.
             for (int e = thread; e < TileRows * TensorCoreSliceWidth; e += TensorCoreGroupSize)
@@ -229,5 +202,4 @@ public static partial class ContrastiveKernels
         return s;
     }
 
-    private static float Guarded(ArrayView<float> view, int index, int count) => index < count ? view[index] : 0f;
 }

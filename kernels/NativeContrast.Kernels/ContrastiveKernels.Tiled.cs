@@ -73,10 +73,11 @@ public static partial class ContrastiveKernels
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
         bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
         // A's keys are read only by the row term and by label matching: without a row term, in index mode, keyA may be another set's.
-        var rowKeys = rowTerm || shape.ByLabel != 0 ? Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA) : default;
-        var rowLse = rowTerm ? Float4.LoadGuarded(lseA, firstRow, 1, shape.RowsA) : default;
-        var rowCoefficient = rowTerm ? Float4.LoadGuarded(coefficientA, firstRow, 1, shape.RowsA) : default;
-        var rowPositiveWeight = rowTerm ? Float4.LoadGuarded(positiveWeightA, firstRow, 1, shape.RowsA) : default;
+        bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
+        var row0 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape.RowsA, readRowKey, rowTerm);
+        var row1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readRowKey, rowTerm);
+        var row2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readRowKey, rowTerm);
+        var row3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readRowKey, rowTerm);
         MicroTile left = default, right = default; // dimensions sliceBase + tx + 16j, j = 0…3 and 4…7
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -84,35 +85,12 @@ public static partial class ContrastiveKernels
             for (int j = 0; j < 4; j++)
             {
                 int column = colBase + tx + GroupSide * j;
-                bool inRange = column < shape.RowsB;
-                int columnKey = inRange && (shape.ByLabel != 0 || columnTerm) ? keyB[column] : -1;
-                float columnLse = 0f, columnCoefficient = 0f, columnPositiveWeight = 0f;
-                if (inRange && columnTerm)
-                {
-                    columnLse = lseB[column];
-                    columnCoefficient = coefficientB[column];
-                    columnPositiveWeight = positiveWeightB[column];
-                }
-                for (int i = 0; i < 4; i++)
-                {
-                    int row = firstRow + i;
-                    float w = 0f;
-                    if (inRange && row < shape.RowsA && !(shape.ExcludeDiagonal != 0 && row == column))
-                    {
-                        float s = dots.Row(i).Get(j) * shape.InvTau;
-                        if (rowTerm)
-                        {
-                            bool positive = shape.ByLabel != 0 ? rowKeys.Get(i) == columnKey : rowKeys.Get(i) == column;
-                            w += rowCoefficient.Get(i) * (MathF.Exp(s - rowLse.Get(i)) - (positive ? rowPositiveWeight.Get(i) : 0f));
-                        }
-                        if (columnTerm)
-                        {
-                            bool positive = shape.ByLabel != 0 ? columnKey == rowKeys.Get(i) : columnKey == row;
-                            w += columnCoefficient * (MathF.Exp(s - columnLse) - (positive ? columnPositiveWeight : 0f));
-                        }
-                    }
-                    weights[(ty * 4 + i) * Pad + tx + GroupSide * j] = w;
-                }
+                var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
+                int at = ty * 4 * Pad + tx + GroupSide * j;
+                weights[at] = GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, row0, column, col, shape);
+                weights[at + Pad] = GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, row1, column, col, shape);
+                weights[at + 2 * Pad] = GradientWeight(dots.R2.Get(j) * shape.InvTau, firstRow + 2, row2, column, col, shape);
+                weights[at + 3 * Pad] = GradientWeight(dots.R3.Get(j) * shape.InvTau, firstRow + 3, row3, column, col, shape);
             }
             Group.Barrier();
             for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
@@ -168,6 +146,28 @@ public static partial class ContrastiveKernels
             Group.Barrier();
         }
         return dots;
+    }
+
+    /// <summary>
+    /// W_ab of <see cref="GradientNaive"/> for one anchor (row) and candidate (column) whose similarity is s:
+    /// cA (exp(s − lseA) − wA [b ∈ P(a)]) + cB (exp(s − lseB) − wB [a ∈ P(b)]), each term where the shape has it;
+    /// 0 past either set's end and on the excluded diagonal.
+    /// </summary>
+    private static float GradientWeight(float s, int row, SoftmaxTerm rowTerm, int column, SoftmaxTerm columnTerm, ContrastiveShape shape)
+    {
+        if (row >= shape.RowsA || column >= shape.RowsB || (shape.ExcludeDiagonal != 0 && row == column)) return 0f;
+        float w = 0f;
+        if (shape.HasRowTerm != 0)
+        {
+            bool positive = shape.ByLabel != 0 ? rowTerm.Key == columnTerm.Key : rowTerm.Key == column;
+            w += rowTerm.Coefficient * (MathF.Exp(s - rowTerm.Lse) - (positive ? rowTerm.PositiveWeight : 0f));
+        }
+        if (shape.HasColumnTerm != 0)
+        {
+            bool positive = shape.ByLabel != 0 ? columnTerm.Key == rowTerm.Key : columnTerm.Key == row;
+            w += columnTerm.Coefficient * (MathF.Exp(s - columnTerm.Lse) - (positive ? columnTerm.PositiveWeight : 0f));
+        }
+        return w;
     }
 
     /// <summary>Which of the four candidates are in range and not the anchor itself (one set).</summary>

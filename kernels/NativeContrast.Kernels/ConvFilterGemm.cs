@@ -23,14 +23,7 @@ public struct ConvFilterGemm : IImplicitGemm
         return G[(image * Shape.OutChannels + m) * Shape.OutPlane + position];
     }
 
-    public readonly float B(int k, int n)
-    {
-        var s = Shape;
-        int kw = n % s.KernelW, kh = n / s.KernelW % s.KernelH, c = n / (s.KernelW * s.KernelH);
-        int q = k % s.OutWidth, p = k / s.OutWidth % s.OutHeight, image = k / s.OutPlane;
-        int ih = p * s.Stride - s.Padding + kh, iw = q * s.Stride - s.Padding + kw;
-        return ih >= 0 && ih < s.Height && iw >= 0 && iw < s.Width ? X[((image * s.Channels + c) * s.Height + ih) * s.Width + iw] : 0f;
-    }
+    public readonly float B(int k, int n) => ConvForwardGemm.Unfolded(X, Shape, n, k);
 
     public readonly void Store(int m, int n, float value) => Dw[m * Shape.Patch + n] = value;
 }

@@ -21,13 +21,15 @@ public struct ConvForwardGemm : IImplicitGemm
 
     public readonly float A(int m, int k) => W[m * Shape.Patch + k];
 
-    public readonly float B(int k, int n)
+    public readonly float B(int k, int n) => Unfolded(X, Shape, k, n);
+
+    /// <summary>x̂[(c,kh,kw), (n,p,q)]: the input under tap (kh, kw) of channel c for output position (p, q) of image n, 0 in the padding.</summary>
+    public static float Unfolded(ArrayView<float> x, ConvShape s, int patchIndex, int position)
     {
-        var s = Shape;
-        int kw = k % s.KernelW, kh = k / s.KernelW % s.KernelH, c = k / (s.KernelW * s.KernelH);
-        int q = n % s.OutWidth, p = n / s.OutWidth % s.OutHeight, image = n / s.OutPlane;
+        int kw = patchIndex % s.KernelW, kh = patchIndex / s.KernelW % s.KernelH, c = patchIndex / (s.KernelW * s.KernelH);
+        int q = position % s.OutWidth, p = position / s.OutWidth % s.OutHeight, image = position / s.OutPlane;
         int ih = p * s.Stride - s.Padding + kh, iw = q * s.Stride - s.Padding + kw;
-        return ih >= 0 && ih < s.Height && iw >= 0 && iw < s.Width ? X[((image * s.Channels + c) * s.Height + ih) * s.Width + iw] : 0f;
+        return ih >= 0 && ih < s.Height && iw >= 0 && iw < s.Width ? x[((image * s.Channels + c) * s.Height + ih) * s.Width + iw] : 0f;
     }
 
     public readonly void Store(int m, int n, float value)

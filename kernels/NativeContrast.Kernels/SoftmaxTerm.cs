@@ -1,0 +1,30 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// One row's part in the backward weights of a softmax-contrastive loss (see
+/// <see cref="ContrastiveKernels.GradientNaive"/>): its key (positive index or label), log-sum-exp, loss
+/// coefficient and the weight 1/|P| of each of its positives.
+/// </summary>
+public struct SoftmaxTerm
+{
+    public int Key;
+    public float Lse, Coefficient, PositiveWeight;
+
+    /// <summary>Row <paramref name="index"/>'s term (key −1 and zeros past <paramref name="count"/>); the key and the statistics are read only when asked for.</summary>
+    public static SoftmaxTerm Load(ArrayView<int> keys, ArrayView<float> lse, ArrayView<float> coefficient, ArrayView<float> positiveWeight,
+        int index, int count, bool readKey, bool readStatistics)
+    {
+        var term = new SoftmaxTerm { Key = -1 };
+        if (index >= count) return term;
+        if (readKey) term.Key = keys[index];
+        if (readStatistics)
+        {
+            term.Lse = lse[index];
+            term.Coefficient = coefficient[index];
+            term.PositiveWeight = positiveWeight[index];
+        }
+        return term;
+    }
+}
