@@ -20,7 +20,7 @@ public static partial class ContrastiveKernels
     public const int TensorCoreSliceWidth = 64;
 
     /// <summary>Shared words for the software mma's fragment exchange (4 warps; unused on CUDA).</summary>
-    private const int TensorCoreScratch = 4 * 32 * 6;
+    private const int TensorCoreScratch = TensorCoreGroupSize / 32 * Tf32Mma.ScratchWordsPerWarp;
 
     private const int StageDepth = 32, StagePitch = StageDepth + 4, WeightPitch = TileRows + 4, SlicePitch = TensorCoreSliceWidth + 8;
 

@@ -31,14 +31,6 @@ public struct Float4
 
     public readonly Float4 Scale(float s) => new(X * s, Y * s, Z * s, W * s);
 
-    /// <summary>Element <paramref name="j"/> (0–3); called with constants, so the choice folds away.</summary>
+    /// <summary>Element <paramref name="j"/> (0–3): a chain of selects, which folds away where j is a constant.</summary>
     public readonly float Get(int j) => j == 0 ? X : j == 1 ? Y : j == 2 ? Z : W;
-
-    public void Set(int j, float value)
-    {
-        if (j == 0) X = value;
-        else if (j == 1) Y = value;
-        else if (j == 2) Z = value;
-        else W = value;
-    }
 }

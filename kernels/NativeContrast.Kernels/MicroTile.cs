@@ -17,16 +17,8 @@ public struct MicroTile
         R3 = Fma(R3, a.W, b);
     }
 
-    /// <summary>Row <paramref name="i"/> (0–3); the kernels call it with constants, so it folds away.</summary>
+    /// <summary>Row <paramref name="i"/> (0–3): a chain of selects, which folds away where i is a constant.</summary>
     public readonly Float4 Row(int i) => i == 0 ? R0 : i == 1 ? R1 : i == 2 ? R2 : R3;
-
-    public void SetRow(int i, Float4 value)
-    {
-        if (i == 0) R0 = value;
-        else if (i == 1) R1 = value;
-        else if (i == 2) R2 = value;
-        else R3 = value;
-    }
 
     private static Float4 Fma(Float4 acc, float a, Float4 b) =>
         new(acc.X + a * b.X, acc.Y + a * b.Y, acc.Z + a * b.Z, acc.W + a * b.W);

@@ -59,12 +59,12 @@ public static class Tf32Mma
         return default;
     }
 
-    /// <summary>Shared words the software mma needs per group: 6 fragment registers for each of 32 lanes, per warp.</summary>
-    public static int ScratchLength(int warps) => warps * 32 * 6;
+    /// <summary>Shared words the software mma needs per warp: 6 fragment registers for each of 32 lanes.</summary>
+    public const int ScratchWordsPerWarp = 32 * 6;
 
     /// <summary>
     /// Tile n (0–7) of register set <paramref name="set"/> += A (a0…a3) × B (b0, b1); both indices constants,
-    /// operands already TF32. <paramref name="scratch"/> (<see cref="ScratchLength"/> words of shared memory)
+    /// operands already TF32. <paramref name="scratch"/> (<see cref="ScratchWordsPerWarp"/> words of shared memory per warp)
     /// is used by the software mma only.
     /// </summary>
     public static MmaAccumulators Mma(MmaAccumulators software, int set, int n, uint a0, uint a1, uint a2, uint a3, uint b0, uint b1, ArrayView<uint> scratch)
@@ -138,7 +138,7 @@ public static class Tf32Mma
     /// </summary>
     private static Float4 Emulate(Float4 c, uint a0, uint a1, uint a2, uint a3, uint b0, uint b1, ArrayView<uint> scratch)
     {
-        int lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, warpBase = Warp.WarpIdx * 32 * 6;
+        int lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, warpBase = Warp.WarpIdx * ScratchWordsPerWarp;
         int own = warpBase + lane * 6;
         scratch[own] = a0;
         scratch[own + 1] = a1;

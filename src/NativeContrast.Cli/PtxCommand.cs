@@ -28,10 +28,10 @@ internal static partial class PtxCommand
         var match = ArchPattern().Match(arch);
         if (!match.Success) throw new ArgumentException($"--arch must look like sm_90; got '{arch}'.", nameof(arch));
         int major = int.Parse(match.Groups[1].Value), minor = int.Parse(match.Groups[2].Value);
+        if (ptxas is not null && !File.Exists(ptxas)) throw new FileNotFoundException($"ptxas not found at '{ptxas}'.", ptxas);
+        string? assembler = ptxas ?? Environment.GetEnvironmentVariable("NC_PTXAS") ?? FindOnPath("ptxas");
         Directory.CreateDirectory(outFolder);
         var kernels = PtxExport.Compile(major, minor, only);
-        string? assembler = ptxas ?? Environment.GetEnvironmentVariable("NC_PTXAS") ?? FindOnPath("ptxas");
-        if (ptxas is not null && !File.Exists(ptxas)) throw new FileNotFoundException($"ptxas not found at '{ptxas}'.", ptxas);
         output.WriteLine($"ptx: {kernels.Count} kernels for {arch} → {Path.GetFullPath(outFolder)}" +
             (assembler is null ? "; ptxas not found, so not assembled (pass --ptxas or set NC_PTXAS)" : $"; assembling with {assembler}"));
         int failed = 0;

@@ -148,7 +148,7 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
     {
         var kernel = Kernel("GemmTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(MatmulKernels.Tiled));
         int t = MatmulKernels.Tile;
-        var grid = new Index3D((shape.N + t - 1) / t, (shape.M + t - 1) / t, batch);
+        var grid = new Index3D(Blocks(shape.N, t), Blocks(shape.M, t), batch);
         kernel(new KernelConfig(grid, new Index3D(t, t, 1)), F(a), F(b), F(c), shape);
     }
 
