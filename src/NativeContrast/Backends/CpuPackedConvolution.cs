@@ -5,12 +5,16 @@ using NativeContrast.Kernels;
 namespace NativeContrast.Backends;
 
 /// <summary>
-/// Float32 convolution on the packed SGEMM without re-packing what does not change: the filter is
-/// packed once per call as the A operand (W for the forward, Wᵀ for the data gradient) and shared by
-/// every image; each image's patch matrix (im2col) or upstream gradient is packed into a per-thread
-/// buffer and multiplied by <see cref="PackedSgemm.MultiplyPacked"/>. Images run in parallel; the
-/// filter gradient sums per-thread partials. Same math as <c>CpuBackend.Conv2d*</c> for float64.
-/// Shape legend: O filters, CK = C·KH·KW patch rows, PQ output positions per image.
+/// Float32 convolution on AVX2 + FMA, images in parallel, without re-packing what does not change.
+/// With at least 8 input channels (every layer of the small CNN but the first) the forward and the data
+/// gradient are indirect GEMMs (<see cref="IndirectSgemm"/>): the image (or upstream gradient) is copied
+/// channels-last once, and the micro-kernel reads each window's rows in place through an offset table
+/// (<see cref="ConvIndirection"/>), so there is no patch matrix, no gather and no col2im. The filter gradient
+/// multiplies the upstream gradient by the transposed patch matrix, packed from the channels-last copy with
+/// vector copies when C is a multiple of 16, and per-thread partials are summed. The other shapes (C = 1,
+/// pointwise) use the filter packed once as the A operand and the patch matrix gathered with AVX2 into packed
+/// panels (im2col), multiplied by <see cref="PackedSgemm.MultiplyPacked"/>. Same math as
+/// <c>CpuBackend.Conv2d*</c> for float64. Shape legend: O filters, CK = C·KH·KW patch rows, PQ output positions per image.
 /// </summary>
 internal static unsafe class CpuPackedConvolution
 {
@@ -20,6 +24,11 @@ internal static unsafe class CpuPackedConvolution
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         fixed (float* wp = w, xp = x, yp = y)
         {
+            if (UsesIndirectForward(s))
+            {
+                ForwardIndirect(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
+                return;
+            }
             float* packedW = Alloc(PackedSgemm.PackedASize(s.OutChannels, patch));
             float* wBase = wp + wOffset, xBase = xp + xOffset, yBase = yp + yOffset;
             try
@@ -54,6 +63,11 @@ internal static unsafe class CpuPackedConvolution
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         fixed (float* wp = w, gp = g, dp = dx)
         {
+            if (UsesIndirectDataGradient(s))
+            {
+                BackwardDataIndirect(gp + gOffset, wp + wOffset, dp + dxOffset, s);
+                return;
+            }
             float* packedWt = Alloc(PackedSgemm.PackedASize(patch, s.OutChannels));
             float* wBase = wp + wOffset, gBase = gp + gOffset, dBase = dp + dxOffset;
             try
@@ -79,12 +93,16 @@ internal static unsafe class CpuPackedConvolution
         }
     }
 
-    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK], per-thread partials added at the end.
+    // dW [O, CK] = Σ_n g_n [O, PQ] · cols_nᵀ [PQ, CK], per-thread partials added at the end. With C a multiple of 16
+    // the patch columns are taken in tap-major order (t, c) from a channels-last copy of the image, so each packed
+    // panel row is 16 contiguous channels (two vector copies, no gathers); the sum is put back in (c, t) order at the end.
     public static void BackwardFilter(float[] x, int xOffset, float[] g, int gOffset, float[] dw, int dwOffset, ConvShape s)
     {
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        bool tapMajor = UsesTapMajorFilterGradient(s);
         var total = new float[s.OutChannels * patch];
         var partials = new float[]?[CpuParallel.Threads];
+        using var table = tapMajor ? ConvIndirection.Forward(s) : null;
         fixed (float* xp = x, gp = g)
         {
             float* xBase = xp + xOffset, gBase = gp + gOffset;
@@ -93,6 +111,11 @@ internal static unsafe class CpuPackedConvolution
                 float* source = xBase + n * inImage;
                 PackedSgemm.PackAsA(gBase + n * outImage, plane, false, s.OutChannels, plane, b.PackedA);
                 if (IsPointwise(s)) PackedSgemm.PackAsB(source, plane, true, plane, patch, b.PackedB);
+                else if (table is not null)
+                {
+                    IndirectSgemm.ToChannelsLast(source, s.Channels, s.InPlane, b.ChannelsLast);
+                    PackTapMajorPatches(b.ChannelsLast, table, s, b.PackedB);
+                }
                 else Im2ColTransposedPacked(source, b.PackedB, s);
                 PackedSgemm.MultiplyPacked(b.PackedA, s.OutChannels, b.PackedB, patch, plane, b.Partial, patch, 1f, overwrite: false);
             }, (thread, b) => partials[thread] = new Span<float>(b.Partial, b.PartialLength).ToArray());
@@ -101,8 +124,119 @@ internal static unsafe class CpuPackedConvolution
         foreach (var partial in partials)
             if (partial is not null)
                 for (int k = 0; k < total.Length; k++) total[k] += partial[k];
-        total.CopyTo(dw.AsSpan(dwOffset, total.Length));
+        if (!tapMajor)
+        {
+            total.CopyTo(dw.AsSpan(dwOffset, total.Length));
+            return;
+        }
+        int taps = s.KernelH * s.KernelW;
+        for (int o = 0; o < s.OutChannels; o++)
+            for (int t = 0; t < taps; t++)
+                for (int c = 0; c < s.Channels; c++)
+                    dw[dwOffset + o * patch + c * taps + t] = total[o * patch + t * s.Channels + c];
     }
+
+    // y_n [O, PQ] = W [O, CK] · cols_n [CK, PQ] as an indirect GEMM over a channels-last copy of the image (no patch matrix).
+    private static void ForwardIndirect(float* x, float* w, float[]? bias, float* y, ConvShape s)
+    {
+        int taps = s.KernelH * s.KernelW, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        int panels = (s.OutChannels + IndirectSgemm.TileColumns - 1) / IndirectSgemm.TileColumns;
+        float* packed = Alloc(IndirectSgemm.PackedSize(s.OutChannels, taps, s.Channels));
+        float* paddedBias = bias is null ? null : Alloc(panels * IndirectSgemm.TileColumns);
+        using var table = ConvIndirection.Forward(s);
+        try
+        {
+            IndirectSgemm.PackWeights(w, s.OutChannels, s.Channels, taps, s.Channels * taps, taps, packed);
+            if (bias is not null) bias.AsSpan().CopyTo(new Span<float>(paddedBias, bias.Length));
+            PerImage(s.Batch, (long)outImage * s.Patch, () => new Buffers(s), (n, b) =>
+            {
+                IndirectSgemm.ToChannelsLast(x + n * inImage, s.Channels, s.InPlane, b.ChannelsLast);
+                int stride = panels * IndirectSgemm.TileColumns;
+                for (int j0 = 0; j0 < s.OutChannels; j0 += IndirectSgemm.TileColumns)
+                {
+                    float* panel = packed + j0 * taps * s.Channels;
+                    for (int tile = 0; tile < table.Tiles; tile++)
+                        IndirectSgemm.Tile(b.ChannelsLast, b.Zeros, table.Offsets + tile * taps * IndirectSgemm.TileRows, taps, s.Channels, panel,
+                            table.Positions + tile * IndirectSgemm.TileRows, b.Result + j0, stride);
+                }
+                IndirectSgemm.ToChannelsFirst(b.Result, s.OutChannels, plane, stride, y + n * outImage, paddedBias);
+            });
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packed);
+            if (paddedBias is not null) NativeMemory.AlignedFree(paddedBias);
+        }
+    }
+
+    // dx_n [C, HW]: every input pixel gathers the (W, g) products of the windows covering it, as an indirect GEMM over a
+    // channels-last copy of g_n with K = taps × O (see ConvIndirection.DataGradient); no col2im, every pixel written once.
+    private static void BackwardDataIndirect(float* g, float* w, float* dx, ConvShape s)
+    {
+        int taps = s.KernelH * s.KernelW, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        float* packed = Alloc(IndirectSgemm.PackedSize(s.Channels, taps, s.OutChannels));
+        using var table = ConvIndirection.DataGradient(s);
+        try
+        {
+            IndirectSgemm.PackWeights(w, s.Channels, s.OutChannels, taps, taps, s.Channels * taps, packed);
+            int stride = (s.Channels + IndirectSgemm.TileColumns - 1) / IndirectSgemm.TileColumns * IndirectSgemm.TileColumns;
+            PerImage(s.Batch, (long)outImage * s.Patch, () => new Buffers(s), (n, b) =>
+            {
+                IndirectSgemm.ToChannelsLast(g + n * outImage, s.OutChannels, plane, b.ChannelsLast);
+                for (int j0 = 0; j0 < s.Channels; j0 += IndirectSgemm.TileColumns)
+                {
+                    float* panel = packed + j0 * taps * s.OutChannels;
+                    for (int tile = 0; tile < table.Tiles; tile++)
+                        IndirectSgemm.Tile(b.ChannelsLast, b.Zeros, table.Offsets + tile * taps * IndirectSgemm.TileRows, taps, s.OutChannels, panel,
+                            table.Positions + tile * IndirectSgemm.TileRows, b.Result + j0, stride);
+                }
+                IndirectSgemm.ToChannelsFirst(b.Result, s.Channels, s.InPlane, stride, dx + n * inImage, null);
+            });
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packed);
+        }
+    }
+
+    /// <summary>
+    /// colsᵀ [PQ, (t, c)] in the packed-B layout from a channels-last image (C a multiple of 16): panel (t, c0) row pq is
+    /// channels c0 … c0 + 15 of the pixel tap t of window pq reads, or zeros in the padding.
+    /// </summary>
+    private static void PackTapMajorPatches(float* channelsLast, ConvIndirection table, ConvShape s, float* packed)
+    {
+        const int Panel = 16;
+        int plane = s.OutPlane, groups = s.Channels / Panel;
+        for (int t = 0; t < table.Taps; t++)
+        {
+            for (int pq = 0; pq < plane; pq++)
+            {
+                int offset = table.ForwardOffset(pq, t);
+                for (int group = 0; group < groups; group++)
+                {
+                    float* row = packed + ((t * groups + group) * plane + pq) * Panel;
+                    if (offset < 0)
+                    {
+                        Vector256<float>.Zero.Store(row);
+                        Vector256<float>.Zero.Store(row + 8);
+                        continue;
+                    }
+                    float* pixel = channelsLast + offset + group * Panel;
+                    Vector256.Load(pixel).Store(row);
+                    Vector256.Load(pixel + 8).Store(row + 8);
+                }
+            }
+        }
+    }
+
+    // The indirect kernels need enough depth per tap to pay for their pointer set-up, and enough output columns to fill
+    // a 16-wide panel reasonably: the small CNN's first layer (C = 1) keeps the gathered patch matrix and col2im
+    // (its data gradient took twice as long through the indirect kernel, 15 of every 16 columns being padding).
+    private static bool UsesIndirectForward(ConvShape s) => !IsPointwise(s) && s.Channels >= 8;
+
+    private static bool UsesIndirectDataGradient(ConvShape s) => !IsPointwise(s) && s.OutChannels >= 8 && s.Channels >= 8;
+
+    private static bool UsesTapMajorFilterGradient(ConvShape s) => !IsPointwise(s) && s.Channels % 16 == 0;
 
     private static bool IsPointwise(ConvShape s) => s.KernelH == 1 && s.KernelW == 1 && s.Stride == 1 && s.Padding == 0;
 
@@ -301,6 +435,11 @@ internal static unsafe class CpuPackedConvolution
             Offsets = (int*)NativeMemory.AlignedAlloc((nuint)((plane + 15) / 16 * 32 * sizeof(int)), 64);
             PanelOrigins(s, Offsets);
             new Span<float>(Partial, PartialLength).Clear();
+            ChannelsLast = Alloc(Math.Max(s.Channels * s.InPlane, s.OutChannels * plane));
+            Result = Alloc(Math.Max(s.InPlane * RoundUp16(s.Channels), plane * RoundUp16(s.OutChannels)));
+            ZerosLength = Math.Max(s.Channels, s.OutChannels);
+            Zeros = Alloc(ZerosLength);
+            new Span<float>(Zeros, ZerosLength).Clear();
         }
 
         public float* Columns { get; }
@@ -313,6 +452,17 @@ internal static unsafe class CpuPackedConvolution
 
         public int PartialLength { get; }
 
+        /// <summary>One image (or upstream gradient) in channels-last order, for the indirect kernels.</summary>
+        public float* ChannelsLast { get; }
+
+        /// <summary>The indirect kernels' result for one image, channels-last with rows padded to whole 16-column panels.</summary>
+        public float* Result { get; }
+
+        /// <summary>A row of zeros the indirect kernels read where a tap falls in the padding.</summary>
+        public float* Zeros { get; }
+
+        private int ZerosLength { get; }
+
         /// <summary>Every panel's start rows and columns for <see cref="Im2ColPacked"/> (2 × 16 ints per panel).</summary>
         public int* Offsets { get; }
 
@@ -323,6 +473,11 @@ internal static unsafe class CpuPackedConvolution
             NativeMemory.AlignedFree(PackedA);
             NativeMemory.AlignedFree(Partial);
             NativeMemory.AlignedFree(Offsets);
+            NativeMemory.AlignedFree(ChannelsLast);
+            NativeMemory.AlignedFree(Zeros);
+            NativeMemory.AlignedFree(Result);
         }
+
+        private static int RoundUp16(int value) => (value + 15) / 16 * 16;
     }
 }

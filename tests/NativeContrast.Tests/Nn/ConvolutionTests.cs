@@ -18,6 +18,11 @@ public class ConvolutionTests
     [TestCase(2, 3, 11, 5, 1, 2)]
     [TestCase(2, 4, 13, 6, 3, 1)]
     [TestCase(2, 3, 19, 9, 1, 0)]
+    [TestCase(2, 16, 9, 24, 1, 1)]
+    [TestCase(2, 48, 10, 20, 2, 0)]
+    [TestCase(2, 12, 13, 10, 3, 2)]
+    [TestCase(2, 32, 8, 8, 1, 2)]
+    [TestCase(1, 64, 14, 64, 2, 1)]
     public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
     {
         using var scope = TensorScope.Begin();
