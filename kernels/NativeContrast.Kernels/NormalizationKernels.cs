@@ -36,10 +36,11 @@ public static class NormalizationKernels
 
     /// <summary>y = γ[c]·(x − mean[c])·invStd[c] + β[c].</summary>
     public static void BatchNormApplyNaive(Index1D i, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta,
-        ArrayView<float> y, int channels, int spatial)
+        ArrayView<float> y, int channels, int spatial, int relu)
     {
         int c = i / spatial % channels;
-        y[i] = gamma[c] * (x[i] - mean[c]) * invStd[c] + beta[c];
+        float z = gamma[c] * (x[i] - mean[c]) * invStd[c] + beta[c];
+        y[i] = relu != 0 && !(z > 0f) ? 0f : z;
     }
 
     /// <summary>dβ[c] = Σ g, dγ[c] = Σ g·x̂ over the channel.</summary>

@@ -309,8 +309,10 @@ internal sealed partial class CpuBackend
         else BatchNormStats<double>(x, mean, invStd, unbiasedVar, n, channels, spatial, eps);
     }
 
-    // Per channel: mean, then the centred sum of squares; each plane summed in SIMD, planes added in float64
-    // (a channel can hold N·H·W ≈ 4·10⁵ values).
+    // Per channel, in one pass over memory: each plane's mean and centred sum of squares (the plane is read twice, the
+    // second time from L1), merged into the channel's in float64 by Chan et al.'s pairwise update
+    //   δ = mean_p − mean, mean += δ·S/(count + S), M2 += M2_p + δ²·count·S/(count + S),
+    // which keeps the centred form's accuracy (a channel can hold N·H·W ≈ 4·10⁵ values).
     private static void BatchNormStats<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -318,15 +320,22 @@ internal sealed partial class CpuBackend
         var ma = Array<T>(mean);
         var ra = Array<T>(invStd);
         var va = Array<T>(unbiasedVar);
-        CpuParallel.For(channels, (long)n * spatial * 2, (start, end) =>
+        CpuParallel.For(channels, (long)n * spatial, (start, end) =>
         {
             for (int c = start; c < end; c++)
             {
-                double sum = 0;
-                for (int i = 0; i < n; i++) sum += PlaneMath.Sum<T>(xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial));
+                double count = 0, mu = 0, squares = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    var plane = xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial);
+                    double planeMean = PlaneMath.Sum<T>(plane) / spatial;
+                    double planeSquares = PlaneMath.CenteredSquares<T>(plane, planeMean);
+                    double total = count + spatial, delta = planeMean - mu;
+                    mu += delta * spatial / total;
+                    squares += planeSquares + delta * delta * count * spatial / total;
+                    count = total;
+                }
                 int m = n * spatial;
-                double mu = sum / m, squares = 0;
-                for (int i = 0; i < n; i++) squares += PlaneMath.CenteredSquares<T>(xa.AsSpan(x.Offset + (i * channels + c) * spatial, spatial), mu);
                 ma[mean.Offset + c] = T.CreateChecked(mu);
                 ra[invStd.Offset + c] = T.CreateChecked(1.0 / Math.Sqrt(squares / m + eps));
                 va[unbiasedVar.Offset + c] = T.CreateChecked(m > 1 ? squares / (m - 1) : 0.0);
@@ -334,15 +343,16 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial)
+    public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial, bool relu)
     {
-        if (x.Buffer is CpuBuffer<float>) BatchNormApply<float>(x, mean, invStd, gamma, beta, y, n, channels, spatial);
-        else BatchNormApply<double>(x, mean, invStd, gamma, beta, y, n, channels, spatial);
+        if (x.Buffer is CpuBuffer<float>) BatchNormApply<float>(x, mean, invStd, gamma, beta, y, n, channels, spatial, relu);
+        else BatchNormApply<double>(x, mean, invStd, gamma, beta, y, n, channels, spatial, relu);
     }
 
-    // y = a_c·x + b_c with a_c = γ_c·r_c and b_c = β_c − μ_c·a_c: one multiply-add per element.
-    private static void BatchNormApply<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    // y = a_c·x + b_c with a_c = γ_c·r_c and b_c = β_c − μ_c·a_c: one multiply-add per element (then max(·, 0) when fused
+    // with ReLU). BatchNormReluBackward recomputes a_c·x + b_c with the same PlaneMath code for its mask.
+    private static void BatchNormApply<T>(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial,
+        bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var xa = Array<T>(x);
         var ya = Array<T>(y);
@@ -356,7 +366,7 @@ internal sealed partial class CpuBackend
             {
                 int c = plane % channels;
                 T scale = ga[c] * r[c];
-                PlaneMath.Affine<T>(xa.AsSpan(x.Offset + plane * spatial, spatial), scale, ba[c] - mu[c] * scale, ya.AsSpan(y.Offset + plane * spatial, spatial));
+                PlaneMath.Affine<T>(xa.AsSpan(x.Offset + plane * spatial, spatial), scale, ba[c] - mu[c] * scale, ya.AsSpan(y.Offset + plane * spatial, spatial), relu);
             }
         });
     }
@@ -364,14 +374,24 @@ internal sealed partial class CpuBackend
     public void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
         int n, int channels, int spatial, bool training)
     {
-        if (x.Buffer is CpuBuffer<float>) BatchNormBackward<float>(x, g, mean, invStd, gamma, dx, dGamma, dBeta, n, channels, spatial, training);
-        else BatchNormBackward<double>(x, g, mean, invStd, gamma, dx, dGamma, dBeta, n, channels, spatial, training);
+        if (x.Buffer is CpuBuffer<float>) BatchNormBackward<float>(x, g, mean, invStd, gamma, null, dx, dGamma, dBeta, n, channels, spatial, training);
+        else BatchNormBackward<double>(x, g, mean, invStd, gamma, null, dx, dGamma, dBeta, n, channels, spatial, training);
+    }
+
+    // y is not read: the mask [a_c·x + b_c > 0] is recomputed from x exactly as BatchNormApply computed it.
+    public void BatchNormReluBackward(BufferSlice x, BufferSlice y, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta,
+        BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta, int n, int channels, int spatial, bool training)
+    {
+        if (x.Buffer is CpuBuffer<float>) BatchNormBackward<float>(x, g, mean, invStd, gamma, beta, dx, dGamma, dBeta, n, channels, spatial, training);
+        else BatchNormBackward<double>(x, g, mean, invStd, gamma, beta, dx, dGamma, dBeta, n, channels, spatial, training);
     }
 
     // Sums first: dβ = Σg and dγ = Σg·x̂ = r·(Σg·x − μ·Σg) per channel. Then, training,
     // dx = γr/M·(M·g − Σg − x̂·Σg·x̂), an affine map of g and x per channel: dx = A·g + B·x + C with
     // A = γr, B = −γr²·Σg·x̂/M, C = γr/M·(r·μ·Σg·x̂ − Σg). Evaluation: dx = γr·g.
-    private static void BatchNormBackward<T>(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx,
+    // Fused with ReLU (beta given): g is replaced by g·[z > 0], z = a_c·x + b_c the value before the ReLU (as in
+    // BatchNormApply), in both passes; one pass fewer over memory than ReLU's backward followed by this one.
+    private static void BatchNormBackward<T>(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice? beta, BufferSlice dx,
         BufferSlice dGamma, BufferSlice dBeta, int n, int channels, int spatial, bool training) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var xa = Array<T>(x);
@@ -380,6 +400,10 @@ internal sealed partial class CpuBackend
         var mu = Span<T>(mean).ToArray();
         var r = Span<T>(invStd).ToArray();
         var gammas = Span<T>(gamma).ToArray();
+        var betas = beta is { } b ? Span<T>(b).ToArray() : null;
+        // The pre-ReLU affine map of BatchNormApply, per channel.
+        T Scale(int c) => gammas[c] * r[c];
+        T Shift(int c) => betas![c] - mu[c] * Scale(c);
         var sumG = new double[channels];
         var sumGxHat = new double[channels];
         CpuParallel.For(channels, (long)n * spatial, (start, end) =>
@@ -390,8 +414,19 @@ internal sealed partial class CpuBackend
                 for (int i = 0; i < n; i++)
                 {
                     int o = (i * channels + c) * spatial;
-                    sg += PlaneMath.Sum<T>(ga.AsSpan(g.Offset + o, spatial));
-                    sgx += PlaneMath.Dot<T>(ga.AsSpan(g.Offset + o, spatial), xa.AsSpan(x.Offset + o, spatial));
+                    var gs = ga.AsSpan(g.Offset + o, spatial);
+                    var xs = xa.AsSpan(x.Offset + o, spatial);
+                    if (betas is null)
+                    {
+                        sg += PlaneMath.Sum<T>(gs);
+                        sgx += PlaneMath.Dot<T>(gs, xs);
+                    }
+                    else
+                    {
+                        var (plainSum, dot) = PlaneMath.MaskedSumAndDot<T>(gs, xs, Scale(c), Shift(c));
+                        sg += plainSum;
+                        sgx += dot;
+                    }
                 }
                 sumG[c] = sg;
                 sumGxHat[c] = double.CreateChecked(r[c]) * (sgx - double.CreateChecked(mu[c]) * sg);
@@ -413,8 +448,11 @@ internal sealed partial class CpuBackend
                 double gr = double.CreateChecked(gammas[c] * r[c]), rc = double.CreateChecked(r[c]);
                 double slopeX = training ? -gr * rc * sumGxHat[c] / m : 0;
                 double shift = training ? gr / m * (rc * double.CreateChecked(mu[c]) * sumGxHat[c] - sumG[c]) : 0;
-                PlaneMath.AffineOfTwo<T>(ga.AsSpan(g.Offset + o, spatial), T.CreateChecked(gr), xa.AsSpan(x.Offset + o, spatial), T.CreateChecked(slopeX), T.CreateChecked(shift),
-                    da.AsSpan(dx.Offset + o, spatial));
+                var gs = ga.AsSpan(g.Offset + o, spatial);
+                var xs = xa.AsSpan(x.Offset + o, spatial);
+                var ds = da.AsSpan(dx.Offset + o, spatial);
+                if (betas is null) PlaneMath.AffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), ds);
+                else PlaneMath.MaskedAffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), Scale(c), Shift(c), ds);
             }
         });
     }

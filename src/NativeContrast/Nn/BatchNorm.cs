@@ -45,15 +45,23 @@ public abstract class BatchNorm : Module
 
     protected abstract int InputRank { get; }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Forward(x, relu: false);
+
+    /// <summary>max(Forward(x), 0) as one op (synchronized batch norm: its op, then ReLU).</summary>
+    public Tensor ForwardRelu(Tensor x) => Forward(x, relu: true);
+
+    private Tensor Forward(Tensor x, bool relu)
     {
         if (x.Rank != InputRank || x.Shape[1] != Channels)
             throw new ArgumentException($"{GetType().Name}({Channels}) needs input {(InputRank == 2 ? $"[N, {Channels}]" : $"[N, {Channels}, H, W]")}; got {Shapes.Format(x.ShapeArray)}.", nameof(x));
         if (Training && SyncGroup is { IsDistributed: true } group)
         {
             Tensor.CheckCompatible("BatchNorm", x, Weight, Bias, RunningMean, RunningVar);
-            return Ops.SyncBatchNormOp.Forward(x, Weight, Bias, RunningMean, RunningVar, Momentum, Eps, group);
+            var synchronized = Ops.SyncBatchNormOp.Forward(x, Weight, Bias, RunningMean, RunningVar, Momentum, Eps, group);
+            return relu ? synchronized.Relu() : synchronized;
         }
-        return x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
+        return relu
+            ? x.BatchNormRelu(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps)
+            : x.BatchNorm(Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
     }
 }

@@ -1,6 +1,10 @@
 namespace NativeContrast.Nn;
 
-/// <summary>Modules applied in order; children are named 0, 1, 2, … in the state dictionary.</summary>
+/// <summary>
+/// Modules applied in order; children are named 0, 1, 2, … in the state dictionary. A <see cref="BatchNorm"/> directly
+/// followed by a <see cref="Relu"/> runs as one fused op (<see cref="Tensor.BatchNormRelu"/>): the same result and
+/// gradients, one pass over memory fewer each way; both modules stay in the list and the state dictionary.
+/// </summary>
 public sealed class Sequential : Module
 {
     private readonly List<Module> layers = new();
@@ -21,7 +25,16 @@ public sealed class Sequential : Module
 
     public override Tensor Forward(Tensor x)
     {
-        foreach (var layer in layers) x = layer.Forward(x);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is BatchNorm norm && i + 1 < layers.Count && layers[i + 1] is Relu)
+            {
+                x = norm.ForwardRelu(x);
+                i++;
+                continue;
+            }
+            x = layers[i].Forward(x);
+        }
         return x;
     }
 }

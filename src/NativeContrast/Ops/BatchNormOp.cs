@@ -6,7 +6,8 @@ namespace NativeContrast.Ops;
 /// Batch normalization over x [N, C] or [N, C, H, W], per channel c over its M = N·H·W values:
 /// y = γ·x̂ + β, x̂ = (x − μ)·r, r = 1/√(σ² + ε). Training uses the batch's μ and (biased) σ² and moves
 /// the running estimates: running ← (1 − momentum)·running + momentum·batch (unbiased variance, as
-/// PyTorch). Evaluation uses the running estimates as constants.
+/// PyTorch). Evaluation uses the running estimates as constants. With <c>relu</c>, the op is batch norm
+/// followed by ReLU, y = max(γ·x̂ + β, 0), in one pass forward and backward (no intermediate tensor).
 /// </summary>
 internal sealed class BatchNormOp : AutogradNode
 {
@@ -14,14 +15,18 @@ internal sealed class BatchNormOp : AutogradNode
     private readonly Tensor invStd;
     private readonly bool training;
 
-    private BatchNormOp(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor invStd, bool training) : base(x, gamma, beta)
+    private BatchNormOp(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor invStd, bool training, Tensor? reluOutput) : base(x, gamma, beta)
     {
         this.mean = mean;
         this.invStd = invStd;
         this.training = training;
+        ReluOutput = reluOutput;
     }
 
-    public static Tensor Forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, bool training, double momentum, double eps)
+    /// <summary>The fused op's output, kept for backward (not owned); null without ReLU.</summary>
+    private Tensor? ReluOutput { get; }
+
+    public static Tensor Forward(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, bool training, double momentum, double eps, bool relu = false)
     {
         Tensor.CheckFloating("BatchNorm", x);
         Tensor.CheckCompatible("BatchNorm", x, gamma, beta, runningMean, runningVar);
@@ -53,16 +58,28 @@ internal sealed class BatchNormOp : AutogradNode
             invStd = scope.Keep((runningVar + eps).Pow(-0.5));
         }
         var y = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
-        if (y.Count > 0) x.Backend.BatchNormApply(x.Data, mean.Data, invStd.Data, gamma.Data, beta.Data, y.Data, n, channels, spatial);
-        return Record(y, () => new BatchNormOp(x, gamma, beta, mean, invStd, training), x, gamma, beta);
+        if (y.Count > 0) x.Backend.BatchNormApply(x.Data, mean.Data, invStd.Data, gamma.Data, beta.Data, y.Data, n, channels, spatial, relu);
+        return Record(y, () => new BatchNormOp(x, gamma, beta, mean, invStd, training, relu ? y : null), x, gamma, beta);
     }
 
     // dβ = Σ g, dγ = Σ g·x̂ (per channel). Training, where μ and r depend on x:
     //   dx = γ·r/M·(M·g − Σg − x̂·Σ(g·x̂)); evaluation: dx = γ·r·g.
+    // With ReLU, g is first replaced by g·[γ·x̂ + β > 0] (ReLU's derivative, 0 at 0), inside the same backend passes.
     public override Tensor?[] Backward(Tensor g)
     {
-        var (dx, dGamma, dBeta) = BackendBackward(Inputs[0], g, Inputs[1], mean, invStd, training);
-        return [dx, dGamma, dBeta];
+        if (ReluOutput is null)
+        {
+            var (dx, dGamma, dBeta) = BackendBackward(Inputs[0], g, Inputs[1], mean, invStd, training);
+            return [dx, dGamma, dBeta];
+        }
+        var x = Inputs[0];
+        var (n, channels, spatial) = Layout(x);
+        var dxFused = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
+        var dGammaFused = Tensor.Empty(Inputs[1].ShapeArray, x.Device, x.DType);
+        var dBetaFused = Tensor.Empty(Inputs[1].ShapeArray, x.Device, x.DType);
+        x.Backend.BatchNormReluBackward(x.Data, ReluOutput.Data, g.Data, mean.Data, invStd.Data, Inputs[1].Data, Inputs[2].Data,
+            dxFused.Data, dGammaFused.Data, dBetaFused.Data, n, channels, spatial, training);
+        return [dxFused, dGammaFused, dBetaFused];
     }
 
     /// <summary>(images, channels, values per channel per image) of x [N, C] or [N, C, H, W].</summary>

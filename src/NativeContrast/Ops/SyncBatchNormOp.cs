@@ -87,7 +87,7 @@ internal sealed class SyncBatchNormOp : AutogradNode
             runningVar.CopyFrom(runningVar * (1 - momentum) + PerChannel(unbiasedGlobal, x) * momentum);
         }
         var y = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
-        if (y.Count > 0) x.Backend.BatchNormApply(x.Data, mean.Data, invStd.Data, gamma.Data, beta.Data, y.Data, n, channels, spatial);
+        if (y.Count > 0) x.Backend.BatchNormApply(x.Data, mean.Data, invStd.Data, gamma.Data, beta.Data, y.Data, n, channels, spatial, relu: false);
         return Record(y, () => new SyncBatchNormOp(x, gamma, beta, mean, invStd, meanValues, invStdValues, total, communicator), x, gamma, beta);
     }
 
@@ -121,7 +121,7 @@ internal sealed class SyncBatchNormOp : AutogradNode
         var zeros = PerChannel(new double[channels], x);
         var ones = PerChannel(Enumerable.Repeat(1.0, channels).ToArray(), x);
         var correction = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
-        x.Backend.BatchNormApply(x.Data, zeros.Data, ones.Data, PerChannel(slope, x).Data, PerChannel(shift, x).Data, correction.Data, n, channels, spatial);
+        x.Backend.BatchNormApply(x.Data, zeros.Data, ones.Data, PerChannel(slope, x).Data, PerChannel(shift, x).Data, correction.Data, n, channels, spatial, relu: false);
         dx.AddInPlace(correction);
         return [dx, dGamma, dBeta];
     }

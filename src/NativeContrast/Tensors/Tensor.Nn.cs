@@ -25,6 +25,13 @@ public sealed partial class Tensor
     public Tensor BatchNorm(Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, bool training, double momentum = 0.1, double eps = 1e-5) =>
         BatchNormOp.Forward(this, weight, bias, runningMean, runningVar, training, momentum, eps);
 
+    /// <summary>
+    /// Batch normalization followed by ReLU, max(BatchNorm(x), 0), as one op: one pass over memory fewer forward and
+    /// backward, and no intermediate tensor. <c>Nn.Sequential</c> uses it for a BatchNorm module followed by a Relu module.
+    /// </summary>
+    public Tensor BatchNormRelu(Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, bool training, double momentum = 0.1, double eps = 1e-5) =>
+        BatchNormOp.Forward(this, weight, bias, runningMean, runningVar, training, momentum, eps, relu: true);
+
     /// <summary>Layer normalization over the last axis.</summary>
     public Tensor LayerNorm(Tensor weight, Tensor bias, double eps = 1e-5) => LayerNormOp.Forward(this, weight, bias, eps);
 

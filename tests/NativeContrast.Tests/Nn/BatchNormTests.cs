@@ -1,4 +1,5 @@
 using NativeContrast.Nn;
+using NativeContrast.Tests.Support;
 
 namespace NativeContrast.Tests.Nn;
 
@@ -43,5 +44,38 @@ public class BatchNormTests
         using var bn = new BatchNorm1d(3);
         var e = Assert.Throws<ArgumentException>(() => bn.Forward(Tensor.Zeros([1, 3])));
         Assert.That(e!.Message, Does.Contain("more than one value per channel"));
+    }
+
+    [TestCase("cpu", true)]
+    [TestCase("cpu", false)]
+    [TestCase("ilgpu-cpu", true)]
+    public void SequentialBatchNormThenRelu_IsFused_AndMatchesTheTwoOpsApart(string device, bool training)
+    {
+        using var scope = TensorScope.Begin();
+        var dev = Devices.Get(device);
+        var x = Tensor.RandomNormal([4, 3, 5, 5], 1, dev);
+        var upstream = Tensor.RandomNormal([4, 3, 5, 5], 2, dev);
+        (float[] Y, float[] Dx, float[] DGamma, float[] DBeta, string Op) Run(bool fused)
+        {
+            using var bn = new BatchNorm2d(3, device: dev);
+            bn.Weight.CopyFrom(Tensor.FromArray(new float[] { 1.5f, -0.5f, 0.8f }, 3).To(dev));
+            bn.Bias.CopyFrom(Tensor.FromArray(new float[] { 0.2f, 0.1f, -0.3f }, 3).To(dev));
+            if (!training) bn.Eval();
+            var input = x.Clone();
+            input.RequiresGrad = true;
+            // The Sequential is not disposed here: it would dispose bn's parameters before the backward (bn's using does).
+            var y = fused ? new Sequential(bn, new Relu()).Forward(input) : bn.Forward(input).Relu();
+            (y * upstream).Sum().Backward();
+            return (y.ToFloatArray(), input.Grad!.ToFloatArray(), bn.Weight.Grad!.ToFloatArray(), bn.Bias.Grad!.ToFloatArray(), y.GradFn!.GetType().Name);
+        }
+        var fusedRun = Run(fused: true);
+        var apart = Run(fused: false);
+        Assert.That(fusedRun.Op, Is.EqualTo("BatchNormOp"), "Sequential should run BatchNorm → Relu as the fused op");
+        Assert.That(apart.Op, Is.EqualTo("ReluOp"));
+        Assert.That(fusedRun.Y.Count(v => v == 0f), Is.GreaterThan(10), "the ReLU must clip some values for the check to mean anything");
+        Assert.That(fusedRun.Y, Is.EqualTo(apart.Y).Within(1e-6));
+        Assert.That(fusedRun.Dx, Is.EqualTo(apart.Dx).Within(1e-5));
+        Assert.That(fusedRun.DGamma, Is.EqualTo(apart.DGamma).Within(1e-4));
+        Assert.That(fusedRun.DBeta, Is.EqualTo(apart.DBeta).Within(1e-4));
     }
 }

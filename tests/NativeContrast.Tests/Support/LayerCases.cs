@@ -31,6 +31,12 @@ public static class LayerCases
             x[0].BatchNorm(x[1], x[2], Constant(x[0], [2], _ => 0), Constant(x[0], [2], _ => 1), training: true));
         yield return new OpCase("batchnorm2d eval", [[2, 3, 2, 2], [3], [3]], (x, _) =>
             x[0].BatchNorm(x[1], x[2], Constant(x[0], [3], c => 0.1 * c - 0.1), Constant(x[0], [3], c => 0.5 + c), training: false));
+        yield return new OpCase("batchnorm2d relu train", [[3, 2, 3, 3], [2], [2]], (x, _) =>
+            x[0].BatchNormRelu(x[1], x[2], Constant(x[0], [2], _ => 0), Constant(x[0], [2], _ => 1), training: true));
+        yield return new OpCase("batchnorm2d relu eval", [[2, 3, 2, 2], [3], [3]], (x, _) =>
+            x[0].BatchNormRelu(x[1], x[2], Constant(x[0], [3], c => 0.1 * c - 0.1), Constant(x[0], [3], c => 0.5 + c), training: false));
+        yield return new OpCase("batchnorm1d relu train", [[5, 4], [4], [4]], (x, _) =>
+            x[0].BatchNormRelu(x[1], x[2], Constant(x[0], [4], _ => 0), Constant(x[0], [4], _ => 1), training: true));
         yield return new OpCase("batchnorm1d train", [[5, 4], [4], [4]], (x, _) =>
             x[0].BatchNorm(x[1], x[2], Constant(x[0], [4], _ => 0), Constant(x[0], [4], _ => 1), training: true));
         yield return new OpCase("layernorm", [[3, 2, 5], [5], [5]], (x, _) => x[0].LayerNorm(x[1], x[2]));
