@@ -451,8 +451,7 @@ internal sealed partial class CpuBackend
                 var gs = ga.AsSpan(g.Offset + o, spatial);
                 var xs = xa.AsSpan(x.Offset + o, spatial);
                 var ds = da.AsSpan(dx.Offset + o, spatial);
-                if (betas is null) PlaneMath.AffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), ds);
-                else PlaneMath.MaskedAffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), Scale(c), Shift(c), ds);
+                PlaneMath.AffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), ds, betas is null ? null : (Scale(c), Shift(c)));
             }
         });
     }

@@ -123,34 +123,6 @@ internal static class PlaneMath
         return (sum, dot);
     }
 
-    /// <summary>y = a·u·m + b·v + c with the ReLU mask m = [scale·v + shift &gt; 0] of <see cref="Affine{T}"/> (u the gradient, v the input).</summary>
-    public static void MaskedAffineOfTwo<T>(ReadOnlySpan<T> u, T a, ReadOnlySpan<T> v, T b, T c, T scale, T shift, Span<T> y) where T : unmanaged, INumber<T>
-    {
-        int k = 0;
-        if (typeof(T) == typeof(float))
-        {
-            var fu = MemoryMarshal.Cast<T, float>(u);
-            var fv = MemoryMarshal.Cast<T, float>(v);
-            var fy = MemoryMarshal.Cast<T, float>(y);
-            var va = Vector256.Create(float.CreateChecked(a));
-            var vb = Vector256.Create(float.CreateChecked(b));
-            var vc = Vector256.Create(float.CreateChecked(c));
-            var vs = Vector256.Create(float.CreateChecked(scale));
-            var vh = Vector256.Create(float.CreateChecked(shift));
-            for (; k <= fu.Length - 8; k += 8)
-            {
-                var xv = Vector256.Create(fv.Slice(k, 8));
-                var gv = Vector256.ConditionalSelect(Vector256.GreaterThan(Pre(xv, vs, vh), Vector256<float>.Zero), Vector256.Create(fu.Slice(k, 8)), Vector256<float>.Zero);
-                (gv * va + xv * vb + vc).CopyTo(fy.Slice(k, 8));
-            }
-        }
-        for (; k < u.Length; k++)
-        {
-            T gk = Pre(v[k], scale, shift) > T.Zero ? u[k] : T.Zero;
-            y[k] = a * gk + b * v[k] + c;
-        }
-    }
-
     // The value before the ReLU, one expression for the forward and both backward passes so their masks agree bit for bit.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Pre(Vector256<float> x, Vector256<float> scale, Vector256<float> shift) => x * scale + shift;
@@ -158,8 +130,11 @@ internal static class PlaneMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Pre<T>(T x, T scale, T shift) where T : INumber<T> => x * scale + shift;
 
-    /// <summary>y = a·u + b·v + c.</summary>
-    public static void AffineOfTwo<T>(ReadOnlySpan<T> u, T a, ReadOnlySpan<T> v, T b, T c, Span<T> y) where T : unmanaged, INumber<T>
+    /// <summary>
+    /// y = a·u + b·v + c; with <paramref name="reluMask"/> (scale, shift), y = a·u·m + b·v + c with the ReLU mask
+    /// m = [scale·v + shift &gt; 0] computed exactly as <see cref="Affine{T}"/> computes it (u the gradient, v the input).
+    /// </summary>
+    public static void AffineOfTwo<T>(ReadOnlySpan<T> u, T a, ReadOnlySpan<T> v, T b, T c, Span<T> y, (T Scale, T Shift)? reluMask = null) where T : unmanaged, INumber<T>
     {
         int k = 0;
         if (typeof(T) == typeof(float))
@@ -170,8 +145,26 @@ internal static class PlaneMath
             var va = Vector256.Create(float.CreateChecked(a));
             var vb = Vector256.Create(float.CreateChecked(b));
             var vc = Vector256.Create(float.CreateChecked(c));
-            for (; k <= fu.Length - 8; k += 8) (Vector256.Create(fu.Slice(k, 8)) * va + Vector256.Create(fv.Slice(k, 8)) * vb + vc).CopyTo(fy.Slice(k, 8));
+            if (reluMask is { } mask)
+            {
+                var vs = Vector256.Create(float.CreateChecked(mask.Scale));
+                var vh = Vector256.Create(float.CreateChecked(mask.Shift));
+                for (; k <= fu.Length - 8; k += 8)
+                {
+                    var xv = Vector256.Create(fv.Slice(k, 8));
+                    var gv = Vector256.ConditionalSelect(Vector256.GreaterThan(Pre(xv, vs, vh), Vector256<float>.Zero), Vector256.Create(fu.Slice(k, 8)), Vector256<float>.Zero);
+                    (gv * va + xv * vb + vc).CopyTo(fy.Slice(k, 8));
+                }
+            }
+            else
+            {
+                for (; k <= fu.Length - 8; k += 8) (Vector256.Create(fu.Slice(k, 8)) * va + Vector256.Create(fv.Slice(k, 8)) * vb + vc).CopyTo(fy.Slice(k, 8));
+            }
         }
-        for (; k < u.Length; k++) y[k] = a * u[k] + b * v[k] + c;
+        for (; k < u.Length; k++)
+        {
+            T uk = reluMask is { } mask && !(Pre(v[k], mask.Scale, mask.Shift) > T.Zero) ? T.Zero : u[k];
+            y[k] = a * uk + b * v[k] + c;
+        }
     }
 }
