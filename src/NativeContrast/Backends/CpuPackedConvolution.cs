@@ -136,31 +136,19 @@ internal static unsafe class CpuPackedConvolution
                     dw[dwOffset + o * patch + c * taps + t] = total[o * patch + t * s.Channels + c];
     }
 
-    // y_n [O, PQ] = W [O, CK] · cols_n [CK, PQ] as an indirect GEMM over a channels-last copy of the image (no patch matrix).
+    // y_n [O, PQ] = W [O, CK] · cols_n [CK, PQ] as an indirect GEMM over a channels-last copy of the image (no patch matrix):
+    // depth C per tap, columns O, B[t·C + c][o] = W[o, c, t].
     private static void ForwardIndirect(float* x, float* w, float[]? bias, float* y, ConvShape s)
     {
-        int taps = s.KernelH * s.KernelW, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
-        int panels = (s.OutChannels + IndirectSgemm.TileColumns - 1) / IndirectSgemm.TileColumns;
+        int taps = s.KernelH * s.KernelW;
         float* packed = Alloc(IndirectSgemm.PackedSize(s.OutChannels, taps, s.Channels));
-        float* paddedBias = bias is null ? null : Alloc(panels * IndirectSgemm.TileColumns);
+        float* paddedBias = bias is null ? null : Alloc(IndirectSgemm.PackedSize(s.OutChannels, 1, 1));
         using var table = ConvIndirection.Forward(s);
         try
         {
             IndirectSgemm.PackWeights(w, s.OutChannels, s.Channels, taps, s.Channels * taps, taps, packed);
             if (bias is not null) bias.AsSpan().CopyTo(new Span<float>(paddedBias, bias.Length));
-            PerImage(s.Batch, (long)outImage * s.Patch, () => new Buffers(s), (n, b) =>
-            {
-                IndirectSgemm.ToChannelsLast(x + n * inImage, s.Channels, s.InPlane, b.ChannelsLast);
-                int stride = panels * IndirectSgemm.TileColumns;
-                for (int j0 = 0; j0 < s.OutChannels; j0 += IndirectSgemm.TileColumns)
-                {
-                    float* panel = packed + j0 * taps * s.Channels;
-                    for (int tile = 0; tile < table.Tiles; tile++)
-                        IndirectSgemm.Tile(b.ChannelsLast, b.Zeros, table.Offsets + tile * taps * IndirectSgemm.TileRows, taps, s.Channels, panel,
-                            table.Positions + tile * IndirectSgemm.TileRows, b.Result + j0, stride);
-                }
-                IndirectSgemm.ToChannelsFirst(b.Result, s.OutChannels, plane, stride, y + n * outImage, paddedBias);
-            });
+            RunIndirect(x, s.Channels, s.InPlane, packed, s.OutChannels, table, y, s.OutPlane, paddedBias, s);
         }
         finally
         {
@@ -170,33 +158,44 @@ internal static unsafe class CpuPackedConvolution
     }
 
     // dx_n [C, HW]: every input pixel gathers the (W, g) products of the windows covering it, as an indirect GEMM over a
-    // channels-last copy of g_n with K = taps × O (see ConvIndirection.DataGradient); no col2im, every pixel written once.
+    // channels-last copy of g_n (see ConvIndirection.DataGradient): depth O per tap, columns C, B[t·O + o][c] = W[o, c, t].
+    // No col2im; every pixel is written once.
     private static void BackwardDataIndirect(float* g, float* w, float* dx, ConvShape s)
     {
-        int taps = s.KernelH * s.KernelW, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
+        int taps = s.KernelH * s.KernelW;
         float* packed = Alloc(IndirectSgemm.PackedSize(s.Channels, taps, s.OutChannels));
         using var table = ConvIndirection.DataGradient(s);
         try
         {
             IndirectSgemm.PackWeights(w, s.Channels, s.OutChannels, taps, taps, s.Channels * taps, packed);
-            int stride = (s.Channels + IndirectSgemm.TileColumns - 1) / IndirectSgemm.TileColumns * IndirectSgemm.TileColumns;
-            PerImage(s.Batch, (long)outImage * s.Patch, () => new Buffers(s), (n, b) =>
-            {
-                IndirectSgemm.ToChannelsLast(g + n * outImage, s.OutChannels, plane, b.ChannelsLast);
-                for (int j0 = 0; j0 < s.Channels; j0 += IndirectSgemm.TileColumns)
-                {
-                    float* panel = packed + j0 * taps * s.OutChannels;
-                    for (int tile = 0; tile < table.Tiles; tile++)
-                        IndirectSgemm.Tile(b.ChannelsLast, b.Zeros, table.Offsets + tile * taps * IndirectSgemm.TileRows, taps, s.OutChannels, panel,
-                            table.Positions + tile * IndirectSgemm.TileRows, b.Result + j0, stride);
-                }
-                IndirectSgemm.ToChannelsFirst(b.Result, s.Channels, s.InPlane, stride, dx + n * inImage, null);
-            });
+            RunIndirect(g, s.OutChannels, s.OutPlane, packed, s.Channels, table, dx, s.InPlane, null, s);
         }
         finally
         {
             NativeMemory.AlignedFree(packed);
         }
+    }
+
+    /// <summary>
+    /// For every image n: source_n [depth, sourcePlane] to channels-last, every tile of <paramref name="table"/> against
+    /// every 16-column panel of <paramref name="packed"/> into the channels-last result, then the result back to
+    /// output_n [columns, outputPlane] (+ bias).
+    /// </summary>
+    private static void RunIndirect(float* source, int depth, int sourcePlane, float* packed, int columns, ConvIndirection table,
+        float* output, int outputPlane, float* bias, ConvShape s)
+    {
+        int taps = table.Taps, rows = IndirectSgemm.TileRows, stride = IndirectSgemm.PackedSize(columns, 1, 1);
+        PerImage(s.Batch, (long)s.OutChannels * s.OutPlane * s.Patch, () => new Buffers(s), (n, b) =>
+        {
+            IndirectSgemm.ToChannelsLast(source + n * depth * sourcePlane, depth, sourcePlane, b.ChannelsLast);
+            for (int j0 = 0; j0 < columns; j0 += IndirectSgemm.TileColumns)
+            {
+                float* panel = packed + j0 * taps * depth;
+                for (int tile = 0; tile < table.Tiles; tile++)
+                    IndirectSgemm.Tile(b.ChannelsLast, b.Zeros, table.Offsets + tile * taps * rows, taps, depth, panel, table.Positions + tile * rows, b.Result + j0, stride);
+            }
+            IndirectSgemm.ToChannelsFirst(b.Result, columns, outputPlane, stride, output + n * columns * outputPlane, bias);
+        });
     }
 
     /// <summary>
