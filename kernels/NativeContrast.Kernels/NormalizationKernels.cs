@@ -8,7 +8,9 @@ namespace NativeContrast.Kernels;
 /// of [rows, cols]. x̂ = (x − μ)·r with r = 1/√(σ² + ε) (σ² the biased variance), y = γ·x̂ + β.
 /// Variants:
 ///   1. *Naive: one thread per channel (statistics, gradient sums) or per row, then one per element for
-///      the elementwise passes: statistics in one pass, output in another, as the layers issue asks.
+///      the elementwise passes: statistics in one kernel (a sum loop, then a centred loop over the same
+///      channel), output in another. The cpu backend takes the statistics in one pass over memory (Chan's
+///      merge of per-plane moments); a per-thread merge here would be the same change.
 /// </summary>
 public static class NormalizationKernels
 {
