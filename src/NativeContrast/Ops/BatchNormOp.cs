@@ -67,33 +67,29 @@ internal sealed class BatchNormOp : AutogradNode
     // With ReLU, g is first replaced by g·[γ·x̂ + β > 0] (ReLU's derivative, 0 at 0), inside the same backend passes.
     public override Tensor?[] Backward(Tensor g)
     {
-        if (ReluOutput is null)
-        {
-            var (dx, dGamma, dBeta) = BackendBackward(Inputs[0], g, Inputs[1], mean, invStd, training);
-            return [dx, dGamma, dBeta];
-        }
-        var x = Inputs[0];
-        var (n, channels, spatial) = Layout(x);
-        var dxFused = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
-        var dGammaFused = Tensor.Empty(Inputs[1].ShapeArray, x.Device, x.DType);
-        var dBetaFused = Tensor.Empty(Inputs[1].ShapeArray, x.Device, x.DType);
-        x.Backend.BatchNormReluBackward(x.Data, ReluOutput.Data, g.Data, mean.Data, invStd.Data, Inputs[1].Data, Inputs[2].Data,
-            dxFused.Data, dGammaFused.Data, dBetaFused.Data, n, channels, spatial, training);
-        return [dxFused, dGammaFused, dBetaFused];
+        var (dx, dGamma, dBeta) = BackendBackward(Inputs[0], g, Inputs[1], mean, invStd, training, ReluOutput is null ? null : (Inputs[2], ReluOutput));
+        return [dx, dGamma, dBeta];
     }
 
     /// <summary>(images, channels, values per channel per image) of x [N, C] or [N, C, H, W].</summary>
     internal static (int N, int Channels, int Spatial) Layout(Tensor x) =>
         (x.ShapeArray[0], x.ShapeArray[1], x.Rank == 4 ? x.ShapeArray[2] * x.ShapeArray[3] : 1);
 
-    /// <summary>The backend's backward with the given statistics: dx (training or evaluation form), dγ = Σg·x̂, dβ = Σg.</summary>
-    internal static (Tensor Dx, Tensor DGamma, Tensor DBeta) BackendBackward(Tensor x, Tensor g, Tensor gamma, Tensor mean, Tensor invStd, bool training)
+    /// <summary>
+    /// The backend's backward with the given statistics: dx (training or evaluation form), dγ = Σg·x̂, dβ = Σg; with
+    /// <paramref name="relu"/> (β and the fused output), the backward of batch norm followed by ReLU.
+    /// </summary>
+    internal static (Tensor Dx, Tensor DGamma, Tensor DBeta) BackendBackward(Tensor x, Tensor g, Tensor gamma, Tensor mean, Tensor invStd, bool training,
+        (Tensor Beta, Tensor Output)? relu = null)
     {
         var (n, channels, spatial) = Layout(x);
         var dx = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
         var dGamma = Tensor.Empty(gamma.ShapeArray, x.Device, x.DType);
         var dBeta = Tensor.Empty(gamma.ShapeArray, x.Device, x.DType);
-        x.Backend.BatchNormBackward(x.Data, g.Data, mean.Data, invStd.Data, gamma.Data, dx.Data, dGamma.Data, dBeta.Data, n, channels, spatial, training);
+        if (relu is { } fused)
+            x.Backend.BatchNormReluBackward(x.Data, fused.Output.Data, g.Data, mean.Data, invStd.Data, gamma.Data, fused.Beta.Data,
+                dx.Data, dGamma.Data, dBeta.Data, n, channels, spatial, training);
+        else x.Backend.BatchNormBackward(x.Data, g.Data, mean.Data, invStd.Data, gamma.Data, dx.Data, dGamma.Data, dBeta.Data, n, channels, spatial, training);
         return (dx, dGamma, dBeta);
     }
 }
