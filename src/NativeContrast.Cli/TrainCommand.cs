@@ -33,6 +33,7 @@ internal static class TrainCommand
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
         var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
+        var cropScale = new Option<double?>("--crop-scale") { Description = "Smallest fraction of the image area a random crop keeps (default 0.2 for 28×28 grayscale, 0.08 for larger images)." };
         var device = new Option<string>("--device") { Description = "auto (cuda, opencl, cpu), cpu, ilgpu-cpu, cuda[:N], opencl[:N].", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var subset = new Option<int>("--subset") { Description = "Train on the first N images only (quick runs); 0 = all.", DefaultValueFactory = _ => 0 };
@@ -41,7 +42,7 @@ internal static class TrainCommand
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, device, seed, subset, outFolder, resume, noEval, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -83,6 +84,7 @@ internal static class TrainCommand
                     Margin = parse.GetValue(margin),
                     Mining = parse.GetValue(mining)!,
                     QueueSize = parse.GetValue(queue),
+                    CropMinScale = parse.GetValue(cropScale),
                     Device = parse.GetValue(device)!,
                     Seed = parse.GetValue(seed),
                     Subset = parse.GetValue(subset),

@@ -80,7 +80,7 @@ public sealed class Trainer : IDisposable
         loader = new DataLoader(data, sampler, device, config.Seed);
         int totalSteps = loader.BatchesPerEpoch * config.Epochs;
         schedule = new WarmupCosineSchedule(config.EffectiveLearningRate, (int)(totalSteps * config.WarmupFraction), totalSteps);
-        augmentation = data.Height == 28 && data.Channels == 1 ? Augmentations.Grayscale28() : Augmentations.SimClr(data.Height);
+        augmentation = Augmentation(config, data);
         if (this.communicator.IsDistributed)
         {
             var state = parameters.Select(p => p.Item2).Concat(encoder.NamedBuffers().Select(b => b.Buffer)).Concat(head.NamedBuffers().Select(b => b.Buffer));
@@ -270,6 +270,15 @@ public sealed class Trainer : IDisposable
             queuePointer = checkpoint.Tensors["queue_pointer"].ToIntArray()[0];
         }
     }
+
+    /// <summary>
+    /// The views' augmentation: <see cref="Augmentations.Grayscale28"/> for 28×28 grayscale images, else
+    /// <see cref="Augmentations.SimClr"/>, with the config's minimum crop scale where it sets one.
+    /// </summary>
+    public static AugmentationPipeline Augmentation(TrainingConfig config, ImageDataset data) =>
+        data.Height == 28 && data.Channels == 1
+            ? config.CropMinScale is { } small ? Augmentations.Grayscale28(small) : Augmentations.Grayscale28()
+            : config.CropMinScale is { } large ? Augmentations.SimClr(data.Height, minCropScale: large) : Augmentations.SimClr(data.Height);
 
     public static void WriteConfig(string runFolder, TrainingConfig config)
     {

@@ -52,6 +52,12 @@ public sealed record TrainingConfig
 
     public int ProjectionDim { get; init; } = 64;
 
+    /// <summary>
+    /// Smallest fraction of the image area a random resized crop keeps; null takes the pipeline's own
+    /// (0.2 for 28×28 grayscale, 0.08 for the SimCLR pipeline of larger images).
+    /// </summary>
+    public double? CropMinScale { get; init; }
+
     public string Device { get; init; } = "auto";
 
     /// <summary>Data-parallel runs: batch-norm statistics over the whole batch of all ranks (else each rank's own shard).</summary>
@@ -76,6 +82,7 @@ public sealed record TrainingConfig
         if (!(Temperature > 0)) throw new ArgumentException($"The temperature must be > 0; got {Temperature}.");
         if (LearningRate is { } lr && !(lr > 0)) throw new ArgumentException($"The learning rate must be > 0; got {lr}.");
         if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new ArgumentException($"The warm-up fraction must be in [0, 1); got {WarmupFraction}.");
+        if (CropMinScale is { } crop && !(crop > 0 && crop <= 1)) throw new ArgumentException($"The crop's minimum scale is a fraction of the image area in (0, 1]; got {crop}.");
         if (Method == "moco" && QueueSize < BatchSize) throw new ArgumentException($"The MoCo queue ({QueueSize}) must hold at least one batch ({BatchSize}).");
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using NativeContrast.Tests.Data;
+using NativeContrast.Training;
 
 namespace NativeContrast.Tests.Cli;
 
@@ -28,6 +30,72 @@ public class TrainCommandTests
             code = NativeContrast.Cli.CommandLine.Run(["eval", "--run", run, "--device", "cpu"], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString());
             Assert.That(output.ToString(), Does.Contain("MAP@R"));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    /// <summary>
+    /// A real SIGINT (what Ctrl-C sends) to a training process: it stops after the current step, writes a
+    /// loadable checkpoint of where it stopped, says how to continue, and exits with 130.
+    /// </summary>
+    [Test]
+    public void Sigint_StopsAfterTheStep_WritesACheckpoint_AndExits130()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("sends the signal with kill(1)");
+        var data = IdxFiles.FakeFashionMnist(96);
+        var run = Path.Combine(data, "run");
+        try
+        {
+            var cli = Path.Combine(AppContext.BaseDirectory, "NativeContrast.Cli.dll");
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { cli, "train", "--data", data, "--epochs", "1000", "--batch-size", "32", "--device", "cpu", "--no-eval", "--out", run },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(start)!;
+            var output = new System.Text.StringBuilder();
+            var firstEpochDone = new ManualResetEventSlim();
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (output) output.AppendLine(e.Data);
+                if (e.Data.Contains("epoch 1/1000:", StringComparison.Ordinal)) firstEpochDone.Set();
+            };
+            var error = process.StandardError.ReadToEndAsync();
+            process.BeginOutputReadLine();
+            try
+            {
+                Assert.That(firstEpochDone.Wait(TimeSpan.FromSeconds(120)), Is.True, $"no epoch finished in 120 s:\n{output}");
+                using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+                Assert.That(process.WaitForExit(60_000), Is.True, "the process did not stop within 60 s of SIGINT");
+            }
+            finally
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            process.WaitForExit();
+            string printed;
+            lock (output) printed = output.ToString();
+            Assert.That(process.ExitCode, Is.EqualTo(130), error.Result + printed);
+            Assert.That(error.Result, Does.Contain("stopping after this step"));
+            Assert.That(printed, Does.Contain("checkpoint written; continue with --resume " + run));
+            var checkpoint = Checkpoint.Load(Path.Combine(run, Checkpoint.FileName));
+            try
+            {
+                Assert.That(checkpoint.Epoch, Is.InRange(1, 999), "the run stopped early, after the first epoch");
+                Assert.That(checkpoint.OptimizerSteps, Is.EqualTo(checkpoint.Epoch * 3 + checkpoint.Batch), "the checkpoint is of the last step taken");
+            }
+            finally
+            {
+                foreach (var t in checkpoint.Tensors.Values) t.Dispose();
+            }
+            Assert.That(Directory.GetFiles(run).Select(Path.GetFileName), Is.SupersetOf(new[] { "config.json", "log.csv", Checkpoint.FileName }));
+            Assert.That(Directory.GetFiles(run, "*.tmp*"), Is.Empty, "a temp file was left behind");
         }
         finally
         {

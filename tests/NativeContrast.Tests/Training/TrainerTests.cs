@@ -1,4 +1,6 @@
 using System.Globalization;
+using NativeContrast.Augmentation;
+using NativeContrast.Data;
 using NativeContrast.Evaluation;
 using NativeContrast.Training;
 
@@ -150,5 +152,20 @@ public class TrainerTests
     {
         Assert.That(Assert.Throws<ArgumentException>(() => (Small("simclr") with { Method = "byol" }).Validate())!.Message, Does.Contain("byol"));
         Assert.That(Assert.Throws<ArgumentException>(() => (Small("moco") with { QueueSize = 8 }).Validate())!.Message, Does.Contain("queue"));
+        Assert.That(Assert.Throws<ArgumentException>(() => (Small("supcon") with { CropMinScale = 0 }).Validate())!.Message, Does.Contain("crop"));
+        Assert.That(Assert.Throws<ArgumentException>(() => (Small("supcon") with { CropMinScale = 1.5 }).Validate())!.Message, Does.Contain("crop"));
+    }
+
+    [Test]
+    public void Augmentation_CropsWithTheConfigsMinimumScale_OrThePipelinesOwn()
+    {
+        static (double, double) CropScale(TrainingConfig config, ImageDataset data) =>
+            Trainer.Augmentation(config, data).Steps.OfType<RandomResizedCrop>().Single().Scale;
+        var small = SyntheticImages.Create(4, seed: 1);
+        var large = new ImageDataset(new byte[4 * 3 * 32 * 32], new int[4], 3, 32, 32, ["a"]);
+        Assert.That(CropScale(Small("supcon"), small), Is.EqualTo((0.2, 1.0)));
+        Assert.That(CropScale(Small("supcon") with { CropMinScale = 0.5 }, small), Is.EqualTo((0.5, 1.0)));
+        Assert.That(CropScale(Small("simclr"), large), Is.EqualTo((0.08, 1.0)));
+        Assert.That(CropScale(Small("simclr") with { CropMinScale = 0.3 }, large), Is.EqualTo((0.3, 1.0)));
     }
 }
