@@ -273,12 +273,14 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// The views' augmentation: <see cref="Augmentations.Grayscale28"/> for 28×28 grayscale images, else
-    /// <see cref="Augmentations.SimClr"/>, with the config's minimum crop scale where it sets one.
+    /// <see cref="Augmentations.SimClr"/>; the crop keeps at least the config's fraction of the image, or
+    /// the method's default (<see cref="Defaults.CropMinScale"/>).
     /// </summary>
-    public static AugmentationPipeline Augmentation(TrainingConfig config, ImageDataset data) =>
-        data.Height == 28 && data.Channels == 1
-            ? config.CropMinScale is { } small ? Augmentations.Grayscale28(small) : Augmentations.Grayscale28()
-            : config.CropMinScale is { } large ? Augmentations.SimClr(data.Height, minCropScale: large) : Augmentations.SimClr(data.Height);
+    public static AugmentationPipeline Augmentation(TrainingConfig config, ImageDataset data)
+    {
+        double crop = config.CropMinScale ?? Defaults.CropMinScale(config.Method, data.Height, data.Channels);
+        return data.Height == 28 && data.Channels == 1 ? Augmentations.Grayscale28(crop) : Augmentations.SimClr(data.Height, minCropScale: crop);
+    }
 
     public static void WriteConfig(string runFolder, TrainingConfig config)
     {

@@ -53,8 +53,8 @@ public sealed record TrainingConfig
     public int ProjectionDim { get; init; } = 64;
 
     /// <summary>
-    /// Smallest fraction of the image area a random resized crop keeps; null takes the pipeline's own
-    /// (0.2 for 28×28 grayscale, 0.08 for the SimCLR pipeline of larger images).
+    /// Smallest fraction of the image area a random resized crop keeps; null takes the method's default
+    /// (<see cref="Defaults.CropMinScale"/>: 0.2 on 28×28 grayscale, 0.5 there for SupCon, 0.08 on larger images).
     /// </summary>
     public double? CropMinScale { get; init; }
 

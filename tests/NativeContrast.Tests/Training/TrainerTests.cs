@@ -157,14 +157,16 @@ public class TrainerTests
     }
 
     [Test]
-    public void Augmentation_CropsWithTheConfigsMinimumScale_OrThePipelinesOwn()
+    public void Augmentation_CropsWithTheConfigsMinimumScale_OrTheMethodsDefault()
     {
         static (double, double) CropScale(TrainingConfig config, ImageDataset data) =>
             Trainer.Augmentation(config, data).Steps.OfType<RandomResizedCrop>().Single().Scale;
         var small = SyntheticImages.Create(4, seed: 1);
         var large = new ImageDataset(new byte[4 * 3 * 32 * 32], new int[4], 3, 32, 32, ["a"]);
-        Assert.That(CropScale(Small("supcon"), small), Is.EqualTo((0.2, 1.0)));
-        Assert.That(CropScale(Small("supcon") with { CropMinScale = 0.5 }, small), Is.EqualTo((0.5, 1.0)));
+        Assert.That(CropScale(Small("simclr"), small), Is.EqualTo((0.2, 1.0)));
+        Assert.That(CropScale(Small("supcon"), small), Is.EqualTo((0.5, 1.0)));
+        Assert.That(CropScale(Small("simclr") with { CropMinScale = 0.35 }, small), Is.EqualTo((0.35, 1.0)));
+        Assert.That(CropScale(Small("supcon") with { CropMinScale = 0.2 }, small), Is.EqualTo((0.2, 1.0)));
         Assert.That(CropScale(Small("simclr"), large), Is.EqualTo((0.08, 1.0)));
         Assert.That(CropScale(Small("simclr") with { CropMinScale = 0.3 }, large), Is.EqualTo((0.3, 1.0)));
     }
