@@ -33,7 +33,7 @@ internal static class TrainCommand
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
         var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
-        var cropScale = new Option<double?>("--crop-scale") { Description = "Smallest fraction of the image area a random crop keeps (default 0.2 on 28×28 grayscale, 0.5 there for supcon, 0.08 on larger images)." };
+        var cropScale = new Option<double?>("--crop-scale") { Description = "Smallest fraction of the image area a random crop keeps (default on 28×28 grayscale: 0.4 simclr, 0.5 supcon, 0.2 otherwise; 0.08 on larger images)." };
         var device = new Option<string>("--device") { Description = "auto (cuda, opencl, cpu), cpu, ilgpu-cpu, cuda[:N], opencl[:N].", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var subset = new Option<int>("--subset") { Description = "Train on the first N images only (quick runs); 0 = all.", DefaultValueFactory = _ => 0 };

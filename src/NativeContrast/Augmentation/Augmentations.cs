@@ -26,7 +26,7 @@ public static class Augmentations
     /// 28×28 image), flip (0.5), brightness and contrast jitter 0.4 with p 0.8, and a light blur (3×3,
     /// σ 0.1–1.0, p 0.2). No saturation, hue or grayscale step: one channel has none.
     /// <paramref name="minCropScale"/> is the smallest fraction of the image area a crop keeps; a larger
-    /// value keeps more of each garment, which suits supervised contrast (SupCon) on images this small.
+    /// value keeps more of each garment; the trainer takes it per method from <see cref="Training.Defaults.CropMinScale"/>.
     /// </summary>
     public static AugmentationPipeline Grayscale28(double minCropScale = 0.2) => new(
         new RandomResizedCrop(28, 28, (minCropScale, 1.0)),

@@ -54,7 +54,7 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// Smallest fraction of the image area a random resized crop keeps; null takes the method's default
-    /// (<see cref="Defaults.CropMinScale"/>: 0.2 on 28×28 grayscale, 0.5 there for SupCon, 0.08 on larger images).
+    /// (<see cref="Defaults.CropMinScale"/>: on 28×28 grayscale 0.4 for SimCLR, 0.5 for SupCon, 0.2 otherwise; 0.08 on larger images).
     /// </summary>
     public double? CropMinScale { get; init; }
 

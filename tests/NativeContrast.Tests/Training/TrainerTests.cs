@@ -163,7 +163,8 @@ public class TrainerTests
             Trainer.Augmentation(config, data).Steps.OfType<RandomResizedCrop>().Single().Scale;
         var small = SyntheticImages.Create(4, seed: 1);
         var large = new ImageDataset(new byte[4 * 3 * 32 * 32], new int[4], 3, 32, 32, ["a"]);
-        Assert.That(CropScale(Small("simclr"), small), Is.EqualTo((0.2, 1.0)));
+        Assert.That(CropScale(Small("simclr"), small), Is.EqualTo((0.4, 1.0)));
+        Assert.That(CropScale(Small("moco"), small), Is.EqualTo((0.2, 1.0)));
         Assert.That(CropScale(Small("supcon"), small), Is.EqualTo((0.5, 1.0)));
         Assert.That(CropScale(Small("simclr") with { CropMinScale = 0.35 }, small), Is.EqualTo((0.35, 1.0)));
         Assert.That(CropScale(Small("supcon") with { CropMinScale = 0.2 }, small), Is.EqualTo((0.2, 1.0)));
