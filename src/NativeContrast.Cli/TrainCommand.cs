@@ -120,6 +120,12 @@ internal static class TrainCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var device = Device.Create(communicator.IsDistributed ? DeviceCatalog.ForLocalRank(config.Device, communicator.LocalRank) : config.Device, output);
         var (train, test) = TrainingData.Load(config, output);
+        if (!resume && config.CropMinScale is null)
+        {
+            // The default crop depends on the images: config.json records the one taken, so the run does not depend on the code's defaults.
+            config = config with { CropMinScale = Defaults.CropMinScale(config.Method, train.Height, train.Channels) };
+            if (communicator.IsRoot) Trainer.WriteConfig(runFolder, config);
+        }
         using var trainer = new Trainer(config, device, train, communicator);
         int startEpoch = 0, startBatch = 0;
         if (resume)

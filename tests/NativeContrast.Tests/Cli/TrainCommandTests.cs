@@ -23,6 +23,7 @@ public class TrainCommandTests
             foreach (var file in new[] { "config.json", "checkpoint.safetensors", "log.csv", "metrics.json", "loss.png", "embeddings.png" })
                 Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
             Assert.That(output.ToString(), Does.Contain("test accuracy: kNN (k=20)").And.Contain("linear probe"));
+            Assert.That(Trainer.ReadConfig(run).CropMinScale, Is.EqualTo(0.4), "config.json records the default crop the run took");
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
             Assert.That(metrics.RootElement.GetProperty("linear_probe").GetDouble(), Is.InRange(0.0, 1.0));
 
