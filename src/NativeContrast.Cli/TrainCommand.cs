@@ -92,7 +92,6 @@ internal static class TrainCommand
                 };
                 config.Validate();
                 runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{m}-{DateTime.Now:yyyyMMdd-HHmmss}");
-                if (communicator.IsRoot) Trainer.WriteConfig(runFolder, config);
             }
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -120,10 +119,11 @@ internal static class TrainCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var device = Device.Create(communicator.IsDistributed ? DeviceCatalog.ForLocalRank(config.Device, communicator.LocalRank) : config.Device, output);
         var (train, test) = TrainingData.Load(config, output);
-        if (!resume && config.CropMinScale is null)
+        if (!resume)
         {
-            // The default crop depends on the images: config.json records the one taken, so the run does not depend on the code's defaults.
-            config = config with { CropMinScale = Defaults.CropMinScale(config.Method, train.Height, train.Channels) };
+            // Written once the images are known: the default crop depends on them, and config.json records the one
+            // taken, so the run does not depend on the code's defaults.
+            config = config with { CropMinScale = config.CropMinScale ?? Defaults.CropMinScale(config.Method, train.Height, train.Channels) };
             if (communicator.IsRoot) Trainer.WriteConfig(runFolder, config);
         }
         using var trainer = new Trainer(config, device, train, communicator);
