@@ -21,7 +21,7 @@ public static class RowwiseKernels
         for (int j = 0; j < cols; j++) y[start + j] = x[start + j] * inv;
     }
 
-    /// <summary>dx = (g − y·(g·y)) / max(‖x‖, eps); below eps the scale is constant: dx = g/eps.</summary>
+    /// <summary>dx = (g − y·(g·y)) / max(‖x‖, eps); below eps the scale is constant: dx = g/eps. dx may be g (in place).</summary>
     public static void L2NormalizeBackward(Index1D row, ArrayView<float> g, ArrayView<float> y, ArrayView<float> norms, ArrayView<float> dx, int cols, float eps)
     {
         int start = row * cols;

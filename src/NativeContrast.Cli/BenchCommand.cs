@@ -9,8 +9,8 @@ namespace NativeContrast.Cli;
 /// <c>nativecontrast bench</c>: times one loss (forward + backward) or SGEMM on random data, for
 /// scripts. Prints the median and min time, GFLOP/s by napkin math (softmax losses 6·N·M·D: one
 /// N×M×D product forward, two backward; triplet 2·N²·D for mining, twice for semi-hard; SGEMM
-/// 2·N³) and the memory: the peak of live tensor bytes above the inputs, and on cpu the managed bytes
-/// allocated per repetition. The device is synchronized before every clock read.
+/// 2·N³) and the memory: the peak of live tensor bytes above the inputs, the same less the gradients the
+/// step leaves (what the loss itself needs), and on cpu the managed bytes allocated per repetition. The device is synchronized before every clock read.
 /// </summary>
 internal static class BenchCommand
 {
@@ -64,15 +64,18 @@ internal static class BenchCommand
         /// <summary>The contrastive kernel variant that ran (ILGPU devices), else null.</summary>
         public string? Variant { get; init; }
 
+        /// <summary>Bytes of the gradients one repetition leaves on its inputs (MiB); the peak less this is what the loss holds beyond inputs and gradients.</summary>
+        public double GradientMiB { get; init; }
+
         public string ToText() => Kind == "simclr-step"
             ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
             : string.Create(CultureInfo.InvariantCulture,
             $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
-            $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB{(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
+            $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB ({PeakTensorMiB - GradientMiB:F1} MiB beyond inputs and gradients){(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
             $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
-            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
+            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}, \"gradient_mib\": {GradientMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
@@ -135,11 +138,13 @@ internal static class BenchCommand
             "infonce" or "clip" => 6.0 * n * m * d,
             _ => 6.0 * n * n * d,
         };
+        long gradientBytes = 0;
         void Once()
         {
             using var scope = TensorScope.Begin();
             step();
             device.Synchronize();
+            gradientBytes = ((long?)z.Grad?.Count ?? 0) * sizeof(float) + ((long?)k.Grad?.Count ?? 0) * sizeof(float);
             z.ZeroGrad();
             k.ZeroGrad();
         }
@@ -156,6 +161,9 @@ internal static class BenchCommand
         }
         double? allocated = device == Device.Cpu ? (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)reps / (1 << 20) : null;
         Array.Sort(times);
-        return new BenchResult(kind, n, m, d, device.Name, times[reps / 2], times[0], flop, (device.PeakLiveBytes - baseline) / (double)(1 << 20), allocated);
+        return new BenchResult(kind, n, m, d, device.Name, times[reps / 2], times[0], flop, (device.PeakLiveBytes - baseline) / (double)(1 << 20), allocated)
+        {
+            GradientMiB = gradientBytes / (double)(1 << 20),
+        };
     }
 }

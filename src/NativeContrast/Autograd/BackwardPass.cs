@@ -52,7 +52,7 @@ internal static class BackwardPass
 
     private static void AccumulateLeaf(Tensor leaf, Tensor grad)
     {
-        if (leaf.Grad is null) leaf.Grad = grad.CloneUnscoped();
+        if (leaf.Grad is null) leaf.Grad = grad.MoveUnscoped(); // no copy: a leaf's first gradient costs no extra N×D
         else leaf.Grad.AddInPlace(grad);
     }
 

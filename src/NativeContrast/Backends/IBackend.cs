@@ -49,6 +49,7 @@ internal interface IBackend
 
     void L2Normalize(BufferSlice x, BufferSlice y, BufferSlice norms, int rows, int cols, float eps);
 
+    /// <summary>dx = (g − y·(g·y))/‖x‖ per row (g/ε below ε); dx may alias g (the fused losses run it in place).</summary>
     void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps);
 
     void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols);

@@ -32,7 +32,7 @@ public sealed class ClipLoss : SoftmaxContrastiveLoss
             throw new ArgumentException($"{LossName}: the two sets must pair up row by row; got {n} and {b.ShapeArray[0]} rows.", nameof(b));
         var temperature = ResolveTemperature(a);
         var identity = SoftmaxDirections.Identity(n);
-        return SoftmaxContrastiveOp.TwoSets(Prepare(a), Prepare(b),
+        return SoftmaxContrastiveOp.TwoSets(a, b, Normalize,
             SoftmaxDirections.OnePositive(identity, 0.5 / n, a), SoftmaxDirections.OnePositive(identity, 0.5 / n, a), temperature);
     }
 }

@@ -42,7 +42,7 @@ public sealed class InfoNceLoss : SoftmaxContrastiveLoss
         }
         LossInputs.PositiveIndices(LossName, p, m, oneSet: false);
         var temperature = ResolveTemperature(queries);
-        return SoftmaxContrastiveOp.TwoSets(Prepare(queries), Prepare(keys), SoftmaxDirections.OnePositive(p, 1.0 / n, queries), null, temperature);
+        return SoftmaxContrastiveOp.TwoSets(queries, keys, Normalize, SoftmaxDirections.OnePositive(p, 1.0 / n, queries), null, temperature);
     }
 
     /// <summary>

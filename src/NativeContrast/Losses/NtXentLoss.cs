@@ -31,7 +31,7 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
         var p = positives is null ? DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
         LossInputs.PositiveIndices(LossName, p, n, oneSet: true);
         var temperature = ResolveTemperature(z);
-        return SoftmaxContrastiveOp.OneSet(Prepare(z), SoftmaxDirections.OnePositive(p, 1.0 / n, z), temperature);
+        return SoftmaxContrastiveOp.OneSet(z, Normalize, SoftmaxDirections.OnePositive(p, 1.0 / n, z), temperature);
     }
 
     /// <summary>p(i) = i + N/2 for the first half, i − N/2 for the second, as an Int32 tensor.</summary>

@@ -41,6 +41,4 @@ public abstract class SoftmaxContrastiveLoss
 
     private protected ContrastiveTemperature ResolveTemperature(Tensor embeddings) =>
         LearnedTemperature?.Resolve(embeddings, LossName) ?? ContrastiveTemperature.Fixed(fixedTemperature);
-
-    private protected Tensor Prepare(Tensor rows) => Normalize ? rows.L2NormalizeRows() : rows;
 }

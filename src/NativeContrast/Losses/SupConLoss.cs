@@ -39,6 +39,6 @@ public sealed class SupConLoss : SoftmaxContrastiveLoss
         var positiveWeight = y.Select(label => counts[label] > 1 ? 1.0 / (counts[label] - 1) : 0.0).ToArray();
         var lossWeight = y.Select(label => counts[label] > 1 ? 1.0 / anchors : 0.0).ToArray();
         var temperature = ResolveTemperature(z);
-        return SoftmaxContrastiveOp.OneSet(Prepare(z), SoftmaxDirections.ByLabel(y, positiveWeight, lossWeight, z), temperature);
+        return SoftmaxContrastiveOp.OneSet(z, Normalize, SoftmaxDirections.ByLabel(y, positiveWeight, lossWeight, z), temperature);
     }
 }

@@ -13,21 +13,27 @@ namespace NativeContrast.Ops;
 ///   L = Σ_a λ_a (LSE_a − w_a Σ_{p ∈ P(a)} S_ap),   λ = loss weight, w = 1/|P(a)|.
 /// One set (NT-Xent, SupCon): A = B = Z. Two sets (InfoNCE, CLIP): queries → keys, and for CLIP also
 /// keys → queries (the reverse direction).
+/// With normalize, A and B are the L2-normalized rows of the inputs and the normalization is part of
+/// this op: the backward turns ∂L/∂A into ∂L/∂x in place (see <see cref="KernelRows"/>).
 /// </summary>
 internal sealed class SoftmaxContrastiveOp : AutogradNode
 {
     private readonly bool oneSet;
     private readonly SoftmaxDirection forward;
     private readonly SoftmaxDirection? reverse;
+    private readonly KernelRows first;
+    private readonly KernelRows? second;
     private readonly Statistics forwardStats;
     private readonly Statistics? reverseStats;
     private readonly double invTau;
     private readonly bool temperatureClamped;
 
-    private SoftmaxContrastiveOp(Tensor[] inputs, bool oneSet, SoftmaxDirection forward, SoftmaxDirection? reverse,
+    private SoftmaxContrastiveOp(Tensor[] inputs, KernelRows first, KernelRows? second, SoftmaxDirection forward, SoftmaxDirection? reverse,
         Statistics forwardStats, Statistics? reverseStats, double invTau, bool temperatureClamped) : base(inputs)
     {
-        this.oneSet = oneSet;
+        oneSet = second is null;
+        this.first = first;
+        this.second = second;
         this.forward = forward;
         this.reverse = reverse;
         this.forwardStats = forwardStats;
@@ -47,22 +53,51 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             new(direction.Keys.Data, direction.PositiveWeight.Data, Lse.Data, PositiveLogit.Data, coefficient?.Data ?? default);
     }
 
-    /// <summary>NT-Xent and SupCon: anchors and candidates are the rows of <paramref name="z"/>, self excluded.</summary>
-    public static Tensor OneSet(Tensor z, SoftmaxDirection direction, ContrastiveTemperature temperature)
+    /// <summary>
+    /// An input's rows as the kernels see them: the input itself, or (normalize) its rows
+    /// y = x/max(‖x‖, ε) and their norms. The kernels' backward writes ∂L/∂y into the gradient buffer and
+    /// <see cref="ToInputGradient"/> turns it into ∂L/∂x there, so the loss holds one N×D buffer (y) beyond
+    /// its inputs and gradients, not two (y and ∂L/∂y as a separate L2-normalize node would).
+    /// </summary>
+    private sealed record KernelRows(Tensor Values, Tensor? Norms)
     {
-        var stats = Statistics.For(z);
-        z.Backend.ContrastiveForward(z.Data, z.Data, stats.Side(direction, null), null, Shape(z, z, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
-        var loss = WeightedSum(stats, direction);
-        Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
-        return Record(loss, () => new SoftmaxContrastiveOp(inputs, true, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
+        public static KernelRows Of(Tensor x, bool normalize)
+        {
+            if (!normalize) return new KernelRows(x, null);
+            int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
+            var y = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
+            var norms = Tensor.Empty([rows], x.Device, x.DType);
+            x.Backend.L2Normalize(x.Data, y.Data, norms.Data, rows, cols, L2NormalizeOp.Epsilon);
+            return new KernelRows(y, norms);
+        }
+
+        // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
+        public void ToInputGradient(Tensor gradient)
+        {
+            if (Norms is null) return;
+            Values.Backend.L2NormalizeBackward(gradient.Data, Values.Data, Norms.Data, gradient.Data, Values.ShapeArray[0], Values.ShapeArray[1], L2NormalizeOp.Epsilon);
+        }
     }
 
-    /// <summary>InfoNCE (and, with <paramref name="reverse"/>, CLIP): queries against keys, and keys against queries.</summary>
-    public static Tensor TwoSets(Tensor queries, Tensor keys, SoftmaxDirection forward, SoftmaxDirection? reverse, ContrastiveTemperature temperature)
+    /// <summary>NT-Xent and SupCon: anchors and candidates are the rows of <paramref name="z"/> (L2-normalized when <paramref name="normalize"/>), self excluded.</summary>
+    public static Tensor OneSet(Tensor z, bool normalize, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {
+        var rows = KernelRows.Of(z, normalize);
+        var y = rows.Values;
+        var stats = Statistics.For(y);
+        y.Backend.ContrastiveForward(y.Data, y.Data, stats.Side(direction, null), null, Shape(y, y, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
+        var loss = WeightedSum(stats, direction);
+        Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
+        return Record(loss, () => new SoftmaxContrastiveOp(inputs, rows, null, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
+    }
+
+    /// <summary>InfoNCE (and, with <paramref name="reverse"/>, CLIP): queries against keys, and keys against queries (rows L2-normalized when <paramref name="normalize"/>).</summary>
+    public static Tensor TwoSets(Tensor queries, Tensor keys, bool normalize, SoftmaxDirection forward, SoftmaxDirection? reverse, ContrastiveTemperature temperature)
+    {
+        var (q, k) = (KernelRows.Of(queries, normalize), KernelRows.Of(keys, normalize));
         var stats = Statistics.For(queries);
         var reverseStats = reverse is null ? null : Statistics.For(keys);
-        queries.Backend.ContrastiveForward(queries.Data, keys.Data, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
+        queries.Backend.ContrastiveForward(q.Values.Data, k.Values.Data, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
             Shape(queries, keys, false, oneSet: false), temperature.InverseTemperature);
         var loss = WeightedSum(stats, forward);
         if (reverse is not null)
@@ -74,7 +109,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             loss = both;
         }
         Tensor[] inputs = temperature.LogScale is { } logScale ? [queries, keys, logScale] : [queries, keys];
-        return Record(loss, () => new SoftmaxContrastiveOp(inputs, false, forward, reverse, stats, reverseStats, temperature.InverseTemperature, temperature.Clamped), inputs);
+        return Record(loss, () => new SoftmaxContrastiveOp(inputs, q, k, forward, reverse, stats, reverseStats, temperature.InverseTemperature, temperature.Clamped), inputs);
     }
 
     /// <summary>Σ_a λ_a (LSE_a − positive logit_a), a scalar.</summary>
@@ -102,6 +137,8 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     // (query anchors) and CLIP's reverse term (key anchors); dQ and dK come from the same tiles.
     // Learned θ = ln(1/τ): S_ab = e^θ a·b, so ∂L/∂θ = Σ_ab G_ab S_ab = Σ_i q_i·dQ_i (two sets) or
     // ½ Σ_i z_i·dZ_i (one set: each pair appears in both dZ_i and dZ_j); 0 while 1/τ sits at its clamp.
+    // With normalize, z, q, k above are the normalized rows y: θ's gradient is taken from y·dY before
+    // dY becomes dX in place (x·dX = y·dY − ‖y‖²(y·dY) = 0, so it could not be taken after).
     public override Tensor?[] Backward(Tensor g)
     {
         var grads = new Tensor?[Inputs.Length];
@@ -111,20 +148,23 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         var rows = forwardStats.Side(forward, forward.LossWeight * g);
         if (oneSet)
         {
-            var z = Inputs[0];
+            var z = first.Values;
             var dz = coefficients.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
             z.Backend.ContrastiveBackward(z.Data, z.Data, rows, rows, dz.Data, null, Shape(z, z, forward.ByLabel, oneSet: true), invTau);
             if (needTemperature) grads[1] = coefficients.Keep(TemperatureGradient(z, dz, 0.5, logScale!));
+            first.ToInputGradient(dz);
             grads[0] = dz;
             return grads;
         }
-        var (queries, keys) = (Inputs[0], Inputs[1]);
+        var (queries, keys) = (first.Values, second!.Values);
         ContrastiveSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
         // dQ is always computed: it also gives θ's gradient.
         var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
-        var dk = keys.RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
+        var dk = Inputs[1].RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
         queries.Backend.ContrastiveBackward(queries.Data, keys.Data, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
         if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(queries, dq, 1.0, logScale!));
+        first.ToInputGradient(dq);
+        if (dk is not null) second.ToInputGradient(dk);
         grads[0] = dq;
         grads[1] = dk;
         return grads;

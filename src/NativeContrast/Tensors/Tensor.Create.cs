@@ -181,6 +181,19 @@ public sealed partial class Tensor
 
     internal Tensor CloneUnscoped() => CloneCore(scoped: false);
 
+    /// <summary>
+    /// An unscoped tensor with this one's values that this one is given up for: it takes over the storage when
+    /// nothing else uses it (no copy; this tensor is disposed), and is a copy otherwise.
+    /// </summary>
+    internal Tensor MoveUnscoped()
+    {
+        if (disposed || storage.IsShared || offset != 0 || Count != storage.Buffer.Length) return CloneUnscoped();
+        storage.AddReference();
+        var moved = new Tensor(storage, offset, shape, DType, scoped: false);
+        Dispose();
+        return moved;
+    }
+
     private Tensor CloneCore(bool scoped)
     {
         var t = Empty(shape, Device, DType, scoped);

@@ -23,6 +23,9 @@ internal sealed class TensorStorage
 
     private long Bytes => (long)Buffer.Length * (Buffer.DType == DType.Float64 ? 8 : 4);
 
+    /// <summary>More than one tensor (views included) uses this allocation.</summary>
+    public bool IsShared => Volatile.Read(ref references) > 1;
+
     public void AddReference()
     {
         if (Interlocked.Increment(ref references) <= 1)

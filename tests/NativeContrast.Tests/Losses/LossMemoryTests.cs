@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using NativeContrast.Losses;
+using NativeContrast.Tests.Support;
 
 namespace NativeContrast.Tests.Losses;
 
 /// <summary>
-/// The fused loss at N = 65536, D = 128 on cpu stays within 200 MB beyond its input and its output
+/// What the fused losses hold beyond their inputs and gradients. (1) Per device, as live tensor bytes: a
+/// normalizing softmax loss keeps one copy of its rows (the normalized ones) and O(N) statistics, the
+/// normalization's backward running in place on the gradient. This is what keeps NT-Xent at N = 1,048,576,
+/// D = 128 under the GPU issue's 1 GiB (512 MiB of normalized rows), where a separate normalize node also held
+/// ∂L/∂y, another 512 MiB. (2) The fused loss at N = 65536, D = 128 on cpu stays within 200 MB beyond its input and its output
 /// gradient (a float32 similarity matrix alone would be 16 GiB). Measured as the process's peak
 /// resident memory (Linux VmHWM, reset through /proc/self/clear_refs) above the resident memory
 /// before the call, so managed arrays, pooled buffers and native packing buffers all count.
@@ -20,6 +25,48 @@ public class LossMemoryTests
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]);
         throw new InvalidOperationException($"{field} not in {Status}");
+    }
+
+    private static IEnumerable<TestCaseData> NormalizingLosses() =>
+        from device in new[] { "cpu", "ilgpu-cpu" }
+        from loss in new[] { "ntxent", "supcon", "infonce", "clip" }
+        select new TestCaseData(device, loss).SetName($"NormalizingLoss_HoldsOneCopyOfItsRows_BeyondInputsAndGradients({device}, {loss})");
+
+    [TestCaseSource(nameof(NormalizingLosses))]
+    public void NormalizingLoss_HoldsOneCopyOfItsRows_BeyondInputsAndGradients(string deviceName, string loss)
+    {
+        var device = deviceName == "cpu" ? Device.Cpu : Devices.Get(deviceName);
+        const int n = 256, d = 64;
+        using var scope = TensorScope.Begin();
+        var a = Tensor.RandomNormal([n, d], 1, device);
+        var b = Tensor.RandomNormal([n, d], 2, device);
+        a.RequiresGrad = true;
+        b.RequiresGrad = true;
+        var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % 16).ToArray(), [n], device);
+        Func<Tensor> forward = loss switch
+        {
+            "ntxent" => () => new NtXentLoss(0.1).Forward(a),
+            "supcon" => () => new SupConLoss(0.1).Forward(a, labels),
+            "infonce" => () => new InfoNceLoss(0.1).Forward(a, b),
+            _ => () => new ClipLoss(0.1).Forward(a, b),
+        };
+        bool twoSets = loss is "infonce" or "clip";
+        long rowBytes = (long)n * d * sizeof(float), inputBytes = twoSets ? 2 * rowBytes : rowBytes;
+        using (TensorScope.Begin()) forward().Backward(); // first use: kernels compiled, pools filled
+        a.ZeroGrad();
+        b.ZeroGrad();
+        long before = device.LiveBytes;
+        device.ResetPeakLiveBytes();
+        using (TensorScope.Begin())
+        {
+            forward().Backward();
+            device.Synchronize();
+        }
+        long beyond = device.PeakLiveBytes - before - inputBytes; // the gradients are as large as the inputs
+        TestContext.Out.WriteLine($"{loss} on {deviceName}, N={n} D={d}: peak {beyond / 1024.0:F1} KiB beyond inputs and gradients ({rowBytes / 1024.0:F0} KiB per copy of a set's rows)");
+        Assert.That(a.Grad, Is.Not.Null);
+        Assert.That(beyond, Is.GreaterThanOrEqualTo(inputBytes), "the normalized rows are held for the backward");
+        Assert.That(beyond, Is.LessThanOrEqualTo(inputBytes + (twoSets ? 2 : 1) * 64L * n), "one normalized copy of the rows and O(N) statistics, no ∂L/∂y beside ∂L/∂x");
     }
 
     [Test]
