@@ -34,23 +34,31 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "cpu" };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions (after one warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "One JSON line instead of text." };
+        var warmupRows = new Option<int?>("--warmup-n")
+        {
+            Description = "Rows of the one warm-up repetition (default --n). A smaller one compiles the kernels without a full-size repetition, " +
+                "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
+        };
         var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 (default tiled)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
-        foreach (var o in new Option[] { kind, n, m, d, device, reps, json, variant }) command.Options.Add(o);
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupRows, json, variant }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
             int keys = parse.GetValue(m) ?? rows;
-            if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1)
-                throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1 and --reps ≥ 1; got n={rows}, m={keys}, d={dim}, reps={repetitions}.");
+            int warmup = parse.GetValue(warmupRows) ?? rows;
+            if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1 || warmup < 2 || warmup > rows)
+                throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1, --reps ≥ 1 and 2 ≤ --warmup-n ≤ --n; got n={rows}, m={keys}, d={dim}, reps={repetitions}, warmup-n={warmup}.");
             using var dev = Device.Create(parse.GetValue(device)!, error);
             if (parse.GetValue(variant) is { } name)
             {
                 if (dev is not IlgpuDevice ilgpu) throw new ArgumentException($"--variant applies to ILGPU devices (cuda, opencl, ilgpu-cpu), not '{dev.Name}'.");
                 ilgpu.ContrastiveVariant = VariantNames[name];
             }
-            var result = Measure(parse.GetValue(kind)!, rows, keys, dim, dev, repetitions);
+            var measured = parse.GetValue(kind)!;
+            if (warmup < rows) _ = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1);
+            var result = Measure(measured, rows, keys, dim, dev, repetitions, warmUp: warmup == rows);
             if (dev is IlgpuDevice used && parse.GetValue(kind) is not ("sgemm" or "simclr-step"))
                 result = result with { Variant = VariantNames.First(v => v.Value == used.ContrastiveVariant).Key };
             output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
@@ -79,7 +87,7 @@ internal static class BenchCommand
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
-    private static BenchResult MeasureTrainingStep(int n, Device device, int reps)
+    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, bool warmUp)
     {
         using var encoder = new Nn.SmallCnn(device: device, seed: 1);
         using var head = new Nn.ProjectionHead(device: device);
@@ -94,7 +102,7 @@ internal static class BenchCommand
             optimizer.ZeroGrad();
             device.Synchronize();
         }
-        Once();
+        if (warmUp) Once();
         long baseline = device.LiveBytes;
         device.ResetPeakLiveBytes();
         var times = new double[reps];
@@ -108,7 +116,8 @@ internal static class BenchCommand
         return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null);
     }
 
-    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps)
+    /// <summary>Times <paramref name="reps"/> repetitions after one warm-up at the same size (unless <paramref name="warmUp"/> is false).</summary>
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, bool warmUp = true)
     {
         using var inputs = TensorScope.Begin();
         var z = Tensor.RandomNormal([n, d], 1, device);
@@ -128,7 +137,7 @@ internal static class BenchCommand
             "triplet-semihard" => () => new TripletLoss(0.2, TripletMining.SemiHard).Forward(z, labels).Backward(),
             _ => () => _ = Tensor.Matmul(square!, square!),
         };
-        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps);
+        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmUp);
         if (kind == "clip") m = n;
         double flop = kind switch
         {
@@ -148,7 +157,7 @@ internal static class BenchCommand
             z.ZeroGrad();
             k.ZeroGrad();
         }
-        Once();
+        if (warmUp) Once();
         var times = new double[reps];
         long baseline = device.LiveBytes;
         device.ResetPeakLiveBytes();

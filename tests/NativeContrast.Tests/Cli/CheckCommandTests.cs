@@ -49,6 +49,23 @@ public class CheckCommandTests
     }
 
     [Test]
+    public void Bench_WarmsUpSmall_AndReportsTheMemoryBeyondInputsAndGradients()
+    {
+        var output = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--n", "1024", "--d", "64", "--warmup-n", "64", "--reps", "1", "--json"], output, new StringWriter());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        double peak = json.RootElement.GetProperty("peak_tensor_mib").GetDouble(), gradient = json.RootElement.GetProperty("gradient_mib").GetDouble();
+        double rows = 1024 * 64 * 4 / (double)(1 << 20);
+        Assert.That(gradient, Is.EqualTo(rows).Within(0.01), "the gradient of the [1024, 64] input");
+        Assert.That(peak - gradient, Is.InRange(rows, rows * 1.2), "beyond inputs and gradients: the normalized rows and O(N) statistics");
+        var error = new StringWriter();
+        code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--n", "64", "--warmup-n", "128"], new StringWriter(), error);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--warmup-n ≤ --n"));
+    }
+
+    [Test]
     public void AToleranceBelowFloat32Rounding_FailsAndSaysSo()
     {
         var output = new StringWriter();
