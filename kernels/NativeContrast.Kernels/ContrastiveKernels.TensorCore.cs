@@ -25,7 +25,7 @@ public static partial class ContrastiveKernels
     private const int StageDepth = 32, StagePitch = StageDepth + 4, WeightPitch = TileRows + 4, SlicePitch = TensorCoreSliceWidth + 8;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
-    public static void RowStatsTensorCore(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTensorCore(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
     {
         Tf32Mma.Declare();
@@ -37,7 +37,7 @@ public static partial class ContrastiveKernels
     /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTensorCoreSoftware(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTensorCoreSoftware(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
     {
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
@@ -70,7 +70,7 @@ public static partial class ContrastiveKernels
     }
 
     /// <summary>Variant 3 of <see cref="GradientNaive"/> on CUDA (declares the accumulator registers, then <see cref="GradientTensorCoreSoftware"/>'s body).</summary>
-    public static void GradientTensorCore(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientTensorCore(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
@@ -87,7 +87,7 @@ public static partial class ContrastiveKernels
     /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory as TF32, then
     /// dA += W × B_slice on tensor cores (register set 1, kept over all steps).
     /// </summary>
-    public static void GradientTensorCoreSoftware(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientTensorCoreSoftware(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
@@ -125,7 +125,7 @@ public static partial class ContrastiveKernels
             for (int e = thread; e < TileRows * TensorCoreSliceWidth; e += TensorCoreGroupSize)
             {
                 int b = colBase + e / TensorCoreSliceWidth, dim = sliceBase + e % TensorCoreSliceWidth;
-                stage[e / TensorCoreSliceWidth * SlicePitch + e % TensorCoreSliceWidth] = Tf32Mma.ToTf32(b < shape.RowsB && dim < d ? candidates[b * d + dim] : 0f);
+                stage[e / TensorCoreSliceWidth * SlicePitch + e % TensorCoreSliceWidth] = Tf32Mma.ToTf32(b < shape.RowsB && dim < d ? candidates.Load(b, dim, d) : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < TileRows; kk += 8)
@@ -166,7 +166,7 @@ public static partial class ContrastiveKernels
     /// This warp's 16 anchors × the 64 candidates colBase… (register set 0), over all D dimensions, on
     /// tensor cores. Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MmaAccumulators Similarities(ArrayView<float> anchors, int rowBase, ArrayView<float> candidates, int colBase,
+    private static MmaAccumulators Similarities(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
         ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
     {
         int thread = Group.IdxX, lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, d = shape.Dim;
@@ -179,8 +179,8 @@ public static partial class ContrastiveKernels
             {
                 int r = e / StageDepth, k = e % StageDepth, dim = k0 + k;
                 int ra = rowBase + r, rb = colBase + r;
-                stage[r * StagePitch + k] = Tf32Mma.ToTf32(ra < shape.RowsA && dim < d ? anchors[ra * d + dim] : 0f);
-                stage[bOffset + r * StagePitch + k] = Tf32Mma.ToTf32(rb < shape.RowsB && dim < d ? candidates[rb * d + dim] : 0f);
+                stage[r * StagePitch + k] = Tf32Mma.ToTf32(ra < shape.RowsA && dim < d ? anchors.Load(ra, dim, d) : 0f);
+                stage[bOffset + r * StagePitch + k] = Tf32Mma.ToTf32(rb < shape.RowsB && dim < d ? candidates.Load(rb, dim, d) : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < StageDepth; kk += 8)

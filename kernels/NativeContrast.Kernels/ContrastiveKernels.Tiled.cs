@@ -21,7 +21,7 @@ public static partial class ContrastiveKernels
     /// Variant 2 of <see cref="RowStatsNaive"/>. Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTiled(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTiled(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
@@ -60,7 +60,7 @@ public static partial class ContrastiveKernels
     /// per step of 64 candidates, the threads recompute their 4×4 block of S, turn it into W in shared memory,
     /// then multiply W (64×64) by the candidates' slice (64×128), 16 candidates at a time.
     /// </summary>
-    public static void GradientTiled(ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientTiled(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
@@ -99,7 +99,7 @@ public static partial class ContrastiveKernels
                 for (int e = thread; e < DepthChunk * SliceWidth; e += GroupSide * GroupSide)
                 {
                     int b = colBase + chunk + e / SliceWidth, dim = sliceBase + e % SliceWidth;
-                    slice[e] = b < shape.RowsB && dim < d ? candidates[b * d + dim] : 0f;
+                    slice[e] = b < shape.RowsB && dim < d ? candidates.Load(b, dim, d) : 0f;
                 }
                 Group.Barrier();
                 for (int r = 0; r < DepthChunk; r++)
@@ -125,7 +125,7 @@ public static partial class ContrastiveKernels
     /// dimensions: thread (tx, ty) gets anchors rowBase + ty·4 + i and candidates colBase + tx + 16j.
     /// Rows past the end count as zero. Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MicroTile DotTile(ArrayView<float> a, int rowBase, int rowsA, ArrayView<float> b, int colBase, int rowsB, int d,
+    private static MicroTile DotTile(ScaledRows a, int rowBase, int rowsA, ScaledRows b, int colBase, int rowsB, int d,
         ArrayView<float> tileA, ArrayView<float> tileB)
     {
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx;
@@ -137,8 +137,8 @@ public static partial class ContrastiveKernels
             {
                 int r = e / DepthChunk, k = e % DepthChunk, dim = k0 + k;
                 int ra = rowBase + r, rb = colBase + r;
-                tileA[k * Pad + r] = ra < rowsA && dim < d ? a[ra * d + dim] : 0f;
-                tileB[k * Pad + r] = rb < rowsB && dim < d ? b[rb * d + dim] : 0f;
+                tileA[k * Pad + r] = ra < rowsA && dim < d ? a.Load(ra, dim, d) : 0f;
+                tileB[k * Pad + r] = rb < rowsB && dim < d ? b.Load(rb, dim, d) : 0f;
             }
             Group.Barrier();
             for (int k = 0; k < DepthChunk; k++)

@@ -29,11 +29,12 @@ public static partial class ContrastiveKernels
         ArgBest n0 = ArgBest.Empty(false), n1 = ArgBest.Empty(false), n2 = ArgBest.Empty(false), n3 = ArgBest.Empty(false);
         ArgBest f0 = ArgBest.Empty(true), f1 = ArgBest.Empty(true), f2 = ArgBest.Empty(true), f3 = ArgBest.Empty(true);
         var rowLabels = Int4.LoadGuarded(labels, firstRow, 1, n);
+        var rows = new ScaledRows { Values = z, Scale = z, Scaled = 0 };
         var rowNorms = Float4.LoadGuarded(squaredNorm, firstRow, 1, n);
         var threshold = semiHard != 0 ? Float4.LoadGuarded(positiveDistance, firstRow, 1, n) : default;
         for (int colBase = 0; colBase < n; colBase += TileRows)
         {
-            var gram = DotTile(z, rowBase, n, z, colBase, n, d, tileA, tileB);
+            var gram = DotTile(rows, rowBase, n, rows, colBase, n, d, tileA, tileB);
             for (int j = 0; j < 4; j++)
             {
                 int column = colBase + tx + GroupSide * j;

@@ -4,7 +4,8 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Fused softmax-contrastive losses on ILGPU (NT-Xent, InfoNCE/MoCo, CLIP, SupCon) and triplet
-/// mining. Shape legend: A = anchors [RowsA, D], B = candidates [RowsB, D], τ = temperature
+/// mining. Shape legend: A = anchors [RowsA, D], B = candidates [RowsB, D] (each as <see cref="ScaledRows"/>:
+/// the rows times a per-row factor, 1/‖x‖ for normalizing losses, applied on load), τ = temperature
 /// (invTau = 1/τ), S_ab = a·b/τ, key = positive index or label (see <see cref="ContrastiveShape"/>),
 /// w = 1/|P(a)| (the weight of each positive of anchor a).
 /// Variants:
@@ -29,7 +30,7 @@ public static partial class ContrastiveKernels
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set);
     /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsNaive(Index1D a, ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
     {
         float max = float.NegativeInfinity, sum = 0f, positive = 0f;
@@ -57,7 +58,7 @@ public static partial class ContrastiveKernels
     /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]),
     /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included).
     /// </summary>
-    public static void GradientNaive(Index1D a, ArrayView<float> anchors, ArrayView<float> candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
@@ -80,7 +81,7 @@ public static partial class ContrastiveKernels
                 if (IsPositive(keyB, b, keyA, a, shape.ByLabel)) w -= coefficientB[b] * positiveWeightB[b];
             }
             if (w == 0f) continue;
-            for (int k = 0; k < d; k++) gradA[row + k] += w * candidates[b * d + k];
+            for (int k = 0; k < d; k++) gradA[row + k] += w * candidates.Load(b, k, d);
         }
         for (int k = 0; k < d; k++) gradA[row + k] *= shape.InvTau;
     }
@@ -119,6 +120,9 @@ public static partial class ContrastiveKernels
     /// <summary>Whether candidate c is a positive of anchor a. In index mode the candidates' keys are not read (they may be absent).</summary>
     private static bool IsPositive(ArrayView<int> anchorKeys, int a, ArrayView<int> candidateKeys, int c, int byLabel) =>
         byLabel != 0 ? anchorKeys[a] == candidateKeys[c] : anchorKeys[a] == c;
+
+    /// <summary>Row a of x dotted with row b of y, each scaled.</summary>
+    private static float Dot(ScaledRows x, int a, ScaledRows y, int b, int d) => Dot(x.Values, a, y.Values, b, d) * x.RowScale(a) * y.RowScale(b);
 
     private static float Dot(ArrayView<float> x, int a, ArrayView<float> y, int b, int d)
     {

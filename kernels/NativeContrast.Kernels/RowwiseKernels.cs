@@ -37,6 +37,36 @@ public static class RowwiseKernels
         for (int j = 0; j < cols; j++) dx[start + j] = (g[start + j] - y[start + j] * dot) * inv;
     }
 
+    /// <summary>norms[row] = ‖x‖ and inverseNorms[row] = 1/max(‖x‖, eps): the row factors of a normalizing loss.</summary>
+    public static void RowNorms(Index1D row, ArrayView<float> x, ArrayView<float> norms, ArrayView<float> inverseNorms, int cols, float eps)
+    {
+        int start = row * cols;
+        float sq = 0f;
+        for (int j = 0; j < cols; j++) { float v = x[start + j]; sq += v * v; }
+        float norm = MathF.Sqrt(sq);
+        norms[row] = norm;
+        inverseNorms[row] = 1f / MathF.Max(norm, eps);
+    }
+
+    /// <summary>
+    /// <see cref="L2NormalizeBackward"/> in place, with y = x/‖x‖ recomputed from x: gradient holds ∂L/∂y on entry
+    /// and ∂L/∂x = (g − y·(g·y))/‖x‖ on return (g/eps below eps).
+    /// </summary>
+    public static void L2NormalizeBackwardInPlace(Index1D row, ArrayView<float> gradient, ArrayView<float> x, ArrayView<float> norms, int cols, float eps)
+    {
+        int start = row * cols;
+        float norm = norms[row];
+        if (norm < eps)
+        {
+            for (int j = 0; j < cols; j++) gradient[start + j] /= eps;
+            return;
+        }
+        float inv = 1f / norm, dot = 0f;
+        for (int j = 0; j < cols; j++) dot += gradient[start + j] * x[start + j];
+        dot *= inv;
+        for (int j = 0; j < cols; j++) gradient[start + j] = (gradient[start + j] - x[start + j] * inv * dot) * inv;
+    }
+
     /// <summary>y = (x − max) − ln Σ exp(x − max); subtracting max first keeps precision for large logits.</summary>
     public static void LogSoftmax(Index1D row, ArrayView<float> x, ArrayView<float> y, int cols)
     {

@@ -66,6 +66,64 @@ internal sealed partial class CpuBackend
         });
     }
 
+    public void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps)
+    {
+        if (x.Buffer is CpuBuffer<float>) RowNorms<float>(x, norms, inverseNorms, rows, cols, eps);
+        else RowNorms<double>(x, norms, inverseNorms, rows, cols, eps);
+    }
+
+    private static void RowNorms<T>(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var na = Array<T>(norms);
+        var ia = Array<T>(inverseNorms);
+        T e = T.CreateChecked(eps);
+        CpuParallel.For(rows, cols, (start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                var xs = xa.AsSpan(x.Offset + r * cols, cols);
+                T norm = T.Sqrt(Dot<T>(xs, xs));
+                na[norms.Offset + r] = norm;
+                ia[inverseNorms.Offset + r] = T.One / T.Max(norm, e);
+            }
+        });
+    }
+
+    public void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps)
+    {
+        if (x.Buffer is CpuBuffer<float>) L2NormalizeBackwardInPlace<float>(gradient, x, norms, rows, cols, eps);
+        else L2NormalizeBackwardInPlace<double>(gradient, x, norms, rows, cols, eps);
+    }
+
+    // y = x/r: dx = (g − y (g·y))/r with y recomputed from x (g/ε below ε), written over g.
+    private static void L2NormalizeBackwardInPlace<T>(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var ga = Array<T>(gradient);
+        var xa = Array<T>(x);
+        var na = Array<T>(norms);
+        T e = T.CreateChecked(eps);
+        CpuParallel.For(rows, cols * 3, (start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                var gs = ga.AsSpan(gradient.Offset + r * cols, cols);
+                var xs = xa.AsSpan(x.Offset + r * cols, cols);
+                T norm = na[norms.Offset + r];
+                if (norm < e)
+                {
+                    for (int j = 0; j < cols; j++) gs[j] /= e;
+                    continue;
+                }
+                T inv = T.One / norm;
+                T dot = Dot<T>(gs, xs) * inv;
+                for (int j = 0; j < cols; j++) gs[j] = (gs[j] - xs[j] * inv * dot) * inv;
+            }
+        });
+    }
+
     public void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols)
     {
         if (x.Buffer is CpuBuffer<float>) LogSoftmax<float>(x, y, rows, cols);

@@ -340,7 +340,71 @@ internal sealed partial class CpuBackend : IBackend
             ReferenceGemm.Batched(Array<double>(a), a.Offset, Array<double>(b), b.Offset, Array<double>(c), c.Offset, shape, batch);
     }
 
-    public void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    // Scaled rows (a normalizing loss) are multiplied out into pooled arrays for the length of one call: the packed
+    // passes below read plain rows. So on cpu y = x/‖x‖ exists only during the forward and the backward calls, not between.
+    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    {
+        var temporaries = new List<DeviceBuffer>(2);
+        try
+        {
+            var (x, y) = Materialize(a, b, shape, temporaries);
+            ContrastiveForward(x, y, rows, columns, shape, invTau);
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
+    }
+
+    public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau)
+    {
+        var temporaries = new List<DeviceBuffer>(2);
+        try
+        {
+            var (x, y) = Materialize(a, b, shape, temporaries);
+            ContrastiveBackward(x, y, rows, columns, gradA, gradB, shape, invTau);
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
+    }
+
+    /// <summary>Both sets' rows with their scales applied (one copy when they are the same set).</summary>
+    private (BufferSlice A, BufferSlice B) Materialize(ContrastiveRows a, ContrastiveRows b, ContrastiveShape shape, List<DeviceBuffer> temporaries)
+    {
+        var rowsA = Materialize(a, shape.RowsA, shape.Dim, temporaries);
+        return (rowsA, b == a ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
+    }
+
+    private BufferSlice Materialize(ContrastiveRows rows, int count, int d, List<DeviceBuffer> temporaries)
+    {
+        if (rows.Scale is not { } scale) return rows.Values;
+        var buffer = Allocate(rows.Values.Buffer.DType, count * d);
+        temporaries.Add(buffer);
+        var scaled = new BufferSlice(buffer, 0, count * d);
+        if (buffer is CpuBuffer<float>) ScaleRows<float>(rows.Values, scale, scaled, count, d);
+        else ScaleRows<double>(rows.Values, scale, scaled, count, d);
+        return scaled;
+    }
+
+    private static void ScaleRows<T>(BufferSlice x, BufferSlice scale, BufferSlice y, int rows, int d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var sa = Array<T>(scale);
+        var ya = Array<T>(y);
+        CpuParallel.For(rows, d, (start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                T s = sa[scale.Offset + r];
+                for (int j = 0; j < d; j++) ya[y.Offset + r * d + j] = xa[x.Offset + r * d + j] * s;
+            }
+        });
+    }
+
+    private void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
         bool oneSet = shape.ExcludeDiagonal != 0;
         if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
@@ -371,7 +435,7 @@ internal sealed partial class CpuBackend : IBackend
                 Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
     }
 
-    public void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    private void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau)
     {
         bool oneSet = shape.ExcludeDiagonal != 0;

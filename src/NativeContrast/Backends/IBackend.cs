@@ -52,6 +52,12 @@ internal interface IBackend
     /// <summary>dx = (g − y·(g·y))/‖x‖ per row (g/ε below ε); dx may alias g (the fused losses run it in place).</summary>
     void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps);
 
+    /// <summary>Per row: norms = ‖x‖, inverseNorms = 1/max(‖x‖, ε) (a normalizing loss's row factors, see <see cref="ContrastiveRows"/>).</summary>
+    void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps);
+
+    /// <summary><see cref="L2NormalizeBackward"/> in place with y recomputed from x: gradient holds ∂L/∂y on entry, ∂L/∂x on return.</summary>
+    void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps);
+
     void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols);
 
     void LogSoftmaxBackward(BufferSlice g, BufferSlice y, BufferSlice dx, int rows, int cols);
@@ -62,19 +68,20 @@ internal interface IBackend
     void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale);
 
     /// <summary>
-    /// Fused softmax-contrastive forward over anchors a [RowsA, D] and candidates b [RowsB, D]: LSE and
+    /// Fused softmax-contrastive forward over anchors a [RowsA, D] and candidates b [RowsB, D] (each row times its
+    /// scale when one is given): LSE and
     /// mean positive logit of a's rows against b into <paramref name="rows"/>, and for two sets with
     /// <paramref name="columns"/> of b's rows against a (CLIP). One set (shape.ExcludeDiagonal): a = b, self
     /// excluded, columns unused. See <see cref="ContrastiveKernels.RowStatsNaive"/>.
     /// </summary>
-    void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau);
+    void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau);
 
     /// <summary>
     /// Fused softmax-contrastive backward: dA and, for two sets when <paramref name="gradB"/> is given, dB,
     /// from the row term (a's anchors) and the column term (b's anchors), either optional for two sets;
     /// one set uses <paramref name="rows"/> for both. See <see cref="ContrastiveKernels.GradientNaive"/>.
     /// </summary>
-    void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau);
 
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>

@@ -190,7 +190,23 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
             rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
 
-    public void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    public void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps) =>
+        Kernel("RowNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.RowNorms))(
+            rows, F(x), F(norms), F(inverseNorms), cols, eps);
+
+    public void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps) =>
+        Kernel("L2NormalizeBackwardInPlace", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackwardInPlace))(
+            rows, F(gradient), F(x), F(norms), cols, eps);
+
+    /// <summary>The kernels' view of a set's rows; unscaled rows pass their own values as the (never read) scale.</summary>
+    private static ScaledRows R(ContrastiveRows rows) => new()
+    {
+        Values = F(rows.Values),
+        Scale = F(rows.Scale ?? rows.Values),
+        Scaled = rows.Scale is null ? 0 : 1,
+    };
+
+    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
         shape.InvTau = (float)invTau;
         bool oneSet = shape.ExcludeDiagonal != 0;
@@ -199,32 +215,32 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, Swap(shape));
     }
 
-    private void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape)
+    private void RowStats(ContrastiveRows anchors, ContrastiveRows candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape)
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                ContrastiveKernels.RowStatsNaive))(shape.RowsA, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+            Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                ContrastiveKernels.RowStatsNaive))(shape.RowsA, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
         if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
         {
             // CUDA runs the mma on tensor cores; other accelerators run the same kernel with its software mma.
-            var tensorCore = Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            var tensorCore = Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
                 a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore : ContrastiveKernels.RowStatsTensorCoreSoftware));
             tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
-                F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+                R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
-        var kernel = Kernel("ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+        var kernel = Kernel("ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
             ContrastiveKernels.RowStatsTiled));
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
-        kernel(config, F(anchors), F(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+        kernel(config, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
     }
 
     private static int Blocks(int count, int size) => (count + size - 1) / size;
 
-    public void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau)
     {
         shape.InvTau = (float)invTau;
@@ -234,7 +250,7 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
     }
 
     /// <summary>dA from the row term (A's anchors) and the column term (B's anchors); an absent term's views are never read, so any stand in.</summary>
-    private void Gradient(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA, ContrastiveShape shape)
+    private void Gradient(ContrastiveRows anchors, ContrastiveRows candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA, ContrastiveShape shape)
     {
         var any = rowTerm ?? columnTerm!.Value;
         var row = rowTerm ?? any;
@@ -243,28 +259,28 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                ContrastiveKernels.GradientNaive))(shape.RowsA, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+                ContrastiveKernels.GradientNaive))(shape.RowsA, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
         if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
         {
-            var tensorCore = Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+            var tensorCore = Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
                 ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
                 a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore : ContrastiveKernels.GradientTensorCoreSoftware));
             var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
-            tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+            tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
-        var kernel = Kernel("ContrastiveGradientTiled", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>,
+        var kernel = Kernel("ContrastiveGradientTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
             ContrastiveKernels.GradientTiled));
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.SliceWidth)),
             new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
-        kernel(config, F(anchors), F(candidates), I(row.Keys), I(column.Keys),
+        kernel(config, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
             F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
     }
 

@@ -54,28 +54,35 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     }
 
     /// <summary>
-    /// An input's rows as the kernels see them: the input itself, or (normalize) its rows
-    /// y = x/max(‖x‖, ε) and their norms. The kernels' backward writes ∂L/∂y into the gradient buffer and
-    /// <see cref="ToInputGradient"/> turns it into ∂L/∂x there, so the loss holds one N×D buffer (y) beyond
-    /// its inputs and gradients, not two (y and ∂L/∂y as a separate L2-normalize node would).
+    /// An input's rows as the kernels see them: the input x itself, each row scaled on load (normalize) by
+    /// 1/max(‖x‖, ε), so the kernels work on y = x/‖x‖ without y being stored. The kernels' backward writes
+    /// ∂L/∂y into the gradient buffer and <see cref="ToInputGradient"/> turns it into ∂L/∂x there, with y
+    /// recomputed from x. Beyond its inputs and gradients the loss holds O(N): norms, their inverses and the
+    /// statistics (a separate L2-normalize node would hold y and ∂L/∂y, two N×D buffers).
     /// </summary>
-    private sealed record KernelRows(Tensor Values, Tensor? Norms)
+    private sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNorms)
     {
         public static KernelRows Of(Tensor x, bool normalize)
         {
-            if (!normalize) return new KernelRows(x, null);
+            if (!normalize) return new KernelRows(x, null, null);
             int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
-            var y = Tensor.Empty(x.ShapeArray, x.Device, x.DType);
             var norms = Tensor.Empty([rows], x.Device, x.DType);
-            x.Backend.L2Normalize(x.Data, y.Data, norms.Data, rows, cols, L2NormalizeOp.Epsilon);
-            return new KernelRows(y, norms);
+            var inverseNorms = Tensor.Empty([rows], x.Device, x.DType);
+            x.Backend.RowNorms(x.Data, norms.Data, inverseNorms.Data, rows, cols, L2NormalizeOp.Epsilon);
+            return new KernelRows(x, norms, inverseNorms);
         }
+
+        public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
+
+        /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself).</summary>
+        public Tensor DotWithRows(Tensor gradient) =>
+            InverseNorms is null ? (Input * gradient).Sum() : ((Input * gradient).Sum(1) * InverseNorms).Sum();
 
         // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
         public void ToInputGradient(Tensor gradient)
         {
             if (Norms is null) return;
-            Values.Backend.L2NormalizeBackward(gradient.Data, Values.Data, Norms.Data, gradient.Data, Values.ShapeArray[0], Values.ShapeArray[1], L2NormalizeOp.Epsilon);
+            Input.Backend.L2NormalizeBackwardInPlace(gradient.Data, Input.Data, Norms.Data, Input.ShapeArray[0], Input.ShapeArray[1], L2NormalizeOp.Epsilon);
         }
     }
 
@@ -83,9 +90,8 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     public static Tensor OneSet(Tensor z, bool normalize, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {
         var rows = KernelRows.Of(z, normalize);
-        var y = rows.Values;
-        var stats = Statistics.For(y);
-        y.Backend.ContrastiveForward(y.Data, y.Data, stats.Side(direction, null), null, Shape(y, y, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
+        var stats = Statistics.For(z);
+        z.Backend.ContrastiveForward(rows.View, rows.View, stats.Side(direction, null), null, Shape(z, z, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
         var loss = WeightedSum(stats, direction);
         Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
         return Record(loss, () => new SoftmaxContrastiveOp(inputs, rows, null, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
@@ -97,7 +103,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         var (q, k) = (KernelRows.Of(queries, normalize), KernelRows.Of(keys, normalize));
         var stats = Statistics.For(queries);
         var reverseStats = reverse is null ? null : Statistics.For(keys);
-        queries.Backend.ContrastiveForward(q.Values.Data, k.Values.Data, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
+        queries.Backend.ContrastiveForward(q.View, k.View, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
             Shape(queries, keys, false, oneSet: false), temperature.InverseTemperature);
         var loss = WeightedSum(stats, forward);
         if (reverse is not null)
@@ -137,7 +143,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     // (query anchors) and CLIP's reverse term (key anchors); dQ and dK come from the same tiles.
     // Learned θ = ln(1/τ): S_ab = e^θ a·b, so ∂L/∂θ = Σ_ab G_ab S_ab = Σ_i q_i·dQ_i (two sets) or
     // ½ Σ_i z_i·dZ_i (one set: each pair appears in both dZ_i and dZ_j); 0 while 1/τ sits at its clamp.
-    // With normalize, z, q, k above are the normalized rows y: θ's gradient is taken from y·dY before
+    // With normalize, z, q, k above are the normalized rows y = x/‖x‖: θ's gradient is taken from y·dY before
     // dY becomes dX in place (x·dX = y·dY − ‖y‖²(y·dY) = 0, so it could not be taken after).
     public override Tensor?[] Backward(Tensor g)
     {
@@ -148,21 +154,21 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         var rows = forwardStats.Side(forward, forward.LossWeight * g);
         if (oneSet)
         {
-            var z = first.Values;
+            var z = first.Input;
             var dz = coefficients.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
-            z.Backend.ContrastiveBackward(z.Data, z.Data, rows, rows, dz.Data, null, Shape(z, z, forward.ByLabel, oneSet: true), invTau);
-            if (needTemperature) grads[1] = coefficients.Keep(TemperatureGradient(z, dz, 0.5, logScale!));
+            z.Backend.ContrastiveBackward(first.View, first.View, rows, rows, dz.Data, null, Shape(z, z, forward.ByLabel, oneSet: true), invTau);
+            if (needTemperature) grads[1] = coefficients.Keep(TemperatureGradient(first, dz, 0.5, logScale!));
             first.ToInputGradient(dz);
             grads[0] = dz;
             return grads;
         }
-        var (queries, keys) = (first.Values, second!.Values);
+        var (queries, keys) = (first.Input, second!.Input);
         ContrastiveSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
         // dQ is always computed: it also gives θ's gradient.
         var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
         var dk = Inputs[1].RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
-        queries.Backend.ContrastiveBackward(queries.Data, keys.Data, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
-        if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(queries, dq, 1.0, logScale!));
+        queries.Backend.ContrastiveBackward(first.View, second.View, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
+        if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(first, dq, 1.0, logScale!));
         first.ToInputGradient(dq);
         if (dk is not null) second.ToInputGradient(dk);
         grads[0] = dq;
@@ -170,9 +176,9 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         return grads;
     }
 
-    private Tensor TemperatureGradient(Tensor x, Tensor dx, double factor, Tensor logScale)
+    private Tensor TemperatureGradient(KernelRows x, Tensor dx, double factor, Tensor logScale)
     {
         if (temperatureClamped) return Tensor.Zeros(logScale.ShapeArray, logScale.Device, logScale.DType);
-        return ((x * dx).Sum() * factor).Reshape(logScale.ShapeArray);
+        return (x.DotWithRows(dx) * factor).Reshape(logScale.ShapeArray);
     }
 }

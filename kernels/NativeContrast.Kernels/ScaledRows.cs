@@ -1,0 +1,20 @@
+using ILGPU;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// One set's rows as a contrastive kernel reads them: <see cref="Values"/> [rows, D], each row multiplied
+/// on load by <see cref="Scale"/>[row] when <see cref="Scaled"/> ≠ 0 (1/max(‖x‖, ε) for a normalizing loss:
+/// the kernels see y = x/‖x‖ without y being stored). When 0, <see cref="Scale"/> is never read.
+/// </summary>
+public struct ScaledRows
+{
+    public ArrayView<float> Values, Scale;
+    public int Scaled;
+
+    /// <summary>The factor of row <paramref name="row"/> (1 when unscaled).</summary>
+    public readonly float RowScale(int row) => Scaled != 0 ? Scale[row] : 1f;
+
+    /// <summary>Element (row, dim) of the scaled rows, d = the row length.</summary>
+    public readonly float Load(int row, int dim, int d) => Scaled != 0 ? Values[row * d + dim] * Scale[row] : Values[row * d + dim];
+}
