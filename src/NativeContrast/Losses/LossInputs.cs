@@ -3,7 +3,7 @@ namespace NativeContrast.Losses;
 /// <summary>Argument checks shared by the losses; each message names the loss, the argument and what was expected.</summary>
 internal static class LossInputs
 {
-    /// <summary>[N, D] floating rows with no NaN/∞ and, when normalizing, no zero row (one O(N·D) pass bringing back N numbers).</summary>
+    /// <summary>[N, D] floating rows with no NaN/∞ (nor a norm that overflows) and, when normalizing, no zero row (one O(N·D) pass bringing back N numbers).</summary>
     public static void Embeddings(string loss, string name, Tensor z, bool normalize, int minRows, string minRowsReason)
     {
         if (z.Rank != 2)
@@ -13,14 +13,17 @@ internal static class LossInputs
         int n = z.ShapeArray[0];
         if (n < minRows) throw new ArgumentException($"{loss} needs at least {minRows} rows of {name} ({minRowsReason}); got {n}.", name);
         if (z.ShapeArray[1] == 0) throw new ArgumentException($"{loss}: {name} have dimension 0.", name);
+        // Row norms in one pass with O(N) memory (z * z would be a temporary as large as z).
         using var scope = TensorScope.Begin();
-        using var noGrad = GradMode.NoGrad();
-        var squaredNorms = (z * z).Sum(1).ToDoubleArray();
+        var norms = Tensor.Empty([n], z.Device, z.DType);
+        var inverseNorms = Tensor.Empty([n], z.Device, z.DType);
+        z.Backend.RowNorms(z.Data, norms.Data, inverseNorms.Data, n, z.ShapeArray[1], Ops.L2NormalizeOp.Epsilon);
+        var rowNorms = norms.ToDoubleArray();
         for (int i = 0; i < n; i++)
         {
-            if (!double.IsFinite(squaredNorms[i]))
+            if (!double.IsFinite(rowNorms[i]))
                 throw new ArgumentException($"{loss}: row {i} of the {name} contains NaN or infinity.", name);
-            if (normalize && squaredNorms[i] == 0)
+            if (normalize && rowNorms[i] == 0)
                 throw new ArgumentException($"{loss}: row {i} of the {name} has zero norm and cannot be normalized.", name);
         }
     }
