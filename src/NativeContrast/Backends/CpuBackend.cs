@@ -485,6 +485,96 @@ internal sealed partial class CpuBackend : IBackend
         host.PositiveLogit.CopyTo(Span<float>(side.PositiveLogit));
     }
 
+    public void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric)
+    {
+        if (x.Buffer is CpuBuffer<float>) PairDistances<float>(x, first, second, distance, stats, pairs, d, metric);
+        else PairDistances<double>(x, first, second, distance, stats, pairs, d, metric);
+    }
+
+    // The math of PairDistanceKernels.Forward, pairs across cores.
+    private static void PairDistances<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var fa = Array<int>(first);
+        var sa = Array<int>(second);
+        var da = Array<T>(distance);
+        var st = Array<T>(stats);
+        var min = T.CreateChecked(1e-12);
+        CpuParallel.For(pairs, 3L * d, (start, end) =>
+        {
+            for (int p = start; p < end; p++)
+            {
+                var u = new ReadOnlySpan<T>(xa, x.Offset + fa[first.Offset + p] * d, d);
+                var v = new ReadOnlySpan<T>(xa, x.Offset + sa[second.Offset + p] * d, d);
+                T a = T.Zero, b = T.Zero, c = T.Zero;
+                if (metric == TripletDistance.Cosine)
+                {
+                    a = Dot<T>(u, v);
+                    b = Dot<T>(u, u);
+                    c = Dot<T>(v, v);
+                }
+                else
+                {
+                    for (int k = 0; k < d; k++) a += (u[k] - v[k]) * (u[k] - v[k]);
+                }
+                int s = stats.Offset + 3 * p;
+                (st[s], st[s + 1], st[s + 2]) = (a, b, c);
+                da[distance.Offset + p] = metric == TripletDistance.Cosine ? T.One - a / T.Sqrt(b * c)
+                    : metric == TripletDistance.Squared ? a
+                    : T.Sqrt(T.Max(a, min));
+            }
+        });
+    }
+
+    public void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric)
+    {
+        if (x.Buffer is CpuBuffer<float>) PairDistancesBackward<float>(x, first, second, g, distance, stats, dx, pairs, d, metric);
+        else PairDistancesBackward<double>(x, first, second, g, distance, stats, dx, pairs, d, metric);
+    }
+
+    // The math of PairDistanceKernels.Backward. A row can be in many pairs, so the cores split the dimensions, not the pairs.
+    private static void PairDistancesBackward<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats,
+        BufferSlice dx, int pairs, int d, int metric) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var fa = Array<int>(first);
+        var sa = Array<int>(second);
+        var ga = Array<T>(g);
+        var da = Array<T>(distance);
+        var st = Array<T>(stats);
+        var dxa = Array<T>(dx);
+        var min = T.CreateChecked(1e-12);
+        var two = T.CreateChecked(2);
+        CpuParallel.For(d, 4L * pairs, (k0, k1) =>
+        {
+            for (int p = 0; p < pairs; p++)
+            {
+                int i = fa[first.Offset + p] * d, j = sa[second.Offset + p] * d, s = stats.Offset + 3 * p;
+                T gp = ga[g.Offset + p];
+                if (metric == TripletDistance.Cosine)
+                {
+                    T c = st[s], uu = st[s + 1], vv = st[s + 2], r = T.One / T.Sqrt(uu * vv);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        T u = xa[x.Offset + i + k], v = xa[x.Offset + j + k];
+                        dxa[dx.Offset + i + k] -= gp * r * (v - c * u / uu);
+                        dxa[dx.Offset + j + k] -= gp * r * (u - c * v / vv);
+                    }
+                    continue;
+                }
+                T factor = metric == TripletDistance.Squared ? two * gp : st[s] > min ? gp / da[distance.Offset + p] : T.Zero;
+                for (int k = k0; k < k1; k++)
+                {
+                    T diff = factor * (xa[x.Offset + i + k] - xa[x.Offset + j + k]);
+                    dxa[dx.Offset + i + k] += diff;
+                    dxa[dx.Offset + j + k] -= diff;
+                }
+            }
+        });
+    }
+
     public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {
         var y = Span<int>(labels).ToArray();

@@ -84,6 +84,16 @@ internal interface IBackend
     void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau);
 
+    /// <summary>
+    /// Distances of row pairs of x [rows, d] (Int32 first and second [pairs]) with a <see cref="Kernels.TripletDistance"/> metric:
+    /// distance [pairs], and stats [pairs·3] for the backward (see <see cref="Kernels.PairDistanceKernels"/>).
+    /// </summary>
+    void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
+
+    /// <summary>dx (already zero) = Σ_p g_p ∂distance_p/∂x, from <see cref="PairDistances"/>'s outputs.</summary>
+    void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric);
+
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
     void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
 

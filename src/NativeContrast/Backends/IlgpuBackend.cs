@@ -287,6 +287,15 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
     /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
     private static ContrastiveShape Swap(ContrastiveShape s) => s with { RowsA = s.RowsB, RowsB = s.RowsA };
 
+    public void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
+        Kernel("PairDistances", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(
+            PairDistanceKernels.Forward))(pairs, F(x), I(first), I(second), F(distance), F(stats), d, metric);
+
+    public void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric) =>
+        Kernel("PairDistancesBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward))(pairs * d, F(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
+
     /// <summary>Triplet mining: the naive kernel, or (tiled and TF32 variants) the tiled one, in one pass for hard mining and two for semi-hard.</summary>
     public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {

@@ -6,8 +6,9 @@ namespace NativeContrast.Losses;
 /// max(d(a,p) − d(a,n) + margin, 0) (hinge) or ln(1 + exp(d(a,p) − d(a,n))) (soft margin).
 /// Mining is the O(N²) part and is fused: streaming arg-max / arg-min per anchor over Gram tiles,
 /// no N×N distance matrix (<c>TripletMine</c> on every backend). Mining picks indices, which carry no
-/// gradient; the chosen triplets' distances and the hinge are then O(N·D) primitive ops, so the backward
-/// touches only the three rows of each triplet and is exact by construction.
+/// gradient; the chosen triplets' two distances come from one fused op that reads the rows in place
+/// (<c>PairDistanceOp</c>, O(N) memory), and the hinge is O(N) primitive ops, so the backward touches only
+/// the three rows of each triplet.
 /// </summary>
 public sealed class TripletLoss
 {
@@ -51,10 +52,10 @@ public sealed class TripletLoss
         var (anchors, positives, negatives) = Mine(x, labels, n, d);
         if (anchors.Length == 0)
             throw new ArgumentException($"{loss}: no anchor has both a positive (another row with its label) and a negative (a row with another label).", nameof(labels));
-        var a = x.Gather(0, Tensor.FromArray(anchors, [anchors.Length], z.Device));
-        var p = x.Gather(0, Tensor.FromArray(positives, [positives.Length], z.Device));
-        var ng = x.Gather(0, Tensor.FromArray(negatives, [negatives.Length], z.Device));
-        var gap = Measure(a, p) - Measure(a, ng);
+        // Both distances of every triplet in one fused op: the pairs (a, p) then (a, n).
+        int k = anchors.Length;
+        var distances = Ops.PairDistanceOp.Forward(x, [.. anchors, .. anchors], [.. positives, .. negatives], (int)Distance);
+        var gap = distances.Rows(0, k) - distances.Rows(k, k);
         var perAnchor = SoftMargin ? Softplus(gap) : (gap + Margin).Relu();
         return perAnchor.Mean();
     }
@@ -70,26 +71,6 @@ public sealed class TripletLoss
         var neg = negative.ToIntArray();
         var anchors = Enumerable.Range(0, n).Where(i => pos[i] >= 0 && neg[i] >= 0).ToArray();
         return (anchors, anchors.Select(i => pos[i]).ToArray(), anchors.Select(i => neg[i]).ToArray());
-    }
-
-    /// <summary>Row-wise distance of two [K, D] tensors, [K]. The Euclidean root is taken of max(‖a − b‖², 10⁻¹²) so identical rows give a zero gradient, not NaN.</summary>
-    private Tensor Measure(Tensor a, Tensor b)
-    {
-        switch (Distance)
-        {
-            case DistanceMetric.Cosine:
-                return 1.0 - (a * b).Sum(1) / ((a * a).Sum(1) * (b * b).Sum(1)).Sqrt();
-            case DistanceMetric.SquaredEuclidean:
-            {
-                var diff = a - b;
-                return (diff * diff).Sum(1);
-            }
-            default:
-            {
-                var diff = a - b;
-                return (diff * diff).Sum(1).Clamp(1e-12, double.PositiveInfinity).Sqrt();
-            }
-        }
     }
 
     /// <summary>ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), stable for large |x|.</summary>
