@@ -74,7 +74,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
 
         public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
 
-        /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself).</summary>
+        /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself); only a learned τ needs it (x ⊙ g is a temporary N×D).</summary>
         public Tensor DotWithRows(Tensor gradient) =>
             InverseNorms is null ? (Input * gradient).Sum() : ((Input * gradient).Sum(1) * InverseNorms).Sum();
 
@@ -166,7 +166,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         ContrastiveSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
         // dQ is always computed: it also gives θ's gradient.
         var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
-        var dk = Inputs[1].RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
+        var dk = keys.RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
         queries.Backend.ContrastiveBackward(first.View, second.View, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
         if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(first, dq, 1.0, logScale!));
         first.ToInputGradient(dq);
