@@ -9,8 +9,8 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public static partial class ContrastiveKernels
 {
-    /// <summary>squaredNorm[r] = |z_r|² (one thread per row; the mining kernels read it).</summary>
-    public static void RowSquaredNorms(Index1D r, ArrayView<float> z, ArrayView<float> squaredNorm, int d) => squaredNorm[r] = Dot(z, r, z, r, d);
+    /// <summary>squaredNorm[r] = |z_r|² of the scaled rows (one thread per row; the mining kernels read it).</summary>
+    public static void RowSquaredNorms(Index1D r, ScaledRows z, ArrayView<float> squaredNorm, int d) => squaredNorm[r] = Dot(z, r, z, r, d);
 
     /// <summary>
     /// Grid: ⌈n/64⌉ groups of 16×16 threads. Pass 1 (semiHard = 0): positive[a] = the farthest row with a's
@@ -19,7 +19,7 @@ public static partial class ContrastiveKernels
     /// positiveDistance[a], else the farthest other-label row. −1 where none exists (and as negative
     /// wherever the positive is −1).
     /// </summary>
-    public static void TripletMineTiled(ArrayView<float> z, ArrayView<float> squaredNorm, ArrayView<int> labels,
+    public static void TripletMineTiled(ScaledRows z, ArrayView<float> squaredNorm, ArrayView<int> labels,
         ArrayView<int> positive, ArrayView<int> negative, ArrayView<float> positiveDistance, int n, int d, int distance, int semiHard)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
@@ -29,12 +29,11 @@ public static partial class ContrastiveKernels
         ArgBest n0 = ArgBest.Empty(false), n1 = ArgBest.Empty(false), n2 = ArgBest.Empty(false), n3 = ArgBest.Empty(false);
         ArgBest f0 = ArgBest.Empty(true), f1 = ArgBest.Empty(true), f2 = ArgBest.Empty(true), f3 = ArgBest.Empty(true);
         var rowLabels = Int4.LoadGuarded(labels, firstRow, 1, n);
-        var rows = new ScaledRows { Values = z, Scale = z, Scaled = 0 };
         var rowNorms = Float4.LoadGuarded(squaredNorm, firstRow, 1, n);
         var threshold = semiHard != 0 ? Float4.LoadGuarded(positiveDistance, firstRow, 1, n) : default;
         for (int colBase = 0; colBase < n; colBase += TileRows)
         {
-            var gram = DotTile(rows, rowBase, n, rows, colBase, n, d, tileA, tileB);
+            var gram = DotTile(z, rowBase, n, z, colBase, n, d, tileA, tileB);
             for (int j = 0; j < 4; j++)
             {
                 int column = colBase + tx + GroupSide * j;

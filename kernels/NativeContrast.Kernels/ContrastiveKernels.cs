@@ -92,7 +92,7 @@ public static partial class ContrastiveKernels
     /// closest row with another label (semiHard = 0), or the closest one farther than that positive,
     /// else the farthest negative (semiHard = 1). −1 where none exists. Ties go to the lower index.
     /// </summary>
-    public static void TripletMineNaive(Index1D a, ArrayView<float> z, ArrayView<int> labels, ArrayView<int> positive, ArrayView<int> negative,
+    public static void TripletMineNaive(Index1D a, ScaledRows z, ArrayView<int> labels, ArrayView<int> positive, ArrayView<int> negative,
         int n, int d, int distance, int semiHard)
     {
         int bestPositive = -1, bestNegative = -1, farthestNegative = -1;

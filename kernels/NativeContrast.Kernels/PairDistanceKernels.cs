@@ -5,7 +5,8 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Distances of listed row pairs of x [rows, D] (the triplet loss's anchor–positive and anchor–negative pairs)
-/// without gathering the rows: d_p = dist(x_i, x_j) for i = first[p], j = second[p], with the metric of
+/// without gathering the rows, each row read times its scale (<see cref="ScaledRows"/>: 1/‖x‖ when the loss
+/// normalizes; the backward then gives the gradient with respect to those scaled rows): d_p = dist(x_i, x_j) for i = first[p], j = second[p], with the metric of
 /// <see cref="TripletDistance"/>. stats[3p…3p+2] keep what the backward needs: Euclidean and squared
 /// s = ‖x_i − x_j‖²; cosine c = x_i·x_j, ‖x_i‖², ‖x_j‖².
 /// Variants: Forward (one thread per pair), Backward (one thread per pair and dimension, atomic adds because
@@ -16,14 +17,14 @@ public static class PairDistanceKernels
     /// <summary>The Euclidean root is taken of max(s, this), so identical rows give a zero gradient, not NaN.</summary>
     public const float MinSquaredDistance = 1e-12f;
 
-    public static void Forward(Index1D p, ArrayView<float> x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> distance, ArrayView<float> stats,
+    public static void Forward(Index1D p, ScaledRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> distance, ArrayView<float> stats,
         int d, int metric)
     {
-        int i = first[p] * d, j = second[p] * d;
+        int i = first[p], j = second[p];
         float a = 0f, b = 0f, c = 0f;
         for (int k = 0; k < d; k++)
         {
-            float u = x[i + k], v = x[j + k];
+            float u = x.Load(i, k, d), v = x.Load(j, k, d);
             if (metric == TripletDistance.Cosine)
             {
                 a += u * v;
@@ -48,12 +49,12 @@ public static class PairDistanceKernels
     /// Euclidean ∂d/∂u = (u − v)/d (0 where s ≤ 1e-12: the clamp), squared 2(u − v), cosine
     /// −(v − c u/‖u‖²)/(‖u‖‖v‖); ∂d/∂v is the same with u and v swapped.
     /// </summary>
-    public static void Backward(Index1D t, ArrayView<float> x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> g, ArrayView<float> distance,
+    public static void Backward(Index1D t, ScaledRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> g, ArrayView<float> distance,
         ArrayView<float> stats, ArrayView<float> dx, int d, int metric)
     {
         int p = t / d, k = t % d;
-        int i = first[p] * d + k, j = second[p] * d + k;
-        float u = x[i], v = x[j], gp = g[p];
+        int rowI = first[p], rowJ = second[p], i = rowI * d + k, j = rowJ * d + k;
+        float u = x.Load(rowI, k, d), v = x.Load(rowJ, k, d), gp = g[p];
         if (metric == TripletDistance.Cosine)
         {
             float c = stats[3 * p], uu = stats[3 * p + 1], vv = stats[3 * p + 2], r = 1f / MathF.Sqrt(uu * vv);

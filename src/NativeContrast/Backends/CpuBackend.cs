@@ -485,11 +485,12 @@ internal sealed partial class CpuBackend : IBackend
         host.PositiveLogit.CopyTo(Span<float>(side.PositiveLogit));
     }
 
-    public void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric)
-    {
-        if (x.Buffer is CpuBuffer<float>) PairDistances<float>(x, first, second, distance, stats, pairs, d, metric);
-        else PairDistances<double>(x, first, second, distance, stats, pairs, d, metric);
-    }
+    public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
+        WithScaledRows(x, x.Values.Length / d, d, rows =>
+        {
+            if (rows.Buffer is CpuBuffer<float>) PairDistances<float>(rows, first, second, distance, stats, pairs, d, metric);
+            else PairDistances<double>(rows, first, second, distance, stats, pairs, d, metric);
+        });
 
     // The math of PairDistanceKernels.Forward, pairs across cores.
     private static void PairDistances<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric)
@@ -527,11 +528,26 @@ internal sealed partial class CpuBackend : IBackend
         });
     }
 
-    public void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
-        int pairs, int d, int metric)
+    public void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric) =>
+        WithScaledRows(x, x.Values.Length / d, d, rows =>
+        {
+            if (rows.Buffer is CpuBuffer<float>) PairDistancesBackward<float>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
+            else PairDistancesBackward<double>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
+        });
+
+    /// <summary>Runs <paramref name="body"/> on the rows with their scale applied (a pooled copy for the length of the call), or on the rows themselves when unscaled.</summary>
+    private void WithScaledRows(ContrastiveRows rows, int count, int d, Action<BufferSlice> body)
     {
-        if (x.Buffer is CpuBuffer<float>) PairDistancesBackward<float>(x, first, second, g, distance, stats, dx, pairs, d, metric);
-        else PairDistancesBackward<double>(x, first, second, g, distance, stats, dx, pairs, d, metric);
+        var temporaries = new List<DeviceBuffer>(1);
+        try
+        {
+            body(Materialize(rows, count, d, temporaries));
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
     }
 
     // The math of PairDistanceKernels.Backward. A row can be in many pairs, so the cores split the dimensions, not the pairs.
@@ -575,12 +591,13 @@ internal sealed partial class CpuBackend : IBackend
         });
     }
 
-    public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
-    {
-        var y = Span<int>(labels).ToArray();
-        if (z.Buffer is CpuBuffer<float>)
-            CpuTripletMining.Mine(Array<float>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
-        else
-            CpuTripletMining.Mine(Array<double>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
-    }
+    public void TripletMine(ContrastiveRows rows, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
+        WithScaledRows(rows, n, d, z =>
+        {
+            var y = Span<int>(labels).ToArray();
+            if (z.Buffer is CpuBuffer<float>)
+                CpuTripletMining.Mine(Array<float>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+            else
+                CpuTripletMining.Mine(Array<double>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+        });
 }

@@ -88,14 +88,14 @@ internal interface IBackend
     /// Distances of row pairs of x [rows, d] (Int32 first and second [pairs]) with a <see cref="Kernels.TripletDistance"/> metric:
     /// distance [pairs], and stats [pairs·3] for the backward (see <see cref="Kernels.PairDistanceKernels"/>).
     /// </summary>
-    void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
+    void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
 
-    /// <summary>dx (already zero) = Σ_p g_p ∂distance_p/∂x, from <see cref="PairDistances"/>'s outputs.</summary>
-    void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+    /// <summary>dx (already zero) += Σ_p g_p ∂distance_p/∂x, from <see cref="PairDistances"/>'s outputs; with a scale, the gradient with respect to the scaled rows.</summary>
+    void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
         int pairs, int d, int metric);
 
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
-    void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
+    void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
 
     /// <summary>y [N, O, P, Q] = conv(x [N, C, H, W], w [O, C, KH, KW]) (+ bias [O]); see <see cref="ConvolutionKernels"/>.</summary>
     void Conv2dForward(BufferSlice x, BufferSlice w, BufferSlice? bias, BufferSlice y, ConvShape s);

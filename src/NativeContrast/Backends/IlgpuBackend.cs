@@ -287,35 +287,35 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
     /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
     private static ContrastiveShape Swap(ContrastiveShape s) => s with { RowsA = s.RowsB, RowsB = s.RowsA };
 
-    public void PairDistances(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
-        Kernel("PairDistances", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(
-            PairDistanceKernels.Forward))(pairs, F(x), I(first), I(second), F(distance), F(stats), d, metric);
+    public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
+        Kernel("PairDistances", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(
+            PairDistanceKernels.Forward))(pairs, R(x), I(first), I(second), F(distance), F(stats), d, metric);
 
-    public void PairDistancesBackward(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+    public void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
         int pairs, int d, int metric) =>
-        Kernel("PairDistancesBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward))(pairs * d, F(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
+        Kernel("PairDistancesBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward))(pairs * d, R(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
 
     /// <summary>Triplet mining: the naive kernel, or (tiled and TF32 variants) the tiled one, in one pass for hard mining and two for semi-hard.</summary>
-    public void TripletMine(BufferSlice z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
+    public void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(
-                ContrastiveKernels.TripletMineNaive))(n, F(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
+            Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(
+                ContrastiveKernels.TripletMineNaive))(n, R(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
             return;
         }
         var norms = allocator.Rent<float>(n);
         var positiveDistance = allocator.Rent<float>(n);
         try
         {
-            Kernel("RowSquaredNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ContrastiveKernels.RowSquaredNorms))(
-                n, F(z), norms.View.SubView(0, n), d);
-            var mine = Kernel("TripletMineTiled", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(
+            Kernel("RowSquaredNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<float>, int>(ContrastiveKernels.RowSquaredNorms))(
+                n, R(z), norms.View.SubView(0, n), d);
+            var mine = Kernel("TripletMineTiled", a => a.LoadStreamKernel<ScaledRows, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(
                 ContrastiveKernels.TripletMineTiled));
             var config = new KernelConfig(new Index2D(Blocks(n, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
             for (int pass = 0; pass < (semiHard ? 2 : 1); pass++)
-                mine(config, F(z), norms.View.SubView(0, n), I(labels), I(positive), I(negative), positiveDistance.View.SubView(0, n), n, d, distance, pass);
+                mine(config, R(z), norms.View.SubView(0, n), I(labels), I(positive), I(negative), positiveDistance.View.SubView(0, n), n, d, distance, pass);
         }
         finally
         {

@@ -48,25 +48,27 @@ public sealed class TripletLoss
         LossInputs.Embeddings(loss, "embeddings", z, Normalize || Distance == DistanceMetric.Cosine, 3, "an anchor, a positive and a negative");
         int n = z.ShapeArray[0], d = z.ShapeArray[1];
         LossInputs.IntVector(loss, nameof(labels), labels, n, z.Device);
-        var x = Normalize ? z.L2NormalizeRows() : z;
-        var (anchors, positives, negatives) = Mine(x, labels, n, d);
+        // Normalization is fused: mining and distances read each row times 1/‖z‖ (no normalized copy).
+        var rows = Ops.KernelRows.Of(z, Normalize);
+        var (anchors, positives, negatives) = Mine(rows, labels, n, d);
         if (anchors.Length == 0)
             throw new ArgumentException($"{loss}: no anchor has both a positive (another row with its label) and a negative (a row with another label).", nameof(labels));
         // Both distances of every triplet in one fused op: the pairs (a, p) then (a, n).
         int k = anchors.Length;
-        var distances = Ops.PairDistanceOp.Forward(x, [.. anchors, .. anchors], [.. positives, .. negatives], (int)Distance);
+        var distances = Ops.PairDistanceOp.Forward(rows, [.. anchors, .. anchors], [.. positives, .. negatives], (int)Distance);
         var gap = distances.Rows(0, k) - distances.Rows(k, k);
         var perAnchor = SoftMargin ? Softplus(gap) : (gap + Margin).Relu();
         return perAnchor.Mean();
     }
 
     /// <summary>The anchors with a mined positive and negative, and those two rows' indices.</summary>
-    private (int[] Anchors, int[] Positives, int[] Negatives) Mine(Tensor x, Tensor labels, int n, int d)
+    private (int[] Anchors, int[] Positives, int[] Negatives) Mine(Ops.KernelRows rows, Tensor labels, int n, int d)
     {
         using var scope = TensorScope.Begin();
+        var x = rows.Input;
         var positive = Tensor.Empty([n], x.Device, DType.Int32);
         var negative = Tensor.Empty([n], x.Device, DType.Int32);
-        x.Backend.TripletMine(x.Data, labels.Data, positive.Data, negative.Data, n, d, (int)Distance, Mining == TripletMining.SemiHard);
+        x.Backend.TripletMine(rows.View, labels.Data, positive.Data, negative.Data, n, d, (int)Distance, Mining == TripletMining.SemiHard);
         var pos = positive.ToIntArray();
         var neg = negative.ToIntArray();
         var anchors = Enumerable.Range(0, n).Where(i => pos[i] >= 0 && neg[i] >= 0).ToArray();

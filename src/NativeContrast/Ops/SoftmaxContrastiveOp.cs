@@ -53,39 +53,6 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             new(direction.Keys.Data, direction.PositiveWeight.Data, Lse.Data, PositiveLogit.Data, coefficient?.Data ?? default);
     }
 
-    /// <summary>
-    /// An input's rows as the kernels see them: the input x itself, each row scaled on load (normalize) by
-    /// 1/max(‖x‖, ε), so the kernels work on y = x/‖x‖ without y being stored. The kernels' backward writes
-    /// ∂L/∂y into the gradient buffer and <see cref="ToInputGradient"/> turns it into ∂L/∂x there, with y
-    /// recomputed from x. Beyond its inputs and gradients the loss holds O(N): norms, their inverses and the
-    /// statistics (a separate L2-normalize node would hold y and ∂L/∂y, two N×D buffers).
-    /// </summary>
-    private sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNorms)
-    {
-        public static KernelRows Of(Tensor x, bool normalize)
-        {
-            if (!normalize) return new KernelRows(x, null, null);
-            int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
-            var norms = Tensor.Empty([rows], x.Device, x.DType);
-            var inverseNorms = Tensor.Empty([rows], x.Device, x.DType);
-            x.Backend.RowNorms(x.Data, norms.Data, inverseNorms.Data, rows, cols, L2NormalizeOp.Epsilon);
-            return new KernelRows(x, norms, inverseNorms);
-        }
-
-        public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
-
-        /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself); only a learned τ needs it (x ⊙ g is a temporary N×D).</summary>
-        public Tensor DotWithRows(Tensor gradient) =>
-            InverseNorms is null ? (Input * gradient).Sum() : ((Input * gradient).Sum(1) * InverseNorms).Sum();
-
-        // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
-        public void ToInputGradient(Tensor gradient)
-        {
-            if (Norms is null) return;
-            Input.Backend.L2NormalizeBackwardInPlace(gradient.Data, Input.Data, Norms.Data, Input.ShapeArray[0], Input.ShapeArray[1], L2NormalizeOp.Epsilon);
-        }
-    }
-
     /// <summary>NT-Xent and SupCon: anchors and candidates are the rows of <paramref name="z"/> (L2-normalized when <paramref name="normalize"/>), self excluded.</summary>
     public static Tensor OneSet(Tensor z, bool normalize, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {

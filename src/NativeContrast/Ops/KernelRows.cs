@@ -1,0 +1,37 @@
+using NativeContrast.Backends;
+
+namespace NativeContrast.Ops;
+
+/// <summary>
+/// A loss input's rows as the fused kernels see them (<see cref="SoftmaxContrastiveOp"/>, <see cref="PairDistanceOp"/>,
+/// triplet mining): the input x itself, each row scaled on load (normalize) by 1/max(‖x‖, ε), so the kernels
+/// work on y = x/‖x‖ without y being stored. The kernels' backward writes ∂L/∂y into the gradient buffer and
+/// <see cref="ToInputGradient"/> turns it into ∂L/∂x there, with y recomputed from x. Beyond its inputs and
+/// gradients a loss then holds O(N) for it: norms and their inverses (a separate L2-normalize node would hold y
+/// and ∂L/∂y, two N×D buffers).
+/// </summary>
+internal sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNorms)
+{
+    public static KernelRows Of(Tensor x, bool normalize)
+    {
+        if (!normalize) return new KernelRows(x, null, null);
+        int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
+        var norms = Tensor.Empty([rows], x.Device, x.DType);
+        var inverseNorms = Tensor.Empty([rows], x.Device, x.DType);
+        x.Backend.RowNorms(x.Data, norms.Data, inverseNorms.Data, rows, cols, L2NormalizeOp.Epsilon);
+        return new KernelRows(x, norms, inverseNorms);
+    }
+
+    public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
+
+    /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself); only a learned τ needs it (x ⊙ g is a temporary N×D).</summary>
+    public Tensor DotWithRows(Tensor gradient) =>
+        InverseNorms is null ? (Input * gradient).Sum() : ((Input * gradient).Sum(1) * InverseNorms).Sum();
+
+    // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
+    public void ToInputGradient(Tensor gradient)
+    {
+        if (Norms is null) return;
+        Input.Backend.L2NormalizeBackwardInPlace(gradient.Data, Input.Data, Norms.Data, Input.ShapeArray[0], Input.ShapeArray[1], L2NormalizeOp.Epsilon);
+    }
+}
