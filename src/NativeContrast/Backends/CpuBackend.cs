@@ -341,29 +341,22 @@ internal sealed partial class CpuBackend : IBackend
     }
 
     // Scaled rows (a normalizing loss) are multiplied out into pooled arrays for the length of one call: the packed
-    // passes below read plain rows. So on cpu y = x/‖x‖ exists only during the forward and the backward calls, not between.
-    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
-    {
-        var temporaries = new List<DeviceBuffer>(2);
-        try
-        {
-            var (x, y) = Materialize(a, b, shape, temporaries);
-            ContrastiveForward(x, y, rows, columns, shape, invTau);
-        }
-        finally
-        {
-            foreach (var buffer in temporaries) Free(buffer);
-        }
-    }
+    // passes below read plain rows. So on cpu y = x/‖x‖ exists only during a forward or backward call, not between.
+    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau) =>
+        WithScaledRows(a, b, shape, (x, y) => ContrastiveForward(x, y, rows, columns, shape, invTau));
 
     public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
-        ContrastiveShape shape, double invTau)
+        ContrastiveShape shape, double invTau) =>
+        WithScaledRows(a, b, shape, (x, y) => ContrastiveBackward(x, y, rows, columns, gradA, gradB, shape, invTau));
+
+    /// <summary>Runs <paramref name="body"/> on both sets' rows with their scales applied (one copy when they are the same set).</summary>
+    private void WithScaledRows(ContrastiveRows a, ContrastiveRows b, ContrastiveShape shape, Action<BufferSlice, BufferSlice> body)
     {
         var temporaries = new List<DeviceBuffer>(2);
         try
         {
-            var (x, y) = Materialize(a, b, shape, temporaries);
-            ContrastiveBackward(x, y, rows, columns, gradA, gradB, shape, invTau);
+            var rowsA = Materialize(a, shape.RowsA, shape.Dim, temporaries);
+            body(rowsA, b == a ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
         }
         finally
         {
@@ -371,11 +364,18 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
-    /// <summary>Both sets' rows with their scales applied (one copy when they are the same set).</summary>
-    private (BufferSlice A, BufferSlice B) Materialize(ContrastiveRows a, ContrastiveRows b, ContrastiveShape shape, List<DeviceBuffer> temporaries)
+    /// <summary>Runs <paramref name="body"/> on the rows with their scale applied (a pooled copy for the length of the call), or on the rows themselves when unscaled.</summary>
+    private void WithScaledRows(ContrastiveRows rows, int count, int d, Action<BufferSlice> body)
     {
-        var rowsA = Materialize(a, shape.RowsA, shape.Dim, temporaries);
-        return (rowsA, b == a ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
+        var temporaries = new List<DeviceBuffer>(1);
+        try
+        {
+            body(Materialize(rows, count, d, temporaries));
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
     }
 
     private BufferSlice Materialize(ContrastiveRows rows, int count, int d, List<DeviceBuffer> temporaries)
@@ -536,19 +536,6 @@ internal sealed partial class CpuBackend : IBackend
             else PairDistancesBackward<double>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
         });
 
-    /// <summary>Runs <paramref name="body"/> on the rows with their scale applied (a pooled copy for the length of the call), or on the rows themselves when unscaled.</summary>
-    private void WithScaledRows(ContrastiveRows rows, int count, int d, Action<BufferSlice> body)
-    {
-        var temporaries = new List<DeviceBuffer>(1);
-        try
-        {
-            body(Materialize(rows, count, d, temporaries));
-        }
-        finally
-        {
-            foreach (var buffer in temporaries) Free(buffer);
-        }
-    }
 
     // The math of PairDistanceKernels.Backward. A row can be in many pairs, so the cores split the dimensions, not the pairs.
     private static void PairDistancesBackward<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats,
