@@ -48,6 +48,15 @@ public static class RowwiseKernels
         inverseNorms[row] = 1f / MathF.Max(norm, eps);
     }
 
+    /// <summary>dots[row] = a_row·b_row.</summary>
+    public static void RowDots(Index1D row, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dots, int cols)
+    {
+        int start = row * cols;
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) sum += a[start + j] * b[start + j];
+        dots[row] = sum;
+    }
+
     /// <summary>
     /// <see cref="L2NormalizeBackward"/> in place, with y = x/‖x‖ recomputed from x: gradient holds ∂L/∂y on entry
     /// and ∂L/∂x = (g − y·(g·y))/‖x‖ on return (g/eps below eps).

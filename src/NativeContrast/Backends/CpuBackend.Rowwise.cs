@@ -91,6 +91,24 @@ internal sealed partial class CpuBackend
         });
     }
 
+    public void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols)
+    {
+        if (a.Buffer is CpuBuffer<float>) RowDots<float>(a, b, dots, rows, cols);
+        else RowDots<double>(a, b, dots, rows, cols);
+    }
+
+    private static void RowDots<T>(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var aa = Array<T>(a);
+        var ba = Array<T>(b);
+        var da = Array<T>(dots);
+        CpuParallel.For(rows, cols, (start, end) =>
+        {
+            for (int r = start; r < end; r++)
+                da[dots.Offset + r] = Dot<T>(aa.AsSpan(a.Offset + r * cols, cols), ba.AsSpan(b.Offset + r * cols, cols));
+        });
+    }
+
     public void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps)
     {
         if (x.Buffer is CpuBuffer<float>) L2NormalizeBackwardInPlace<float>(gradient, x, norms, rows, cols, eps);

@@ -55,6 +55,9 @@ internal interface IBackend
     /// <summary>Per row: norms = ‖x‖, inverseNorms = 1/max(‖x‖, ε) (a normalizing loss's row factors, see <see cref="ContrastiveRows"/>).</summary>
     void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps);
 
+    /// <summary>dots[r] = a_r·b_r for the rows of two [rows, cols] matrices.</summary>
+    void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols);
+
     /// <summary><see cref="L2NormalizeBackward"/> in place with y recomputed from x: gradient holds ∂L/∂y on entry, ∂L/∂x on return.</summary>
     void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps);
 

@@ -194,6 +194,10 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("RowNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.RowNorms))(
             rows, F(x), F(norms), F(inverseNorms), cols, eps);
 
+    public void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols) =>
+        Kernel("RowDots", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.RowDots))(
+            rows, F(a), F(b), F(dots), cols);
+
     public void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps) =>
         Kernel("L2NormalizeBackwardInPlace", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackwardInPlace))(
             rows, F(gradient), F(x), F(norms), cols, eps);

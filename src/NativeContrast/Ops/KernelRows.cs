@@ -24,9 +24,14 @@ internal sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNo
 
     public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
 
-    /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself); only a learned τ needs it (x ⊙ g is a temporary N×D).</summary>
-    public Tensor DotWithRows(Tensor gradient) =>
-        InverseNorms is null ? (Input * gradient).Sum() : ((Input * gradient).Sum(1) * InverseNorms).Sum();
+    /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself), for a learned τ; O(N) memory.</summary>
+    public Tensor DotWithRows(Tensor gradient)
+    {
+        int rows = Input.ShapeArray[0], cols = Input.ShapeArray[1];
+        var dots = Tensor.Empty([rows], Input.Device, Input.DType);
+        Input.Backend.RowDots(Input.Data, gradient.Data, dots.Data, rows, cols);
+        return (InverseNorms is null ? dots : dots * InverseNorms).Sum();
+    }
 
     // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
     public void ToInputGradient(Tensor gradient)

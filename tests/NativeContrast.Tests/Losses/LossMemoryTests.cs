@@ -30,7 +30,7 @@ public class LossMemoryTests
 
     private static IEnumerable<TestCaseData> NormalizingLosses() =>
         from device in new[] { "cpu", "ilgpu-cpu" }
-        from loss in new[] { "ntxent", "supcon", "infonce", "clip", "triplet" }
+        from loss in new[] { "ntxent", "supcon", "infonce", "clip", "clip-learned-tau", "triplet" }
         select new TestCaseData(device, loss).SetName($"NormalizingLoss_BeyondInputsAndGradients_HoldsNoCopyOfTheRows({device}, {loss})");
 
     [TestCaseSource(nameof(NormalizingLosses))]
@@ -44,15 +44,17 @@ public class LossMemoryTests
         a.RequiresGrad = true;
         b.RequiresGrad = true;
         var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % 16).ToArray(), [n], device);
+        using var temperature = new LearnableTemperature(0.07, device);
         Func<Tensor> forward = loss switch
         {
             "ntxent" => () => new NtXentLoss(0.1).Forward(a),
             "supcon" => () => new SupConLoss(0.1).Forward(a, labels),
             "infonce" => () => new InfoNceLoss(0.1).Forward(a, b),
             "clip" => () => new ClipLoss(0.1).Forward(a, b),
+            "clip-learned-tau" => () => new ClipLoss(temperature).Forward(a, b), // ∂L/∂θ from row dots, no x ⊙ g
             _ => () => new TripletLoss(0.2).Forward(a, labels),
         };
-        bool twoSets = loss is "infonce" or "clip";
+        bool twoSets = loss is "infonce" or "clip" or "clip-learned-tau";
         long rowBytes = (long)n * d * sizeof(float), inputBytes = twoSets ? 2 * rowBytes : rowBytes;
         using (TensorScope.Begin()) forward().Backward(); // first use: kernels compiled, pools filled
         a.ZeroGrad();
