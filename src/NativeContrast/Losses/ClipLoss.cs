@@ -24,15 +24,15 @@ public sealed class ClipLoss : SoftmaxContrastiveLoss
 
     public Tensor Forward(Tensor a, Tensor b)
     {
-        LossInputs.Embeddings(LossName, nameof(a), a, Normalize, 2, "a positive and a negative per row");
-        LossInputs.Embeddings(LossName, nameof(b), b, Normalize, 2, "a positive and a negative per row");
+        var rowsA = LossInputs.Embeddings(LossName, nameof(a), a, Normalize, 2, "a positive and a negative per row");
+        var rowsB = LossInputs.Embeddings(LossName, nameof(b), b, Normalize, 2, "a positive and a negative per row");
         LossInputs.SameWidth(LossName, a, nameof(a), b, nameof(b));
         int n = a.ShapeArray[0];
         if (b.ShapeArray[0] != n)
             throw new ArgumentException($"{LossName}: the two sets must pair up row by row; got {n} and {b.ShapeArray[0]} rows.", nameof(b));
         var temperature = ResolveTemperature(a);
         var identity = SoftmaxDirections.Identity(n);
-        return SoftmaxContrastiveOp.TwoSets(a, b, Normalize,
+        return SoftmaxContrastiveOp.TwoSets(rowsA, rowsB,
             SoftmaxDirections.OnePositive(identity, 0.5 / n, a), SoftmaxDirections.OnePositive(identity, 0.5 / n, a), temperature);
     }
 }

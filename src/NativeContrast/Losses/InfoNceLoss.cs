@@ -26,8 +26,8 @@ public sealed class InfoNceLoss : SoftmaxContrastiveLoss
     /// <summary>The loss of <paramref name="queries"/> [N, D] against <paramref name="keys"/> [M, D]; <paramref name="positives"/>: optional Int32 [N] key index per query.</summary>
     public Tensor Forward(Tensor queries, Tensor keys, Tensor? positives = null)
     {
-        LossInputs.Embeddings(LossName, nameof(queries), queries, Normalize, 1, "at least one query");
-        LossInputs.Embeddings(LossName, nameof(keys), keys, Normalize, 2, "a positive and a negative");
+        var queryRows = LossInputs.Embeddings(LossName, nameof(queries), queries, Normalize, 1, "at least one query");
+        var keyRows = LossInputs.Embeddings(LossName, nameof(keys), keys, Normalize, 2, "a positive and a negative");
         LossInputs.SameWidth(LossName, queries, nameof(queries), keys, nameof(keys));
         int n = queries.ShapeArray[0], m = keys.ShapeArray[0];
         int[] p;
@@ -42,7 +42,7 @@ public sealed class InfoNceLoss : SoftmaxContrastiveLoss
         }
         LossInputs.PositiveIndices(LossName, p, m, oneSet: false);
         var temperature = ResolveTemperature(queries);
-        return SoftmaxContrastiveOp.TwoSets(queries, keys, Normalize, SoftmaxDirections.OnePositive(p, 1.0 / n, queries), null, temperature);
+        return SoftmaxContrastiveOp.TwoSets(queryRows, keyRows, SoftmaxDirections.OnePositive(p, 1.0 / n, queries), null, temperature);
     }
 
     /// <summary>

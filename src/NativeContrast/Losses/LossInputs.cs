@@ -3,8 +3,12 @@ namespace NativeContrast.Losses;
 /// <summary>Argument checks shared by the losses; each message names the loss, the argument and what was expected.</summary>
 internal static class LossInputs
 {
-    /// <summary>[N, D] floating rows with no NaN/∞ (nor a norm that overflows) and, when normalizing, no zero row (one O(N·D) pass bringing back N numbers).</summary>
-    public static void Embeddings(string loss, string name, Tensor z, bool normalize, int minRows, string minRowsReason)
+    /// <summary>
+    /// [N, D] floating rows with no NaN/∞ (nor a norm that overflows) and, when normalizing (or
+    /// <paramref name="rejectZeroRows"/>), no zero row: one O(N·D) pass bringing back N numbers. Returns the rows as
+    /// the fused kernels take them, with the norms from that same pass when normalizing.
+    /// </summary>
+    public static Ops.KernelRows Embeddings(string loss, string name, Tensor z, bool normalize, int minRows, string minRowsReason, bool rejectZeroRows = false)
     {
         if (z.Rank != 2)
             throw new ArgumentException($"{loss} needs {name} of shape [N, D]; got {Shapes.Format(z.ShapeArray)}.", name);
@@ -23,9 +27,10 @@ internal static class LossInputs
         {
             if (!double.IsFinite(rowNorms[i]))
                 throw new ArgumentException($"{loss}: row {i} of the {name} contains NaN or infinity.", name);
-            if (normalize && rowNorms[i] == 0)
+            if ((normalize || rejectZeroRows) && rowNorms[i] == 0)
                 throw new ArgumentException($"{loss}: row {i} of the {name} has zero norm and cannot be normalized.", name);
         }
+        return normalize ? new Ops.KernelRows(z, scope.Keep(norms), scope.Keep(inverseNorms)) : new Ops.KernelRows(z, null, null);
     }
 
     public static void SameWidth(string loss, Tensor a, string nameA, Tensor b, string nameB)

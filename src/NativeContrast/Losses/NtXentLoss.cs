@@ -26,12 +26,12 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>
     public Tensor Forward(Tensor z, Tensor? positives = null)
     {
-        LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
+        var rows = LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
         int n = z.ShapeArray[0];
         var p = positives is null ? DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
         LossInputs.PositiveIndices(LossName, p, n, oneSet: true);
         var temperature = ResolveTemperature(z);
-        return SoftmaxContrastiveOp.OneSet(z, Normalize, SoftmaxDirections.OnePositive(p, 1.0 / n, z), temperature);
+        return SoftmaxContrastiveOp.OneSet(rows, SoftmaxDirections.OnePositive(p, 1.0 / n, z), temperature);
     }
 
     /// <summary>p(i) = i + N/2 for the first half, i − N/2 for the second, as an Int32 tensor.</summary>

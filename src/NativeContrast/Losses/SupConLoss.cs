@@ -26,7 +26,7 @@ public sealed class SupConLoss : SoftmaxContrastiveLoss
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D] (all views stacked) with Int32 <paramref name="labels"/> [N].</summary>
     public Tensor Forward(Tensor z, Tensor labels)
     {
-        LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 2, "an anchor and another row");
+        var rows = LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 2, "an anchor and another row");
         int n = z.ShapeArray[0];
         var y = LossInputs.IntVector(LossName, nameof(labels), labels, n, z.Device);
         var counts = new Dictionary<int, int>();
@@ -39,6 +39,6 @@ public sealed class SupConLoss : SoftmaxContrastiveLoss
         var positiveWeight = y.Select(label => counts[label] > 1 ? 1.0 / (counts[label] - 1) : 0.0).ToArray();
         var lossWeight = y.Select(label => counts[label] > 1 ? 1.0 / anchors : 0.0).ToArray();
         var temperature = ResolveTemperature(z);
-        return SoftmaxContrastiveOp.OneSet(z, Normalize, SoftmaxDirections.ByLabel(y, positiveWeight, lossWeight, z), temperature);
+        return SoftmaxContrastiveOp.OneSet(rows, SoftmaxDirections.ByLabel(y, positiveWeight, lossWeight, z), temperature);
     }
 }

@@ -45,11 +45,11 @@ public sealed class TripletLoss
     public Tensor Forward(Tensor z, Tensor labels)
     {
         const string loss = "Triplet";
-        LossInputs.Embeddings(loss, "embeddings", z, Normalize || Distance == DistanceMetric.Cosine, 3, "an anchor, a positive and a negative");
+        // The check's pass gives the norms: mining and distances read each row times 1/‖z‖ (no normalized copy).
+        var rows = LossInputs.Embeddings(loss, "embeddings", z, Normalize, 3, "an anchor, a positive and a negative",
+            rejectZeroRows: Distance == DistanceMetric.Cosine);
         int n = z.ShapeArray[0], d = z.ShapeArray[1];
         LossInputs.IntVector(loss, nameof(labels), labels, n, z.Device);
-        // Normalization is fused: mining and distances read each row times 1/‖z‖ (no normalized copy).
-        var rows = Ops.KernelRows.Of(z, Normalize);
         var (anchors, positives, negatives) = Mine(rows, labels, n, d);
         if (anchors.Length == 0)
             throw new ArgumentException($"{loss}: no anchor has both a positive (another row with its label) and a negative (a row with another label).", nameof(labels));

@@ -8,20 +8,11 @@ namespace NativeContrast.Ops;
 /// work on y = x/‖x‖ without y being stored. The kernels' backward writes ∂L/∂y into the gradient buffer and
 /// <see cref="ToInputGradient"/> turns it into ∂L/∂x there, with y recomputed from x. Beyond its inputs and
 /// gradients a loss then holds O(N) for it: norms and their inverses (a separate L2-normalize node would hold y
-/// and ∂L/∂y, two N×D buffers).
+/// and ∂L/∂y, two N×D buffers). Made by the losses' input check (<c>LossInputs.Embeddings</c>), whose pass over
+/// the rows gives the norms (<see cref="Backends.IBackend.RowNorms"/>).
 /// </summary>
 internal sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNorms)
 {
-    public static KernelRows Of(Tensor x, bool normalize)
-    {
-        if (!normalize) return new KernelRows(x, null, null);
-        int rows = x.ShapeArray[0], cols = x.ShapeArray[1];
-        var norms = Tensor.Empty([rows], x.Device, x.DType);
-        var inverseNorms = Tensor.Empty([rows], x.Device, x.DType);
-        x.Backend.RowNorms(x.Data, norms.Data, inverseNorms.Data, rows, cols, L2NormalizeOp.Epsilon);
-        return new KernelRows(x, norms, inverseNorms);
-    }
-
     public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
 
     /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself), for a learned τ; O(N) memory.</summary>

@@ -53,10 +53,10 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             new(direction.Keys.Data, direction.PositiveWeight.Data, Lse.Data, PositiveLogit.Data, coefficient?.Data ?? default);
     }
 
-    /// <summary>NT-Xent and SupCon: anchors and candidates are the rows of <paramref name="z"/> (L2-normalized when <paramref name="normalize"/>), self excluded.</summary>
-    public static Tensor OneSet(Tensor z, bool normalize, SoftmaxDirection direction, ContrastiveTemperature temperature)
+    /// <summary>NT-Xent and SupCon: anchors and candidates are the rows (normalized when they carry norms), self excluded.</summary>
+    public static Tensor OneSet(KernelRows rows, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {
-        var rows = KernelRows.Of(z, normalize);
+        var z = rows.Input;
         var stats = Statistics.For(z);
         z.Backend.ContrastiveForward(rows.View, rows.View, stats.Side(direction, null), null, Shape(z, z, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
         var loss = WeightedSum(stats, direction);
@@ -64,10 +64,10 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         return Record(loss, () => new SoftmaxContrastiveOp(inputs, rows, null, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
     }
 
-    /// <summary>InfoNCE (and, with <paramref name="reverse"/>, CLIP): queries against keys, and keys against queries (rows L2-normalized when <paramref name="normalize"/>).</summary>
-    public static Tensor TwoSets(Tensor queries, Tensor keys, bool normalize, SoftmaxDirection forward, SoftmaxDirection? reverse, ContrastiveTemperature temperature)
+    /// <summary>InfoNCE (and, with <paramref name="reverse"/>, CLIP): queries against keys, and keys against queries (rows normalized when they carry norms).</summary>
+    public static Tensor TwoSets(KernelRows q, KernelRows k, SoftmaxDirection forward, SoftmaxDirection? reverse, ContrastiveTemperature temperature)
     {
-        var (q, k) = (KernelRows.Of(queries, normalize), KernelRows.Of(keys, normalize));
+        var (queries, keys) = (q.Input, k.Input);
         var stats = Statistics.For(queries);
         var reverseStats = reverse is null ? null : Statistics.For(keys);
         queries.Backend.ContrastiveForward(q.View, k.View, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
