@@ -66,13 +66,12 @@ find_libcuda() {
 
 # The whole run must stay under 5 minutes on an H100/H200: each timing command gets at most 60 s, and
 # one that would start after 230 s is skipped, and said to be.
-# bench KIND N VARIANT REPS [LIMIT]: one timing as a JSON line into ours.jsonl; VARIANT "-" means the
-# device's only kernels (cpu has no variants). LIMIT (seconds, default 60) is for the N = 1,048,576 runs:
-# those warm up on 1024 rows (compiling the kernels) instead of spending a full-size repetition on it.
+# bench KIND N VARIANT REPS [LIMIT [WARMUP_N]]: one timing as a JSON line into ours.jsonl; VARIANT "-" means
+# the device's only kernels (cpu has no variants). LIMIT: seconds (default 60). WARMUP_N: rows of the warm-up
+# (default N); the N = 1,048,576 runs warm up (compile the kernels) on 1024 rows instead of a full-size repetition.
 bench() {
-  local args=(--kind "$1" --n "$2" --d 128 --device "$device" --reps "$4" --json) limit="${5:-60}"
+  local args=(--kind "$1" --n "$2" --d 128 --device "$device" --reps "$4" --json --warmup-n "${6:-$2}") limit="${5:-60}"
   [ "$3" != - ] && args+=(--variant "$3")
-  [ "$limit" != 60 ] && args+=(--warmup-n 1024)
   timeout "$limit" "${nc[@]}" bench "${args[@]}" | tee -a "$out/ours.jsonl" || echo "  $1 n=$2 ${3/-/}: failed or over $limit s"
 }
 
@@ -145,7 +144,7 @@ run() {
   # N = $huge: beyond what PyTorch's N×N matrix fits in; one timed repetition (8.4e14 flop: about 30 s at
   # 28 TFLOP/s), the peak memory above the inputs and beyond inputs and gradients reported. Up to 100 s each.
   for variant in "${variants[@]}"; do
-    over_budget "ntxent n=$huge $variant" || bench ntxent "$huge" "$variant" 1 100
+    over_budget "ntxent n=$huge $variant" || bench ntxent "$huge" "$variant" 1 100 1024
   done
   # The rest: every loss at each size with the fast variants, the naive kernels at the smallest size, SGEMM, the training step.
   local n kind

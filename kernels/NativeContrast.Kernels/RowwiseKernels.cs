@@ -4,8 +4,9 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Row-wise fused ops on a [rows, cols] matrix, one thread per row.
-/// Variants: L2 normalization (forward, backward), log-softmax (forward, backward),
-/// cross-entropy with class indices (per-row loss + LSE forward, backward).
+/// Variants: L2 normalization (forward, backward, and the backward in place from x), row norms and row
+/// dots (for the losses' fused normalization), log-softmax (forward, backward), cross-entropy with class
+/// indices (per-row loss + LSE forward, backward).
 /// </summary>
 public static class RowwiseKernels
 {
@@ -13,9 +14,7 @@ public static class RowwiseKernels
     public static void L2Normalize(Index1D row, ArrayView<float> x, ArrayView<float> y, ArrayView<float> norms, int cols, float eps)
     {
         int start = row * cols;
-        float sq = 0f;
-        for (int j = 0; j < cols; j++) { float v = x[start + j]; sq += v * v; }
-        float norm = MathF.Sqrt(sq);
+        float norm = MathF.Sqrt(Dot(x, x, start, cols));
         norms[row] = norm;
         float inv = 1f / MathF.Max(norm, eps);
         for (int j = 0; j < cols; j++) y[start + j] = x[start + j] * inv;
@@ -31,31 +30,20 @@ public static class RowwiseKernels
             for (int j = 0; j < cols; j++) dx[start + j] = g[start + j] / eps;
             return;
         }
-        float dot = 0f;
-        for (int j = 0; j < cols; j++) dot += g[start + j] * y[start + j];
-        float inv = 1f / norm;
+        float dot = Dot(g, y, start, cols), inv = 1f / norm;
         for (int j = 0; j < cols; j++) dx[start + j] = (g[start + j] - y[start + j] * dot) * inv;
     }
 
     /// <summary>norms[row] = ‖x‖ and inverseNorms[row] = 1/max(‖x‖, eps): the row factors of a normalizing loss.</summary>
     public static void RowNorms(Index1D row, ArrayView<float> x, ArrayView<float> norms, ArrayView<float> inverseNorms, int cols, float eps)
     {
-        int start = row * cols;
-        float sq = 0f;
-        for (int j = 0; j < cols; j++) { float v = x[start + j]; sq += v * v; }
-        float norm = MathF.Sqrt(sq);
+        float norm = MathF.Sqrt(Dot(x, x, row * cols, cols));
         norms[row] = norm;
         inverseNorms[row] = 1f / MathF.Max(norm, eps);
     }
 
     /// <summary>dots[row] = a_row·b_row.</summary>
-    public static void RowDots(Index1D row, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dots, int cols)
-    {
-        int start = row * cols;
-        float sum = 0f;
-        for (int j = 0; j < cols; j++) sum += a[start + j] * b[start + j];
-        dots[row] = sum;
-    }
+    public static void RowDots(Index1D row, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dots, int cols) => dots[row] = Dot(a, b, row * cols, cols);
 
     /// <summary>
     /// <see cref="L2NormalizeBackward"/> in place, with y = x/‖x‖ recomputed from x: gradient holds ∂L/∂y on entry
@@ -70,9 +58,7 @@ public static class RowwiseKernels
             for (int j = 0; j < cols; j++) gradient[start + j] /= eps;
             return;
         }
-        float inv = 1f / norm, dot = 0f;
-        for (int j = 0; j < cols; j++) dot += gradient[start + j] * x[start + j];
-        dot *= inv;
+        float inv = 1f / norm, dot = Dot(gradient, x, start, cols) * inv;
         for (int j = 0; j < cols; j++) gradient[start + j] = (gradient[start + j] - x[start + j] * inv * dot) * inv;
     }
 
@@ -113,6 +99,14 @@ public static class RowwiseKernels
         int label = labels[row];
         for (int j = 0; j < cols; j++)
             dx[start + j] = s * (MathF.Exp(x[start + j] - l) - (j == label ? 1f : 0f));
+    }
+
+    /// <summary>Σ_j a[start + j]·b[start + j] over one row.</summary>
+    private static float Dot(ArrayView<float> a, ArrayView<float> b, int start, int cols)
+    {
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) sum += a[start + j] * b[start + j];
+        return sum;
     }
 
     private static float RowMax(ArrayView<float> x, int start, int cols)

@@ -34,11 +34,14 @@ public static class Defaults
         _ => "lars",
     };
 
+    /// <summary>Images that get <see cref="Augmentation.Augmentations.Grayscale28"/> (Fashion-MNIST, MNIST) rather than the SimCLR pipeline.</summary>
+    internal static bool IsGrayscale28(int height, int channels) => height == 28 && channels == 1;
+
     /// <summary>
     /// Smallest fraction of the image area a random resized crop keeps. SimCLR's 0.08 on larger images. On
     /// 28×28 grayscale, where a fifth of a garment often no longer shows its class: 0.5 for SupCon, whose
     /// labels pull views together; 0.4 for SimCLR; 0.2 (SupCon's CIFAR value) for the methods not measured.
     /// </summary>
     public static double CropMinScale(string method, int height, int channels) =>
-        height == 28 && channels == 1 ? method switch { "supcon" => 0.5, "simclr" => 0.4, _ => 0.2 } : 0.08;
+        IsGrayscale28(height, channels) ? method switch { "supcon" => 0.5, "simclr" => 0.4, _ => 0.2 } : 0.08;
 }

@@ -279,7 +279,7 @@ public sealed class Trainer : IDisposable
     public static AugmentationPipeline Augmentation(TrainingConfig config, ImageDataset data)
     {
         double crop = config.CropMinScale ?? Defaults.CropMinScale(config.Method, data.Height, data.Channels);
-        return data.Height == 28 && data.Channels == 1 ? Augmentations.Grayscale28(crop) : Augmentations.SimClr(data.Height, minCropScale: crop);
+        return Defaults.IsGrayscale28(data.Height, data.Channels) ? Augmentations.Grayscale28(crop) : Augmentations.SimClr(data.Height, minCropScale: crop);
     }
 
     public static void WriteConfig(string runFolder, TrainingConfig config)
