@@ -74,9 +74,9 @@ internal static class BenchCommand
 
         /// <summary>
         /// What the step held beyond its inputs and the gradients it leaves on them (MiB): the larger of the forward's peak
-        /// (no gradient exists yet) and the whole step's peak less those gradients.
+        /// (no gradient exists yet) and the whole step's peak less those gradients. Not measured for the training step (null).
         /// </summary>
-        public double BeyondInputsAndGradientsMiB { get; init; }
+        public double? BeyondInputsAndGradientsMiB { get; init; }
 
         public string ToText() => Kind == "simclr-step"
             ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
@@ -86,7 +86,7 @@ internal static class BenchCommand
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
             $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
-            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}, \"beyond_inputs_and_gradients_mib\": {BeyondInputsAndGradientsMiB:F2}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
+            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(BeyondInputsAndGradientsMiB is { } b ? $", \"beyond_inputs_and_gradients_mib\": {b:F2}" : "")}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
