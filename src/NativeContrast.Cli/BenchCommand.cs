@@ -10,7 +10,8 @@ namespace NativeContrast.Cli;
 /// scripts. Prints the median and min time, GFLOP/s by napkin math (softmax losses 6·N·M·D: one
 /// N×M×D product forward, two backward; triplet 2·N²·D for mining, twice for semi-hard; SGEMM
 /// 2·N³) and the memory: the peak of live tensor bytes above the inputs, the same less the gradients the
-/// step leaves (what the loss itself needs), and on cpu the managed bytes allocated per repetition. The device is synchronized before every clock read.
+/// step leaves (what the loss itself needs), and on cpu the managed bytes allocated per repetition. The device is synchronized before every clock read;
+/// the timed repetitions follow a warm-up of about a second (<c>--warmup-s</c>), so that they time the optimized code.
 /// </summary>
 internal static class BenchCommand
 {
@@ -32,24 +33,32 @@ internal static class BenchCommand
         var m = new Option<int?>("--m") { Description = "Keys for infonce (default N)." };
         var d = new Option<int>("--d") { Description = "Embedding dimension.", DefaultValueFactory = _ => 128 };
         var device = new Option<string>("--device") { Description = "cpu, ilgpu-cpu, cuda[:N], opencl[:N] or auto.", DefaultValueFactory = _ => "cpu" };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions (after one warm-up).", DefaultValueFactory = _ => 10 };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions (after the warm-up).", DefaultValueFactory = _ => 10 };
+        var warmupSeconds = new Option<double>("--warmup-s")
+        {
+            Description = $"Warm up for this many seconds before timing: the step is repeated until they have passed (at least once, at most {MaxWarmupCalls} times). " +
+                ".NET first runs new code unoptimized and recompiles what is called often, so on the cpu backend the first calls can be several times slower than the rest; 0 warms up once.",
+            DefaultValueFactory = _ => 1.0,
+        };
         var json = new Option<bool>("--json") { Description = "One JSON line instead of text." };
         var warmupRows = new Option<int?>("--warmup-n")
         {
-            Description = "Rows of the one warm-up repetition (default --n). A smaller one compiles the kernels without a full-size repetition, " +
+            Description = "Rows of the warm-up repetitions (default --n). Fewer compile the kernels without a full-size repetition, " +
                 "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
         };
         var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 (default tiled)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
-        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupRows, json, variant }) command.Options.Add(o);
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
             int keys = parse.GetValue(m) ?? rows;
             int warmup = parse.GetValue(warmupRows) ?? rows;
-            if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1 || warmup < 2 || warmup > rows)
-                throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1, --reps ≥ 1 and 2 ≤ --warmup-n ≤ --n; got n={rows}, m={keys}, d={dim}, reps={repetitions}, warmup-n={warmup}.");
+            double warmupTime = parse.GetValue(warmupSeconds);
+            if (rows < 2 || dim < 1 || keys < 2 || repetitions < 1 || warmup < 2 || warmup > rows || !(warmupTime >= 0))
+                throw new ArgumentException($"bench needs --n ≥ 2, --m ≥ 2, --d ≥ 1, --reps ≥ 1, --warmup-s ≥ 0 and 2 ≤ --warmup-n ≤ --n; " +
+                    $"got n={rows}, m={keys}, d={dim}, reps={repetitions}, warmup-s={warmupTime}, warmup-n={warmup}.");
             using var dev = Device.Create(parse.GetValue(device)!, error);
             if (parse.GetValue(variant) is { } name)
             {
@@ -57,8 +66,13 @@ internal static class BenchCommand
                 ilgpu.ContrastiveVariant = VariantNames[name];
             }
             var measured = parse.GetValue(kind)!;
-            if (warmup < rows) _ = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1);
-            var result = Measure(measured, rows, keys, dim, dev, repetitions, warmUp: warmup == rows);
+            BenchResult result;
+            if (warmup < rows)
+            {
+                var small = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1, warmupTime);
+                result = Measure(measured, rows, keys, dim, dev, repetitions, warmupSeconds: null) with { WarmupCalls = small.WarmupCalls + 1 };
+            }
+            else result = Measure(measured, rows, keys, dim, dev, repetitions, warmupTime);
             if (dev is IlgpuDevice used && parse.GetValue(kind) is not ("sgemm" or "simclr-step"))
                 result = result with { Variant = VariantNames.First(v => v.Value == used.ContrastiveVariant).Key };
             output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
@@ -78,19 +92,22 @@ internal static class BenchCommand
         /// </summary>
         public double? BeyondInputsAndGradientsMiB { get; init; }
 
+        /// <summary>Untimed calls before the timed repetitions (at <c>--warmup-n</c> rows where that is smaller).</summary>
+        public int WarmupCalls { get; init; }
+
         public string ToText() => Kind == "simclr-step"
-            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
+            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
             : string.Create(CultureInfo.InvariantCulture,
-            $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
+            $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms after {WarmupCalls} warm-up calls, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB ({BeyondInputsAndGradientsMiB:F2} MiB beyond inputs and gradients){(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
-            $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, " +
+            $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, \"warmup_calls\": {WarmupCalls}, " +
             $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(BeyondInputsAndGradientsMiB is { } b ? $", \"beyond_inputs_and_gradients_mib\": {b:F2}" : "")}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
-    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, bool warmUp)
+    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, double? warmupSeconds)
     {
         using var encoder = new Nn.SmallCnn(device: device, seed: 1);
         using var head = new Nn.ProjectionHead(device: device);
@@ -105,7 +122,7 @@ internal static class BenchCommand
             optimizer.ZeroGrad();
             device.Synchronize();
         }
-        if (warmUp) Once();
+        int warmupCalls = warmupSeconds is { } seconds ? WarmUp(Once, seconds) : 0;
         long baseline = device.LiveBytes;
         device.ResetPeakLiveBytes();
         var times = new double[reps];
@@ -116,11 +133,39 @@ internal static class BenchCommand
             times[r] = clock.Elapsed.TotalMilliseconds;
         }
         Array.Sort(times);
-        return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null);
+        return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null)
+        {
+            WarmupCalls = warmupCalls,
+        };
     }
 
-    /// <summary>Times <paramref name="reps"/> repetitions after one warm-up at the same size (unless <paramref name="warmUp"/> is false).</summary>
-    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, bool warmUp = true)
+    /// <summary>The most untimed calls <see cref="WarmUp"/> makes, however short they are.</summary>
+    internal const int MaxWarmupCalls = 50;
+
+    /// <summary>
+    /// Repeats <paramref name="once"/> until <paramref name="seconds"/> have passed (at least once, at most
+    /// <see cref="MaxWarmupCalls"/> times) and returns how often it ran. The runtime compiles a method unoptimized first and
+    /// again, optimized, once it has been called about 30 times; at N = 1024 on cpu the first ten NT-Xent steps took 23–33 ms
+    /// and the later ones 8–14 ms, so a single warm-up call timed the unoptimized code.
+    /// </summary>
+    private static int WarmUp(Action once, double seconds)
+    {
+        var clock = Stopwatch.StartNew();
+        int calls = 0;
+        do
+        {
+            once();
+            calls++;
+        }
+        while (clock.Elapsed.TotalSeconds < seconds && calls < MaxWarmupCalls);
+        return calls;
+    }
+
+    /// <summary>
+    /// Times <paramref name="reps"/> repetitions after warming up at the same size for <paramref name="warmupSeconds"/>
+    /// (<see cref="WarmUp"/>; null: no warm-up).
+    /// </summary>
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds = 1.0)
     {
         using var inputs = TensorScope.Begin();
         var z = Tensor.RandomNormal([n, d], 1, device);
@@ -141,7 +186,7 @@ internal static class BenchCommand
             "triplet-semihard" => () => new TripletLoss(0.2, TripletMining.SemiHard).Forward(z, labels),
             _ => () => Tensor.Matmul(square!, square!),
         };
-        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmUp);
+        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds);
         if (kind == "clip") m = n;
         double flop = kind switch
         {
@@ -169,7 +214,7 @@ internal static class BenchCommand
             z.ZeroGrad();
             k.ZeroGrad();
         }
-        if (warmUp) Once();
+        int warmupCalls = warmupSeconds is { } seconds ? WarmUp(Once, seconds) : 0;
         var times = new double[reps];
         long baseline = device.LiveBytes;
         forwardPeak = stepPeak = 0;
@@ -187,6 +232,7 @@ internal static class BenchCommand
         return new BenchResult(kind, n, m, d, device.Name, times[reps / 2], times[0], flop, (stepPeak - baseline) / (double)(1 << 20), allocated)
         {
             BeyondInputsAndGradientsMiB = beyond / (double)(1 << 20),
+            WarmupCalls = warmupCalls,
         };
     }
 }

@@ -49,6 +49,28 @@ public class CheckCommandTests
     }
 
     [Test]
+    public void Bench_WarmsUpForTheGivenTime_BeforeTiming()
+    {
+        const int MaxWarmupCalls = 50; // BenchCommand.MaxWarmupCalls (internal to the command-line tool)
+        static int WarmupCalls(params string[] options)
+        {
+            var output = new StringWriter();
+            string[] rows = options.Contains("--n") ? [] : ["--n", "16"];
+            int code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--d", "8", "--reps", "1", "--json", .. rows, .. options], output, new StringWriter());
+            Assert.That(code, Is.EqualTo(0), output.ToString());
+            using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+            return json.RootElement.GetProperty("warmup_calls").GetInt32();
+        }
+        Assert.That(WarmupCalls("--warmup-s", "0"), Is.EqualTo(1), "0 s: one call");
+        Assert.That(WarmupCalls(), Is.InRange(2, MaxWarmupCalls), "the default second repeats a step of 16 rows");
+        Assert.That(WarmupCalls("--warmup-s", "30"), Is.EqualTo(MaxWarmupCalls), "capped");
+        Assert.That(WarmupCalls("--n", "64", "--warmup-n", "16", "--warmup-s", "0"), Is.EqualTo(2), "one small call, then the first full-size one (its timed repetition)");
+        var error = new StringWriter();
+        Assert.That(NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--warmup-s", "-1"], new StringWriter(), error), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--warmup-s ≥ 0"));
+    }
+
+    [Test]
     public void Bench_WarmsUpSmall_AndReportsTheMemoryBeyondInputsAndGradients()
     {
         var output = new StringWriter();
