@@ -11,8 +11,11 @@
 #                                            unpacking the tarball there): links libcuda.so, checks every CUDA
 #                                            kernel against cpu (relative error), the same on each OpenCL device
 #                                            ILGPU accepts, times each loss, SGEMM and the training step on the
-#                                            GPU and PyTorch's composed peers with device synchronization, and
-#                                            prints one table last. Meant to finish in under 5 minutes on an H100/H200.
+#                                            GPU and PyTorch's composed peers with device synchronization, trains
+#                                            as the README's main job does (`train`, device auto) on 10,000
+#                                            Fashion-MNIST images for one epoch (the bundle carries them when pack
+#                                            found the data), and prints one table last. Meant to finish in under
+#                                            5 minutes on an H100/H200.
 #                                            NC_RUNNER_DEVICE=ilgpu-cpu runs the same steps on another device (to try
 #                                            the runner's plumbing without a GPU; PyTorch then runs on cpu).
 set -euo pipefail
@@ -32,6 +35,16 @@ pack() {
   cp -r "$runtime/host/fxr/$fxr" "$bundle/dotnet/host/fxr/"
   cp -r "$runtime/shared/Microsoft.NETCore.App/$version" "$bundle/dotnet/shared/Microsoft.NETCore.App/"
   cp "$root/benchmarks/peers/losses_torch.py" "$root/benchmarks/peers/simclr_step_torch.py" "$root/benchmarks/gpu/gpu_table.py" "$bundle/peers/"
+  local fashion
+  for fashion in "${NATIVECONTRAST_DATA:-}" "$HOME/.cache/nativecontrast/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+    [ -n "$fashion" ] && { [ -e "$fashion/train-images-idx3-ubyte.gz" ] || [ -e "$fashion/train-images-idx3-ubyte" ]; } && break
+    fashion=""
+  done
+  if [ -n "$fashion" ]; then
+    python3 "$root/benchmarks/gpu/fashion_mnist_subset.py" "$fashion" "$bundle/data" 10000
+  else
+    echo "warning: Fashion-MNIST is not here (apt-get install dataset-fashion-mnist): the bundle will skip the training run" >&2
+  fi
   cp "$0" "$bundle/run.sh"
   chmod +x "$bundle/run.sh"
   echo "packing…"
@@ -89,7 +102,7 @@ run() {
   local nc=("$DOTNET_ROOT/dotnet" "$here/app/NativeContrast.Cli.dll")
   out="${OUT:-$here/results}"
   mkdir -p "$out" "$here/lib"
-  rm -f "$out"/check-*.txt "$out"/*.jsonl "$out"/table.md
+  rm -rf "$out"/check-*.txt "$out"/*.jsonl "$out"/table.md "$out"/train.txt "$out"/train-run
   echo "== bundle: $(${nc[@]} --version 2>/dev/null || echo '?') with the runtime in $DOTNET_ROOT"
   # ILGPU loads the drivers' libraries by their unversioned names: link them in the bundle's lib folder.
   export LD_LIBRARY_PATH="$here/lib:${LD_LIBRARY_PATH:-}"
@@ -141,6 +154,18 @@ run() {
       over_budget "PyTorch ntxent $precision" || timeout 60 python3 "$here/peers/losses_torch.py" --device "$torch_device" --n "$big" --d 128 --reps "$reps" --kinds ntxent --precision "$precision" --json | tee -a "$out/peers.jsonl" || true
     done
   fi
+  # The README's main job, smaller: SimCLR on the bundle's 10,000 Fashion-MNIST images for one epoch, then the
+  # evaluation on the 10,000 test images. On a GPU run the device is left to `auto`, which must pick cuda.
+  local train_device="$device" train_subset=0
+  [ "$device" = cuda ] && train_device=auto
+  [ $quick -eq 1 ] && train_subset=512
+  if [ -e "$here/data/train-images-idx3-ubyte" ]; then
+    echo; echo "== training: train --device $train_device --data (the bundle's Fashion-MNIST subset) --epochs 1"
+    over_budget "training" || timeout 90 "${nc[@]}" train --device "$train_device" --data "$here/data" --epochs 1 --subset "$train_subset" --out "$out/train-run" 2>&1 | tee "$out/train.txt" \
+      || echo "  training: failed or over 90 s"
+  else
+    echo "  training: skipped (the bundle has no Fashion-MNIST subset)"
+  fi
   # N = $huge: beyond what PyTorch's N×N matrix fits in; one timed repetition (8.4e14 flop: about 30 s at
   # 28 TFLOP/s), the peak memory above the inputs and beyond inputs and gradients reported. Up to 100 s each.
   for variant in "${variants[@]}"; do
@@ -177,7 +202,7 @@ run() {
     "${nc[@]}" ptx --arch "sm_$arch" --out "$out/ptx" --ptxas "$ptxas" | tee "$out/ptx.txt" || true
   fi
   echo
-  python3 "$here/peers/gpu_table.py" "$out/ours.jsonl" "$out/peers.jsonl" "$out"/check-*.txt | tee "$out/table.md"
+  python3 "$here/peers/gpu_table.py" "$out/ours.jsonl" "$out/peers.jsonl" "$out"/check-*.txt "$out"/train.txt | tee "$out/table.md"
 }
 
 case "${1:-run}" in

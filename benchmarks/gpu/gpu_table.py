@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The GPU runner's last table: our timings (nativecontrast bench --json lines), PyTorch's (the peer scripts'
---json lines) and the check summaries, as Markdown ready for docs/PERFORMANCE.md.
+--json lines), the check summaries and the training run's summary (train.txt: its device, speed and test
+accuracy), as Markdown ready for docs/PERFORMANCE.md.
 
-Usage: gpu_table.py ours.jsonl peers.jsonl [check-*.txt ...]
+Usage: gpu_table.py ours.jsonl peers.jsonl [check-*.txt ...] [train.txt]
 """
 import json
 import sys
@@ -17,7 +18,22 @@ def lines(path):
 
 
 def main():
-    ours, peers, checks = lines(sys.argv[1]), lines(sys.argv[2]), sys.argv[3:]
+    ours, peers = lines(sys.argv[1]), lines(sys.argv[2])
+    checks = [p for p in sys.argv[3:] if not p.endswith("train.txt")]
+    trains = [p for p in sys.argv[3:] if p.endswith("train.txt")]
+    for path in trains:
+        try:
+            with open(path) as f:
+                text = f.read().splitlines()
+        except OSError:
+            print("training: no output")
+            continue
+        keep = ("Device:", "training ", "images/s", "epoch 1/1:", "test accuracy")
+        summary = [line.strip() for line in text if line.strip().startswith(keep) or "images/s" in line]
+        # Of the progress lines only the last (the epoch's running speed) is kept.
+        progress = [line for line in summary if "images/s" in line]
+        summary = [line for line in summary if "images/s" not in line] + progress[-1:]
+        print("training: " + (" | ".join(summary) if summary else "no summary (failed? see train.txt)"))
     for path in checks:
         with open(path) as f:
             summary = [line.strip() for line in f if "cases passed" in line or "FAIL" in line or "ERROR" in line]
