@@ -115,8 +115,8 @@ public static partial class ContrastiveKernels
         {
             int row = firstRow + i;
             if (row >= shape.RowsA) continue;
-            WriteGradient(gradA, row * d, sliceBase + tx, d, left.Row(i).Scale(shape.InvTau));
-            WriteGradient(gradA, row * d, sliceBase + tx + 4 * GroupSide, d, right.Row(i).Scale(shape.InvTau));
+            WriteGradient(gradA, row * d, sliceBase + tx, GroupSide, d, left.Row(i).Scale(shape.InvTau));
+            WriteGradient(gradA, row * d, sliceBase + tx + 4 * GroupSide, GroupSide, d, right.Row(i).Scale(shape.InvTau));
         }
     }
 
@@ -191,12 +191,12 @@ public static partial class ContrastiveKernels
         positiveLogit[row] = state.Positive * positiveWeight[row];
     }
 
-    /// <summary>Writes value.X at dimension firstDim, .Y at firstDim + 16, … (those below d).</summary>
-    private static void WriteGradient(ArrayView<float> grad, int rowStart, int firstDim, int d, Float4 value)
+    /// <summary>Writes value.X at dimension firstDim, .Y at firstDim + stride, … (those below d).</summary>
+    private static void WriteGradient(ArrayView<float> grad, int rowStart, int firstDim, int stride, int d, Float4 value)
     {
         if (firstDim < d) grad[rowStart + firstDim] = value.X;
-        if (firstDim + GroupSide < d) grad[rowStart + firstDim + GroupSide] = value.Y;
-        if (firstDim + 2 * GroupSide < d) grad[rowStart + firstDim + 2 * GroupSide] = value.Z;
-        if (firstDim + 3 * GroupSide < d) grad[rowStart + firstDim + 3 * GroupSide] = value.W;
+        if (firstDim + stride < d) grad[rowStart + firstDim + stride] = value.Y;
+        if (firstDim + 2 * stride < d) grad[rowStart + firstDim + 2 * stride] = value.Z;
+        if (firstDim + 3 * stride < d) grad[rowStart + firstDim + 3 * stride] = value.W;
     }
 }

@@ -23,6 +23,12 @@ namespace NativeContrast.Kernels;
 ///      arg-min per anchor.
 ///   3. *TensorCore (ContrastiveKernels.TensorCore.cs): variant 2's structure with the products on TF32
 ///      tensor cores (Tf32Mma: inline PTX mma.sync m16n8k8), 4 warps × 16 anchors per group.
+///   4. *TiledVector (ContrastiveKernels.TiledVector.cs): variant 2 with 16-byte shared-memory loads. A thread
+///      owns candidates 4tx + j (not tx + 16j), tiles are 68 floats a row, and W is stored candidate-major, so
+///      each set of four operands is one ld.shared.v4.f32: per dimension 2 loads for 16 FMAs in the similarity
+///      product (variant 2: 8), per candidate 3 for 32 in the gradient product (variant 2: 12). Variant 2 is
+///      bound by shared-memory loads (one warp-wide scalar load per clock per SM against four FMAs); this one
+///      by the FMAs. Which is faster on a given GPU is for the benchmark to say.
 /// </summary>
 public static partial class ContrastiveKernels
 {

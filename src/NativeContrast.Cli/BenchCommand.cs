@@ -23,6 +23,7 @@ internal static class BenchCommand
         ["naive"] = ContrastiveKernelVariant.Naive,
         ["tiled"] = ContrastiveKernelVariant.Tiled,
         ["tf32"] = ContrastiveKernelVariant.TensorCoreTf32,
+        ["tiled-vec"] = ContrastiveKernelVariant.TiledVector,
     };
 
     public static Command Create(TextWriter output, TextWriter error)
@@ -46,7 +47,7 @@ internal static class BenchCommand
             Description = "Rows of the warm-up repetitions (default --n). Fewer compile the kernels without a full-size repetition, " +
                 "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
         };
-        var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 (default tiled)." };
+        var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 | tiled-vec (default tiled)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
         foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant }) command.Options.Add(o);

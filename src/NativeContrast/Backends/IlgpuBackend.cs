@@ -236,8 +236,9 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
                 R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
-        var kernel = Kernel("ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.RowStatsTiled));
+        bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
+        var kernel = Kernel(vector ? "ContrastiveRowStatsTiledVector" : "ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            vector ? ContrastiveKernels.RowStatsTiledVector : ContrastiveKernels.RowStatsTiled));
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
     }
@@ -279,9 +280,10 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
-        var kernel = Kernel("ContrastiveGradientTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+        bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
+        var kernel = Kernel(vector ? "ContrastiveGradientTiledVector" : "ContrastiveGradientTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            ContrastiveKernels.GradientTiled));
+            vector ? ContrastiveKernels.GradientTiledVector : ContrastiveKernels.GradientTiled));
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.SliceWidth)),
             new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
@@ -300,7 +302,7 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("PairDistancesBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward))(pairs * d, R(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
 
-    /// <summary>Triplet mining: the naive kernel, or (tiled and TF32 variants) the tiled one, in one pass for hard mining and two for semi-hard.</summary>
+    /// <summary>Triplet mining: the naive kernel, or (tiled, TF32 and tiled-vector variants) the tiled one, in one pass for hard mining and two for semi-hard.</summary>
     public void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)

@@ -20,4 +20,11 @@ public enum ContrastiveKernelVariant
     /// mma (for testing).
     /// </summary>
     TensorCoreTf32,
+
+    /// <summary>
+    /// Variant 2 with each thread's four anchors and four candidates adjacent in shared memory, read as 16-byte
+    /// vectors (variant 4): a quarter of the shared-memory load instructions in the similarity product, a
+    /// quarter in the gradient product. Exact fp32 like variant 2.
+    /// </summary>
+    TiledVector,
 }

@@ -24,6 +24,8 @@ public static class PtxExport
     [
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiled)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTiled)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiledVector)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTiledVector)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTensorCore)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTensorCore)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.TripletMineTiled)),

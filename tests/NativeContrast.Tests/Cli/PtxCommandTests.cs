@@ -27,6 +27,7 @@ public class PtxCommandTests
         Assert.That(files, Is.EquivalentTo(new[]
         {
             "ContrastiveKernels.RowStatsTiled.ptx", "ContrastiveKernels.GradientTiled.ptx",
+            "ContrastiveKernels.RowStatsTiledVector.ptx", "ContrastiveKernels.GradientTiledVector.ptx",
             "ContrastiveKernels.RowStatsTensorCore.ptx", "ContrastiveKernels.GradientTensorCore.ptx",
             "ContrastiveKernels.TripletMineTiled.ptx",
             "ConvolutionKernels.ImplicitGemmTiled.ConvForwardGemm.ptx", "ConvolutionKernels.ImplicitGemmTiled.ConvDataGemm.ptx",
@@ -36,6 +37,14 @@ public class PtxCommandTests
         Assert.That(rowStats, Does.Contain(".entry").And.Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").And.Contain(".reg .f32 S<32>, G<32>;"));
         string tiled = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx"));
         Assert.That(tiled, Does.Contain("shfl.sync.bfly").And.Not.Contain("mma.sync"));
+        // Variant 4's point: every shared-memory operand load of its products is a 16-byte vector load.
+        foreach (var kernel in new[] { "RowStatsTiledVector", "GradientTiledVector" })
+        {
+            string ptx = File.ReadAllText(Path.Combine(folder, $"ContrastiveKernels.{kernel}.ptx"));
+            Assert.That(ptx, Does.Contain("ld.shared.v4.f32").And.Not.Contain("ld.shared.f32"), kernel);
+        }
+        Assert.That(File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx")), Does.Contain("ld.shared.f32").And.Not.Contain("ld.shared.v4"),
+            "variant 2 loads scalars (the comparison the variants exist for)");
     }
 
     [Test]
@@ -57,6 +66,6 @@ public class PtxCommandTests
         var output = new StringWriter();
         int code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder, "--ptxas", ptxas!], output, new StringWriter());
         Assert.That(code, Is.EqualTo(0), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("8 of 8 kernels assembled with no stack frame and no spills"));
+        Assert.That(output.ToString(), Does.Contain("10 of 10 kernels assembled with no stack frame and no spills"));
     }
 }

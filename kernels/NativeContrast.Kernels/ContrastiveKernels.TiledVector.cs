@@ -1,0 +1,185 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace NativeContrast.Kernels;
+
+/// <summary>
+/// Variant 4 of the fused contrastive kernels: variant 2 with 16-byte shared-memory loads (see the header in
+/// ContrastiveKernels.cs).
+/// </summary>
+public static partial class ContrastiveKernels
+{
+    /// <summary>
+    /// Row stride of variant 4's shared tiles. A multiple of 4, so that every run of four floats starting at a multiple
+    /// of 4 is 16-byte aligned and loads as one vector (<c>ld.shared.v4.f32</c>); 68 rather than 64 so that the
+    /// transposed stores of one warp (16 dimensions k of two rows: banks 4k + r mod 32) meet at most two to a bank.
+    /// </summary>
+    private const int VectorPad = TileRows + 4;
+
+    /// <summary>Float4 elements per row of a <see cref="VectorPad"/>-wide tile, and per row of the gradient's slice.</summary>
+    private const int VectorRow = VectorPad / 4, SliceVectorRow = SliceWidth / 4;
+
+    /// <summary>
+    /// Variant 4 of <see cref="RowStatsNaive"/>; variant 2 (<see cref="RowStatsTiled"/>) with thread (tx, ty) owning
+    /// candidates colBase + 4tx + j instead of colBase + tx + 16j, so its four candidates, like its four anchors, are
+    /// adjacent in shared memory: per dimension, two vector loads feed the 16 FMAs instead of eight scalar ones.
+    /// Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
+    /// </summary>
+    public static void RowStatsTiledVector(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    {
+        var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
+        var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
+        int tx = Group.IdxX, ty = Group.IdxY;
+        int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
+        var rowKeys = Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA);
+        SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            var dots = DotTileVector(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
+            int firstColumn = colBase + tx * 4;
+            var columns = new Int4(firstColumn, firstColumn + 1, firstColumn + 2, firstColumn + 3);
+            var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, 1, shape.RowsB) : default;
+            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape));
+            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape));
+            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
+            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
+        }
+        s0 = s0.MergeAcross16Lanes();
+        s1 = s1.MergeAcross16Lanes();
+        s2 = s2.MergeAcross16Lanes();
+        s3 = s3.MergeAcross16Lanes();
+        if (tx != 0) return;
+        WriteRowStats(s0, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s1, firstRow + 1, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s2, firstRow + 2, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(s3, firstRow + 3, positiveWeightA, lse, positiveLogit, shape.RowsA);
+    }
+
+    /// <summary>
+    /// Variant 4 of <see cref="GradientNaive"/>: <see cref="GradientTiled"/> (same W, same grid of ⌈RowsA/64⌉ × ⌈D/128⌉
+    /// groups of 16×16 threads) with vector loads. W is kept transposed in shared memory (candidate-major, rows
+    /// 68 floats apart), so a thread reads the weights of its four anchors for one candidate as one vector, and its
+    /// eight dimensions are 4tx + j and 64 + 4tx + j (two vectors of the slice): per candidate, three vector loads
+    /// feed 32 FMAs where variant 2 issues twelve scalar loads.
+    /// </summary>
+    public static void GradientTiledVector(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
+        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
+        ArrayView<float> gradA, ContrastiveShape shape)
+    {
+        var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
+        var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
+        var weights = SharedMemory.Allocate<float>(TileRows * VectorPad);
+        var slice = SharedMemory.Allocate<float>(DepthChunk * SliceWidth);
+        var weightVectors = weights.Cast<Float4>().AsAligned16();
+        var sliceVectors = slice.Cast<Float4>().AsAligned16();
+        int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
+        int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
+        bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
+        // A's keys are read only by the row term and by label matching: without a row term, in index mode, keyA may be another set's.
+        bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
+        var row0 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape.RowsA, readRowKey, rowTerm);
+        var row1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readRowKey, rowTerm);
+        var row2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readRowKey, rowTerm);
+        var row3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readRowKey, rowTerm);
+        MicroTile left = default, right = default; // dimensions sliceBase + 4tx + j and sliceBase + 64 + 4tx + j, j = 0…3
+        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        {
+            var dots = DotTileVector(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, d, tileA, tileB);
+            for (int j = 0; j < 4; j++)
+            {
+                int candidate = tx * 4 + j, column = colBase + candidate;
+                var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
+                // weights[candidate][ty·4 + i] = W(anchor firstRow + i, candidate)
+                weightVectors[candidate * VectorRow + ty] = new Float4(
+                    GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, row0, column, col, shape),
+                    GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, row1, column, col, shape),
+                    GradientWeight(dots.R2.Get(j) * shape.InvTau, firstRow + 2, row2, column, col, shape),
+                    GradientWeight(dots.R3.Get(j) * shape.InvTau, firstRow + 3, row3, column, col, shape));
+            }
+            Group.Barrier();
+            for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
+            {
+                // slice[r][c] = candidates[colBase + chunk + r, sliceBase + c]: consecutive threads read consecutive dimensions.
+                for (int e = thread; e < DepthChunk * SliceWidth; e += GroupSide * GroupSide)
+                {
+                    int b = colBase + chunk + e / SliceWidth, dim = sliceBase + e % SliceWidth;
+                    slice[e] = b < shape.RowsB && dim < d ? candidates.Load(b, dim, d) : 0f;
+                }
+                Group.Barrier();
+                // Two candidates a pass, from base views, so that the loads take constant offsets (as in DotTileVector).
+                var ownWeights = weightVectors.SubView(chunk * VectorRow + ty);
+                var ownSlice = sliceVectors.SubView(tx);
+                for (int r = 0; r < DepthChunk; r += 2)
+                    AddWeighted2(ref left, ref right, ownWeights.SubView(r * VectorRow), ownSlice.SubView(r * SliceVectorRow));
+                Group.Barrier();
+            }
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            int row = firstRow + i;
+            if (row >= shape.RowsA) continue;
+            WriteGradient(gradA, row * d, sliceBase + tx * 4, 1, d, left.Row(i).Scale(shape.InvTau));
+            WriteGradient(gradA, row * d, sliceBase + 4 * GroupSide + tx * 4, 1, d, right.Row(i).Scale(shape.InvTau));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DotTile"/> for variant 4: thread (tx, ty) gets anchors rowBase + 4ty + i and candidates
+    /// colBase + 4tx + j, each set of four read from shared memory as one 16-byte vector per dimension.
+    /// Every thread of the group must call it (it has barriers).
+    /// </summary>
+    private static MicroTile DotTileVector(ScaledRows a, int rowBase, int rowsA, ScaledRows b, int colBase, int rowsB, int d,
+        ArrayView<float> tileA, ArrayView<float> tileB)
+    {
+        int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx;
+        var vectorsA = tileA.Cast<Float4>().AsAligned16();
+        var vectorsB = tileB.Cast<Float4>().AsAligned16();
+        MicroTile dots = default;
+        for (int k0 = 0; k0 < d; k0 += DepthChunk)
+        {
+            // tile[k][r] = x[base + r, k0 + k]; consecutive threads read consecutive dimensions of one row.
+            for (int e = thread; e < TileRows * DepthChunk; e += GroupSide * GroupSide)
+            {
+                int r = e / DepthChunk, k = e % DepthChunk, dim = k0 + k;
+                int ra = rowBase + r, rb = colBase + r;
+                tileA[k * VectorPad + r] = ra < rowsA && dim < d ? a.Load(ra, dim, d) : 0f;
+                tileB[k * VectorPad + r] = rb < rowsB && dim < d ? b.Load(rb, dim, d) : 0f;
+            }
+            Group.Barrier();
+            // Written out for all 16 dimensions (neither ILGPU nor ptxas unrolls the loop): as a loop, index arithmetic,
+            // compare and branch were 9 of every 25 instructions; from the two base views every load is at a constant offset.
+            var ownA = vectorsA.SubView(ty);
+            var ownB = vectorsB.SubView(tx);
+            for (int at = 0; at < DepthChunk * VectorRow; at += 4 * VectorRow)
+                AddOuter4(ref dots, ownA.SubView(at), ownB.SubView(at));
+            Group.Barrier();
+        }
+        return dots;
+    }
+
+    /// <summary>
+    /// Two candidates of <see cref="GradientTiledVector"/>'s W·slice product: weights w[0] (the thread's four anchors, first
+    /// candidate) and w[VectorRow] (second) times the slice's rows slice[0…] and slice[SliceVectorRow…], dimensions 4tx + j
+    /// into <paramref name="left"/> and 64 + 4tx + j into <paramref name="right"/>.
+    /// </summary>
+    private static void AddWeighted2(ref MicroTile left, ref MicroTile right, ArrayView<Float4> w, ArrayView<Float4> slice)
+    {
+        var first = w[0];
+        left.AddOuter(first, slice[0]);
+        right.AddOuter(first, slice[GroupSide]);
+        var second = w[VectorRow];
+        left.AddOuter(second, slice[SliceVectorRow]);
+        right.AddOuter(second, slice[SliceVectorRow + GroupSide]);
+    }
+
+    /// <summary>Four dimensions of <see cref="DotTileVector"/>: the outer products of a[k·VectorRow] and b[k·VectorRow], k = 0…3.</summary>
+    private static void AddOuter4(ref MicroTile dots, ArrayView<Float4> a, ArrayView<Float4> b)
+    {
+        dots.AddOuter(a[0], b[0]);
+        dots.AddOuter(a[VectorRow], b[VectorRow]);
+        dots.AddOuter(a[2 * VectorRow], b[2 * VectorRow]);
+        dots.AddOuter(a[3 * VectorRow], b[3 * VectorRow]);
+    }
+}
