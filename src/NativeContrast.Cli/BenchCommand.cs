@@ -146,8 +146,8 @@ internal static class BenchCommand
     /// <summary>
     /// Repeats <paramref name="once"/> until <paramref name="seconds"/> have passed (at least once, at most
     /// <see cref="MaxWarmupCalls"/> times) and returns how often it ran. The runtime compiles a method unoptimized first and
-    /// again, optimized, once it has been called about 30 times; at N = 1024 on cpu the first ten NT-Xent steps took 23–33 ms
-    /// and the later ones 8–14 ms, so a single warm-up call timed the unoptimized code.
+    /// again, optimized, once it has been called about 30 times; at N = 1024 on cpu the first eight NT-Xent steps took 23–33 ms
+    /// and the ninth 73.5 ms, the 71 after them a median of 12.5 ms, so a single warm-up call timed the unoptimized code.
     /// </summary>
     private static int WarmUp(Action once, double seconds)
     {
