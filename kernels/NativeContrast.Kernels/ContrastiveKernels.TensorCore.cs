@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace NativeContrast.Kernels;
 
@@ -7,9 +8,13 @@ namespace NativeContrast.Kernels;
 /// tensor cores through <see cref="Tf32Mma"/> (inline PTX <c>mma.sync m16n8k8</c>, fp32 accumulation),
 /// with a software twin of the mma so ILGPU's CPU accelerator runs the same code.
 /// A group is 4 warps (128 threads) owning 64 anchors, 16 per warp; candidates stream 64 at a time.
-/// A and B are staged in shared memory 32 dimensions at a time, already rounded to TF32, at a row
-/// pitch of 36 words so each fragment load hits 32 different banks. Each lane keeps the online
+/// A and B are staged in shared memory 32 dimensions at a time, already rounded to TF32. Each lane keeps the online
 /// log-sum-exp of its two rows (g and g + 8) over its columns; the 4 lanes of a quad merge at the end.
+/// Fragment loads in pairs: the mma's k = t and k = t + 4 of a lane are read from positions 2t and 2t + 1 of
+/// the 8-wide chunk, in A and in B alike. That permutes k in both operands, which leaves Σ_k A·B unchanged,
+/// and makes each pair one 8-byte load (<see cref="UInt2"/>): per 8 mma of the similarity product, 10 shared
+/// loads instead of 20. Row pitches of 40 and 72 words (8 mod 32) let a half-warp's 16 pairs (4 rows × 4 t)
+/// cover the 32 banks once.
 /// </summary>
 public static partial class ContrastiveKernels
 {
@@ -22,7 +27,7 @@ public static partial class ContrastiveKernels
     /// <summary>Shared words for the software mma's fragment exchange (4 warps; unused on CUDA).</summary>
     private const int TensorCoreScratch = TensorCoreGroupSize / 32 * Tf32Mma.ScratchWordsPerWarp;
 
-    private const int StageDepth = 32, StagePitch = StageDepth + 4, WeightPitch = TileRows + 4, SlicePitch = TensorCoreSliceWidth + 8;
+    private const int StageDepth = 32, StagePitch = StageDepth + 8, WeightPitch = TileRows + 8, SlicePitch = TensorCoreSliceWidth + 4;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
     public static void RowStatsTensorCore(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
@@ -42,8 +47,8 @@ public static partial class ContrastiveKernels
     {
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
         var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
-        int lane = Warp.LaneIdx, g = lane / 4, t = lane % 4;
-        int rowBase = Grid.IdxX * TileRows, rowG = rowBase + Warp.WarpIdx * 16 + g, rowG8 = rowG + 8;
+        int lane = Group.IdxX & 31, g = lane >> 2, t = lane & 3; // see Similarities: no Warp.* and no division
+        int rowBase = Grid.IdxX * TileRows, rowG = rowBase + (Group.IdxX >> 5) * 16 + g, rowG8 = rowG + 8;
         int keyG = rowG < shape.RowsA ? keyA[rowG] : -1, keyG8 = rowG8 < shape.RowsA ? keyA[rowG8] : -1;
         SoftmaxState stateG = SoftmaxState.Empty, stateG8 = SoftmaxState.Empty;
         MmaAccumulators s = default;
@@ -92,11 +97,12 @@ public static partial class ContrastiveKernels
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
     {
-        // The staging area holds A and B chunks while S is computed, then the candidates' slice (64 × 64 at pitch 72).
+        // The staging area holds A and B chunks while S is computed, then the candidates' slice (64 × 64 at pitch 68).
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
         var weights = SharedMemory.Allocate<uint>(TileRows * WeightPitch);
         var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
-        int thread = Group.IdxX, warp = Warp.WarpIdx, lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, d = shape.Dim;
+        var weightPairs = weights.Cast<UInt2>().AsAligned(8);
+        int thread = Group.IdxX, warp = thread >> 5, lane = thread & 31, g = lane >> 2, t = lane & 3, d = shape.Dim; // see Similarities
         int rowBase = Grid.IdxX * TileRows, localG = warp * 16 + g, rowG = rowBase + localG, rowG8 = rowG + 8;
         int sliceBase = Grid.IdxY * TensorCoreSliceWidth;
         bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
@@ -130,18 +136,21 @@ public static partial class ContrastiveKernels
             Group.Barrier();
             for (int kk = 0; kk < TileRows; kk += 8)
             {
-                // A = W (16 rows of this warp × 8 candidates), B = slice (8 candidates × 8 dimensions per n-tile).
-                int a = localG * WeightPitch + kk + t;
-                uint a0 = weights[a], a1 = weights[a + 8 * WeightPitch], a2 = weights[a + 4], a3 = weights[a + 8 * WeightPitch + 4];
-                int b = (kk + t) * SlicePitch + g;
-                grad = Tf32Mma.Mma(grad, 1, 0, a0, a1, a2, a3, stage[b], stage[b + 4 * SlicePitch], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 1, a0, a1, a2, a3, stage[b + 8], stage[b + 4 * SlicePitch + 8], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 2, a0, a1, a2, a3, stage[b + 16], stage[b + 4 * SlicePitch + 16], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 3, a0, a1, a2, a3, stage[b + 24], stage[b + 4 * SlicePitch + 24], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 4, a0, a1, a2, a3, stage[b + 32], stage[b + 4 * SlicePitch + 32], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 5, a0, a1, a2, a3, stage[b + 40], stage[b + 4 * SlicePitch + 40], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 6, a0, a1, a2, a3, stage[b + 48], stage[b + 4 * SlicePitch + 48], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 7, a0, a1, a2, a3, stage[b + 56], stage[b + 4 * SlicePitch + 56], scratch);
+                // A = W (16 rows of this warp × 8 candidates), B = slice (8 candidates × 8 dimensions per n-tile). The lane's
+                // k = t, t + 4 are candidates kk + 2t, kk + 2t + 1: one pair of W per row, two adjacent rows of the slice.
+                // Loads from base views at constant offsets (see Similarities).
+                var w = weightPairs.SubView((localG * WeightPitch + kk + 2 * t) / 2);
+                UInt2 wg = w[0], wg8 = w[8 * WeightPitch / 2];
+                uint a0 = wg.X, a1 = wg8.X, a2 = wg.Y, a3 = wg8.Y;
+                var b = stage.SubView((kk + 2 * t) * SlicePitch + g);
+                grad = Tf32Mma.Mma(grad, 1, 0, a0, a1, a2, a3, b[0], b[SlicePitch], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 1, a0, a1, a2, a3, b[8], b[SlicePitch + 8], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 2, a0, a1, a2, a3, b[16], b[SlicePitch + 16], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 3, a0, a1, a2, a3, b[24], b[SlicePitch + 24], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 4, a0, a1, a2, a3, b[32], b[SlicePitch + 32], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 5, a0, a1, a2, a3, b[40], b[SlicePitch + 40], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 6, a0, a1, a2, a3, b[48], b[SlicePitch + 48], scratch);
+                grad = Tf32Mma.Mma(grad, 1, 7, a0, a1, a2, a3, b[56], b[SlicePitch + 56], scratch);
             }
             Group.Barrier();
         }
@@ -169,8 +178,13 @@ public static partial class ContrastiveKernels
     private static MmaAccumulators Similarities(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
         ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
     {
-        int thread = Group.IdxX, lane = Warp.LaneIdx, g = lane / 4, t = lane % 4, d = shape.Dim;
-        int localG = Warp.WarpIdx * 16 + g, bOffset = TileRows * StagePitch;
+        // Lane, warp, g and t from tid.x by shifts and masks (the group is 1-D). With Warp.LaneIdx, Warp.WarpIdx, / 4 and % 4
+        // the SASS of the loop below re-read the thread registers and ran two signed divisions on every pass: ILGPU
+        // computes those values again where they are used, and ptxas did not move them out of the loop.
+        int thread = Group.IdxX, lane = thread & 31, g = lane >> 2, t = lane & 3, d = shape.Dim;
+        int localG = (thread >> 5) * 16 + g, bOffset = TileRows * StagePitch;
+        var pairs = stage.Cast<UInt2>().AsAligned(8);
+        const int PairPitch = StagePitch / 2;
         s = Tf32Mma.Clear(s, 0);
         for (int k0 = 0; k0 < d; k0 += StageDepth)
         {
@@ -185,17 +199,23 @@ public static partial class ContrastiveKernels
             Group.Barrier();
             for (int kk = 0; kk < StageDepth; kk += 8)
             {
-                int a = localG * StagePitch + kk + t;
-                uint a0 = stage[a], a1 = stage[a + 8 * StagePitch], a2 = stage[a + 4], a3 = stage[a + 8 * StagePitch + 4];
-                int b = bOffset + g * StagePitch + kk + t;
-                s = Tf32Mma.Mma(s, 0, 0, a0, a1, a2, a3, stage[b], stage[b + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 1, a0, a1, a2, a3, stage[b + 8 * StagePitch], stage[b + 8 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 2, a0, a1, a2, a3, stage[b + 16 * StagePitch], stage[b + 16 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 3, a0, a1, a2, a3, stage[b + 24 * StagePitch], stage[b + 24 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 4, a0, a1, a2, a3, stage[b + 32 * StagePitch], stage[b + 32 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 5, a0, a1, a2, a3, stage[b + 40 * StagePitch], stage[b + 40 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 6, a0, a1, a2, a3, stage[b + 48 * StagePitch], stage[b + 48 * StagePitch + 4], scratch);
-                s = Tf32Mma.Mma(s, 0, 7, a0, a1, a2, a3, stage[b + 56 * StagePitch], stage[b + 56 * StagePitch + 4], scratch);
+                // The lane's k = t, t + 4 at positions 2t, 2t + 1 (see the header): one pair per fragment row.
+                // Each load from a base view at a constant offset: indexing the whole view with a computed index cost an
+                // add and a 64-bit address per load in the SASS.
+                var a = pairs.SubView((localG * StagePitch + kk + 2 * t) / 2);
+                UInt2 ag = a[0], ag8 = a[8 * PairPitch];
+                uint a0 = ag.X, a1 = ag8.X, a2 = ag.Y, a3 = ag8.Y;
+                var b = pairs.SubView((bOffset + g * StagePitch + kk + 2 * t) / 2);
+                UInt2 b0 = b[0], b1 = b[8 * PairPitch], b2 = b[16 * PairPitch], b3 = b[24 * PairPitch];
+                UInt2 b4 = b[32 * PairPitch], b5 = b[40 * PairPitch], b6 = b[48 * PairPitch], b7 = b[56 * PairPitch];
+                s = Tf32Mma.Mma(s, 0, 0, a0, a1, a2, a3, b0.X, b0.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 1, a0, a1, a2, a3, b1.X, b1.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 2, a0, a1, a2, a3, b2.X, b2.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 3, a0, a1, a2, a3, b3.X, b3.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 4, a0, a1, a2, a3, b4.X, b4.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 5, a0, a1, a2, a3, b5.X, b5.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 6, a0, a1, a2, a3, b6.X, b6.Y, scratch);
+                s = Tf32Mma.Mma(s, 0, 7, a0, a1, a2, a3, b7.X, b7.Y, scratch);
             }
             Group.Barrier();
         }

@@ -35,6 +35,9 @@ public class PtxCommandTests
         }));
         string rowStats = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTensorCore.ptx"));
         Assert.That(rowStats, Does.Contain(".entry").And.Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").And.Contain(".reg .f32 S<32>, G<32>;"));
+        // A lane's fragment elements k = t and t + 4 are loaded as one pair (ld.shared.v2).
+        foreach (var kernel in new[] { "RowStatsTensorCore", "GradientTensorCore" })
+            Assert.That(File.ReadAllText(Path.Combine(folder, $"ContrastiveKernels.{kernel}.ptx")), Does.Contain("ld.shared.v2.b32"), kernel);
         string tiled = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx"));
         Assert.That(tiled, Does.Contain("shfl.sync.bfly").And.Not.Contain("mma.sync"));
         // Variant 4's point: every shared-memory operand load of its products is a 16-byte vector load.
