@@ -8,7 +8,10 @@ namespace NativeContrast.Kernels;
 /// tensor cores through <see cref="Tf32Mma"/> (inline PTX <c>mma.sync m16n8k8</c>, fp32 accumulation),
 /// with a software twin of the mma so ILGPU's CPU accelerator runs the same code.
 /// A group is 4 warps (128 threads) owning 64 anchors, 16 per warp; candidates stream 64 at a time.
-/// A and B are staged in shared memory 32 dimensions at a time, already rounded to TF32. Each lane keeps the online
+/// A and B are staged in shared memory 32 dimensions at a time as stored, rounded to TF32; the rows' factors
+/// (<see cref="ScaledRows"/>, 1/‖x‖ for normalizing losses) multiply the products instead, S_ab = (x_a·x_b)·s_a·s_b/τ,
+/// and the backward folds s_b into W. Staging then loads one value per element and does no per-element multiply
+/// (it was about 35 instructions per element in the SASS, most of the kernel's). Each lane keeps the online
 /// log-sum-exp of its two rows (g and g + 8) over its columns; the 4 lanes of a quad merge at the end.
 /// Fragment loads in pairs: the mma's k = t and k = t + 4 of a lane are read from positions 2t and 2t + 1 of
 /// the 8-wide chunk, in A and in B alike. That permutes k in both operands, which leaves Σ_k A·B unchanged,
@@ -27,6 +30,7 @@ public static partial class ContrastiveKernels
     /// <summary>Shared words for the software mma's fragment exchange (4 warps; unused on CUDA).</summary>
     private const int TensorCoreScratch = TensorCoreGroupSize / 32 * Tf32Mma.ScratchWordsPerWarp;
 
+    /// <summary>Dimensions staged at a time: the warp size, lane k staging dimension k (Similarities); pitches in words.</summary>
     private const int StageDepth = 32, StagePitch = StageDepth + 8, WeightPitch = TileRows + 8, SlicePitch = TensorCoreSliceWidth + 4;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
@@ -50,6 +54,7 @@ public static partial class ContrastiveKernels
         int lane = Group.IdxX & 31, g = lane >> 2, t = lane & 3; // see Similarities: no Warp.* and no division
         int rowBase = Grid.IdxX * TileRows, rowG = rowBase + (Group.IdxX >> 5) * 16 + g, rowG8 = rowG + 8;
         int keyG = rowG < shape.RowsA ? keyA[rowG] : -1, keyG8 = rowG8 < shape.RowsA ? keyA[rowG8] : -1;
+        float scaleG = anchors.RowScaleOrZero(rowG, shape.RowsA) * shape.InvTau, scaleG8 = anchors.RowScaleOrZero(rowG8, shape.RowsA) * shape.InvTau;
         SoftmaxState stateG = SoftmaxState.Empty, stateG8 = SoftmaxState.Empty;
         MmaAccumulators s = default;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -58,9 +63,11 @@ public static partial class ContrastiveKernels
             for (int n = 0; n < 8; n += 2)
             {
                 // Lane holds columns n·8 + 2t, +1 and (n+1)·8 + 2t, +1 of rows g (c0, c1) and g + 8 (c2, c3).
-                var c = Tf32Mma.Read(s, 0, n).Scale(shape.InvTau);
-                var e = Tf32Mma.Read(s, 0, n + 1).Scale(shape.InvTau);
                 int first = colBase + n * 8 + 2 * t;
+                var c = ScaleFragment(Tf32Mma.Read(s, 0, n), scaleG, scaleG8,
+                    candidates.RowScaleOrZero(first, shape.RowsB), candidates.RowScaleOrZero(first + 1, shape.RowsB));
+                var e = ScaleFragment(Tf32Mma.Read(s, 0, n + 1), scaleG, scaleG8,
+                    candidates.RowScaleOrZero(first + 8, shape.RowsB), candidates.RowScaleOrZero(first + 9, shape.RowsB));
                 var columns = new Int4(first, first + 1, first + 8, first + 9);
                 var columnKeys = shape.ByLabel != 0 ? Int4.Gather(keyB, columns, shape.RowsB) : default;
                 stateG = stateG.Add(new Float4(c.X, c.Y, e.X, e.Y), Valid(rowG, columns, shape), Positive(keyG, rowG, columns, columnKeys, shape));
@@ -110,6 +117,7 @@ public static partial class ContrastiveKernels
         bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
         var termG = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG, shape.RowsA, readRowKey, rowTerm);
         var termG8 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG8, shape.RowsA, readRowKey, rowTerm);
+        float scaleG = anchors.RowScaleOrZero(rowG, shape.RowsA) * shape.InvTau, scaleG8 = anchors.RowScaleOrZero(rowG8, shape.RowsA) * shape.InvTau;
         MmaAccumulators s = default, grad = default;
         grad = Tf32Mma.Clear(grad, 1);
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -117,21 +125,27 @@ public static partial class ContrastiveKernels
             s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
             for (int n = 0; n < 8; n++)
             {
-                // Lane holds columns n·8 + 2t (c0 row g, c2 row g + 8) and n·8 + 2t + 1 (c1, c3).
-                var c = Tf32Mma.Read(s, 0, n).Scale(shape.InvTau);
+                // Lane holds columns n·8 + 2t (c0 row g, c2 row g + 8) and n·8 + 2t + 1 (c1, c3). W is stored times the
+                // column's factor s_b, because the slice below is staged as stored: W_ab·y_b = (W_ab·s_b)·x_b.
                 int local = n * 8 + 2 * t, column = colBase + local;
+                float scale0 = candidates.RowScaleOrZero(column, shape.RowsB), scale1 = candidates.RowScaleOrZero(column + 1, shape.RowsB);
+                var c = ScaleFragment(Tf32Mma.Read(s, 0, n), scaleG, scaleG8, scale0, scale1);
                 var first = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
                 var second = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column + 1, shape.RowsB, readColumnKey, columnTerm);
-                weights[localG * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.X, rowG, termG, column, first, shape));
-                weights[localG * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.Y, rowG, termG, column + 1, second, shape));
-                weights[(localG + 8) * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.Z, rowG8, termG8, column, first, shape));
-                weights[(localG + 8) * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.W, rowG8, termG8, column + 1, second, shape));
+                weights[localG * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.X, rowG, termG, column, first, shape) * scale0);
+                weights[localG * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.Y, rowG, termG, column + 1, second, shape) * scale1);
+                weights[(localG + 8) * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.Z, rowG8, termG8, column, first, shape) * scale0);
+                weights[(localG + 8) * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.W, rowG8, termG8, column + 1, second, shape) * scale1);
             }
-            // slice[b][k] = candidates[colBase + b, sliceBase + k] as TF32; the similarities are done with the staging area.
-            for (int e = thread; e < TileRows * TensorCoreSliceWidth; e += TensorCoreGroupSize)
+            // slice[b][k] = candidates[colBase + b, sliceBase + k] as stored, as TF32; the similarities are done with the staging
+            // area. Lane k (and k + 32) of warp w: rows w, w + 4, …, so a warp reads 128 contiguous bytes of a row.
+            int sliceDim = sliceBase + lane;
+            for (int r = warp; r < TileRows; r += TensorCoreGroupSize / 32)
             {
-                int b = colBase + e / TensorCoreSliceWidth, dim = sliceBase + e % TensorCoreSliceWidth;
-                stage[e / TensorCoreSliceWidth * SlicePitch + e % TensorCoreSliceWidth] = Tf32Mma.ToTf32(b < shape.RowsB && dim < d ? candidates.Load(b, dim, d) : 0f);
+                int b = colBase + r;
+                bool inside = b < shape.RowsB;
+                stage[r * SlicePitch + lane] = Tf32Mma.ToTf32(inside && sliceDim < d ? candidates.LoadRaw(b, sliceDim, d) : 0f);
+                stage[r * SlicePitch + lane + 32] = Tf32Mma.ToTf32(inside && sliceDim + 32 < d ? candidates.LoadRaw(b, sliceDim + 32, d) : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < TileRows; kk += 8)
@@ -173,7 +187,8 @@ public static partial class ContrastiveKernels
 
     /// <summary>
     /// This warp's 16 anchors × the 64 candidates colBase… (register set 0), over all D dimensions, on
-    /// tensor cores. Every thread of the group must call it (it has barriers).
+    /// tensor cores: the products of the rows as stored, without their factors (<see cref="ScaleFragment"/> applies them).
+    /// Every thread of the group must call it (it has barriers).
     /// </summary>
     private static MmaAccumulators Similarities(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
         ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
@@ -188,13 +203,15 @@ public static partial class ContrastiveKernels
         s = Tf32Mma.Clear(s, 0);
         for (int k0 = 0; k0 < d; k0 += StageDepth)
         {
-            // stage[r][k] = A[rowBase + r, k0 + k] and, after it, B[colBase + r, k0 + k], as TF32; consecutive threads read consecutive dimensions.
-            for (int e = thread; e < TileRows * StageDepth; e += TensorCoreGroupSize)
+            // stage[r][k] = A[rowBase + r, k0 + k] and, after it, B[colBase + r, k0 + k], as stored (the factors multiply the
+            // products), as TF32. Lane k of warp w: dimension k0 + k of rows w, w + 4, …, so a warp reads 128 contiguous bytes.
+            int dim = k0 + lane;
+            bool insideD = dim < d;
+            for (int r = thread >> 5; r < TileRows; r += TensorCoreGroupSize / 32)
             {
-                int r = e / StageDepth, k = e % StageDepth, dim = k0 + k;
                 int ra = rowBase + r, rb = colBase + r;
-                stage[r * StagePitch + k] = Tf32Mma.ToTf32(ra < shape.RowsA && dim < d ? anchors.Load(ra, dim, d) : 0f);
-                stage[bOffset + r * StagePitch + k] = Tf32Mma.ToTf32(rb < shape.RowsB && dim < d ? candidates.Load(rb, dim, d) : 0f);
+                stage[r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && ra < shape.RowsA ? anchors.LoadRaw(ra, dim, d) : 0f);
+                stage[bOffset + r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && rb < shape.RowsB ? candidates.LoadRaw(rb, dim, d) : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < StageDepth; kk += 8)
@@ -222,4 +239,10 @@ public static partial class ContrastiveKernels
         return s;
     }
 
+    /// <summary>
+    /// An accumulator fragment (c0, c1 of row g; c2, c3 of row g + 8; columns 2t and 2t + 1 of an n-tile) times the rows'
+    /// factors (1/τ included) and the columns' factors.
+    /// </summary>
+    private static Float4 ScaleFragment(Float4 c, float rowG, float rowG8, float column0, float column1) =>
+        new(c.X * rowG * column0, c.Y * rowG * column1, c.Z * rowG8 * column0, c.W * rowG8 * column1);
 }

@@ -5,7 +5,8 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Variant 4 of the fused contrastive kernels: variant 2 with 16-byte shared-memory loads (see the header in
-/// ContrastiveKernels.cs).
+/// ContrastiveKernels.cs). Rows are staged as stored; their factors (<see cref="ScaledRows"/>) multiply the products,
+/// S_ab = (x_a·x_b)·s_a·s_b/τ, and the backward folds s_b into W, so staging loads no factor per element.
 /// </summary>
 public static partial class ContrastiveKernels
 {
@@ -33,6 +34,7 @@ public static partial class ContrastiveKernels
         int tx = Group.IdxX, ty = Group.IdxY;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
         var rowKeys = Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA);
+        var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
         SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -40,10 +42,11 @@ public static partial class ContrastiveKernels
             int firstColumn = colBase + tx * 4;
             var columns = new Int4(firstColumn, firstColumn + 1, firstColumn + 2, firstColumn + 3);
             var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, 1, shape.RowsB) : default;
-            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape));
-            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape));
-            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
-            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
+            var columnScales = RowScales(candidates, firstColumn, shape.RowsB);
+            s0 = s0.Add(dots.R0.Times(columnScales).Scale(rowScales.X), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape));
+            s1 = s1.Add(dots.R1.Times(columnScales).Scale(rowScales.Y), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape));
+            s2 = s2.Add(dots.R2.Times(columnScales).Scale(rowScales.Z), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
+            s3 = s3.Add(dots.R3.Times(columnScales).Scale(rowScales.W), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
         }
         s0 = s0.MergeAcross16Lanes();
         s1 = s1.MergeAcross16Lanes();
@@ -83,6 +86,7 @@ public static partial class ContrastiveKernels
         var row1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readRowKey, rowTerm);
         var row2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readRowKey, rowTerm);
         var row3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readRowKey, rowTerm);
+        var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
         MicroTile left = default, right = default; // dimensions sliceBase + 4tx + j and sliceBase + 64 + 4tx + j, j = 0…3
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -91,12 +95,13 @@ public static partial class ContrastiveKernels
             {
                 int candidate = tx * 4 + j, column = colBase + candidate;
                 var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
-                // weights[candidate][ty·4 + i] = W(anchor firstRow + i, candidate)
+                float columnScale = candidates.RowScaleOrZero(column, shape.RowsB);
+                // weights[candidate][ty·4 + i] = W(anchor firstRow + i, candidate)·s_candidate: the slice is staged as stored.
                 weightVectors[candidate * VectorRow + ty] = new Float4(
-                    GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, row0, column, col, shape),
-                    GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, row1, column, col, shape),
-                    GradientWeight(dots.R2.Get(j) * shape.InvTau, firstRow + 2, row2, column, col, shape),
-                    GradientWeight(dots.R3.Get(j) * shape.InvTau, firstRow + 3, row3, column, col, shape));
+                    GradientWeight(dots.R0.Get(j) * rowScales.X * columnScale, firstRow, row0, column, col, shape),
+                    GradientWeight(dots.R1.Get(j) * rowScales.Y * columnScale, firstRow + 1, row1, column, col, shape),
+                    GradientWeight(dots.R2.Get(j) * rowScales.Z * columnScale, firstRow + 2, row2, column, col, shape),
+                    GradientWeight(dots.R3.Get(j) * rowScales.W * columnScale, firstRow + 3, row3, column, col, shape)).Scale(columnScale);
             }
             Group.Barrier();
             for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
@@ -105,7 +110,7 @@ public static partial class ContrastiveKernels
                 for (int e = thread; e < DepthChunk * SliceWidth; e += GroupSide * GroupSide)
                 {
                     int b = colBase + chunk + e / SliceWidth, dim = sliceBase + e % SliceWidth;
-                    slice[e] = b < shape.RowsB && dim < d ? candidates.Load(b, dim, d) : 0f;
+                    slice[e] = b < shape.RowsB && dim < d ? candidates.LoadRaw(b, dim, d) : 0f;
                 }
                 Group.Barrier();
                 // Two candidates a pass, from base views, so that the loads take constant offsets (as in DotTileVector).
@@ -127,7 +132,8 @@ public static partial class ContrastiveKernels
 
     /// <summary>
     /// <see cref="DotTile"/> for variant 4: thread (tx, ty) gets anchors rowBase + 4ty + i and candidates
-    /// colBase + 4tx + j, each set of four read from shared memory as one 16-byte vector per dimension.
+    /// colBase + 4tx + j, each set of four read from shared memory as one 16-byte vector per dimension. The rows as
+    /// stored: their factors are not applied.
     /// Every thread of the group must call it (it has barriers).
     /// </summary>
     private static MicroTile DotTileVector(ScaledRows a, int rowBase, int rowsA, ScaledRows b, int colBase, int rowsB, int d,
@@ -144,8 +150,8 @@ public static partial class ContrastiveKernels
             {
                 int r = e / DepthChunk, k = e % DepthChunk, dim = k0 + k;
                 int ra = rowBase + r, rb = colBase + r;
-                tileA[k * VectorPad + r] = ra < rowsA && dim < d ? a.Load(ra, dim, d) : 0f;
-                tileB[k * VectorPad + r] = rb < rowsB && dim < d ? b.Load(rb, dim, d) : 0f;
+                tileA[k * VectorPad + r] = ra < rowsA && dim < d ? a.LoadRaw(ra, dim, d) : 0f;
+                tileB[k * VectorPad + r] = rb < rowsB && dim < d ? b.LoadRaw(rb, dim, d) : 0f;
             }
             Group.Barrier();
             // Written out for all 16 dimensions (neither ILGPU nor ptxas unrolls the loop): as a loop, index arithmetic,
@@ -158,6 +164,10 @@ public static partial class ContrastiveKernels
         }
         return dots;
     }
+
+    /// <summary>The factors of rows first … first + 3 (0 at or past <paramref name="count"/>).</summary>
+    private static Float4 RowScales(ScaledRows rows, int first, int count) => new(
+        rows.RowScaleOrZero(first, count), rows.RowScaleOrZero(first + 1, count), rows.RowScaleOrZero(first + 2, count), rows.RowScaleOrZero(first + 3, count));
 
     /// <summary>
     /// Two candidates of <see cref="GradientTiledVector"/>'s W·slice product: weights w[0] (the thread's four anchors, first

@@ -31,6 +31,9 @@ public struct Float4
 
     public readonly Float4 Scale(float s) => new(X * s, Y * s, Z * s, W * s);
 
+    /// <summary>Elementwise product.</summary>
+    public readonly Float4 Times(Float4 other) => new(X * other.X, Y * other.Y, Z * other.Z, W * other.W);
+
     /// <summary>Element <paramref name="j"/> (0–3): a chain of selects, which folds away where j is a constant.</summary>
     public readonly float Get(int j) => j == 0 ? X : j == 1 ? Y : j == 2 ? Z : W;
 }

@@ -15,6 +15,15 @@ public struct ScaledRows
     /// <summary>The factor of row <paramref name="row"/> (1 when unscaled).</summary>
     public readonly float RowScale(int row) => Scaled != 0 ? Scale[row] : 1f;
 
+    /// <summary>The factor of row <paramref name="row"/>, or 0 at or past <paramref name="count"/>.</summary>
+    public readonly float RowScaleOrZero(int row, int count) => row < count ? RowScale(row) : 0f;
+
+    /// <summary>
+    /// Element (row, dim) as stored, without the row's factor: for kernels that apply the factors to the products instead,
+    /// (x_a·x_b)·s_a·s_b, two multiplies per product rather than one per element staged (and no load of the factor per element).
+    /// </summary>
+    public readonly float LoadRaw(int row, int dim, int d) => Values[row * d + dim];
+
     /// <summary>Element (row, dim) of the scaled rows, d = the row length.</summary>
     public readonly float Load(int row, int dim, int d) => Scaled != 0 ? Values[row * d + dim] * Scale[row] : Values[row * d + dim];
 }
