@@ -41,15 +41,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
             s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
         }
-        s0 = s0.MergeAcross16Lanes();
-        s1 = s1.MergeAcross16Lanes();
-        s2 = s2.MergeAcross16Lanes();
-        s3 = s3.MergeAcross16Lanes();
-        if (tx != 0) return;
-        WriteRowStats(s0, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s1, firstRow + 1, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s2, firstRow + 2, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s3, firstRow + 3, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
     }
 
     /// <summary>
@@ -183,6 +175,24 @@ public static partial class ContrastiveKernels
         IsCandidate(row, columns.Y, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.Y : columns.Y),
         IsCandidate(row, columns.Z, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.Z : columns.Z),
         IsCandidate(row, columns.W, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.W : columns.W));
+
+    /// <summary>
+    /// The end of the tiled row-statistics kernels: each of a thread's four row states (rows firstRow + i) merged over the
+    /// 16 lanes that share the row (every lane must call it: warp shuffles), then written by lane tx = 0.
+    /// </summary>
+    private static void MergeAndWriteRowStats(SoftmaxState s0, SoftmaxState s1, SoftmaxState s2, SoftmaxState s3, int tx, int firstRow,
+        ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows)
+    {
+        s0 = s0.MergeAcross16Lanes();
+        s1 = s1.MergeAcross16Lanes();
+        s2 = s2.MergeAcross16Lanes();
+        s3 = s3.MergeAcross16Lanes();
+        if (tx != 0) return;
+        WriteRowStats(s0, firstRow, positiveWeight, lse, positiveLogit, rows);
+        WriteRowStats(s1, firstRow + 1, positiveWeight, lse, positiveLogit, rows);
+        WriteRowStats(s2, firstRow + 2, positiveWeight, lse, positiveLogit, rows);
+        WriteRowStats(s3, firstRow + 3, positiveWeight, lse, positiveLogit, rows);
+    }
 
     private static void WriteRowStats(SoftmaxState state, int row, ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows)
     {

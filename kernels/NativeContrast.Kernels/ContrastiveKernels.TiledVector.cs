@@ -48,15 +48,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Times(columnScales).Scale(rowScales.Z), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
             s3 = s3.Add(dots.R3.Times(columnScales).Scale(rowScales.W), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
         }
-        s0 = s0.MergeAcross16Lanes();
-        s1 = s1.MergeAcross16Lanes();
-        s2 = s2.MergeAcross16Lanes();
-        s3 = s3.MergeAcross16Lanes();
-        if (tx != 0) return;
-        WriteRowStats(s0, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s1, firstRow + 1, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s2, firstRow + 2, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(s3, firstRow + 3, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
     }
 
     /// <summary>
