@@ -139,13 +139,15 @@ public static partial class ContrastiveKernels
             }
             // slice[b][k] = candidates[colBase + b, sliceBase + k] as stored, as TF32; the similarities are done with the staging
             // area. Lane k (and k + 32) of warp w: rows w, w + 4, …, so a warp reads 128 contiguous bytes of a row.
-            int sliceDim = sliceBase + lane;
+            // (Clamped loads as in Similarities.)
+            int sliceDim = sliceBase + lane, clamped0 = Math.Min(sliceDim, d - 1), clamped1 = Math.Min(sliceDim + 32, d - 1);
             for (int r = warp; r < TileRows; r += TensorCoreGroupSize / 32)
             {
-                int b = colBase + r;
+                int b = colBase + r, clampedB = Math.Min(b, shape.RowsB - 1);
                 bool inside = b < shape.RowsB;
-                stage[r * SlicePitch + lane] = Tf32Mma.ToTf32(inside && sliceDim < d ? candidates.LoadRaw(b, sliceDim, d) : 0f);
-                stage[r * SlicePitch + lane + 32] = Tf32Mma.ToTf32(inside && sliceDim + 32 < d ? candidates.LoadRaw(b, sliceDim + 32, d) : 0f);
+                float v0 = candidates.LoadRaw(clampedB, clamped0, d), v1 = candidates.LoadRaw(clampedB, clamped1, d);
+                stage[r * SlicePitch + lane] = Tf32Mma.ToTf32(inside && sliceDim < d ? v0 : 0f);
+                stage[r * SlicePitch + lane + 32] = Tf32Mma.ToTf32(inside && sliceDim + 32 < d ? v1 : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < TileRows; kk += 8)
@@ -205,13 +207,15 @@ public static partial class ContrastiveKernels
         {
             // stage[r][k] = A[rowBase + r, k0 + k] and, after it, B[colBase + r, k0 + k], as stored (the factors multiply the
             // products), as TF32. Lane k of warp w: dimension k0 + k of rows w, w + 4, …, so a warp reads 128 contiguous bytes.
-            int dim = k0 + lane;
+            // Loads from clamped indices, zeroed afterwards, so that no load sits behind a branch.
+            int dim = k0 + lane, clampedDim = Math.Min(dim, d - 1);
             bool insideD = dim < d;
             for (int r = thread >> 5; r < TileRows; r += TensorCoreGroupSize / 32)
             {
                 int ra = rowBase + r, rb = colBase + r;
-                stage[r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && ra < shape.RowsA ? anchors.LoadRaw(ra, dim, d) : 0f);
-                stage[bOffset + r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && rb < shape.RowsB ? candidates.LoadRaw(rb, dim, d) : 0f);
+                float va = anchors.LoadRaw(Math.Min(ra, shape.RowsA - 1), clampedDim, d), vb = candidates.LoadRaw(Math.Min(rb, shape.RowsB - 1), clampedDim, d);
+                stage[r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && ra < shape.RowsA ? va : 0f);
+                stage[bOffset + r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && rb < shape.RowsB ? vb : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < StageDepth; kk += 8)

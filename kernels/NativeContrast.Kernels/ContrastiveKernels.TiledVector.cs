@@ -98,11 +98,15 @@ public static partial class ContrastiveKernels
             Group.Barrier();
             for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
             {
-                // slice[r][c] = candidates[colBase + chunk + r, sliceBase + c]: consecutive threads read consecutive dimensions.
-                for (int e = thread; e < DepthChunk * SliceWidth; e += GroupSide * GroupSide)
+                // slice[r][c] = candidates[colBase + chunk + r, sliceBase + c]: consecutive threads read consecutive dimensions
+                // (thread t: column t % 128 of rows t / 128 + 2i, by mask and shift as in DotTileVector).
+                int sliceColumn = thread & (SliceWidth - 1), sliceDim = sliceBase + sliceColumn, clampedSliceDim = Math.Min(sliceDim, d - 1);
+                bool insideSlice = sliceDim < d;
+                for (int r = thread >> 7; r < DepthChunk; r += GroupSide * GroupSide / SliceWidth)
                 {
-                    int b = colBase + chunk + e / SliceWidth, dim = sliceBase + e % SliceWidth;
-                    slice[e] = b < shape.RowsB && dim < d ? candidates.LoadRaw(b, dim, d) : 0f;
+                    int b = colBase + chunk + r;
+                    float v = candidates.LoadRaw(Math.Min(b, shape.RowsB - 1), clampedSliceDim, d);
+                    slice[r * SliceWidth + sliceColumn] = insideSlice && b < shape.RowsB ? v : 0f;
                 }
                 Group.Barrier();
                 // Two candidates a pass, from base views, so that the loads take constant offsets (as in DotTileVector).
@@ -137,13 +141,17 @@ public static partial class ContrastiveKernels
         MicroTile dots = default;
         for (int k0 = 0; k0 < d; k0 += DepthChunk)
         {
-            // tile[k][r] = x[base + r, k0 + k]; consecutive threads read consecutive dimensions of one row.
-            for (int e = thread; e < TileRows * DepthChunk; e += GroupSide * GroupSide)
+            // tile[k][r] = x[base + r, k0 + k]; consecutive threads read consecutive dimensions of one row. Thread t stages
+            // dimension k0 + t % 16 of rows t / 16 + 16i, by mask and shift (e / 16 and e % 16 of a running index cost a
+            // signed division each), and loads from a clamped index, zeroing afterwards, so no load sits behind a branch.
+            int k = thread & (DepthChunk - 1), dim = k0 + k, clampedDim = Math.Min(dim, d - 1);
+            bool insideD = dim < d;
+            for (int r = thread >> 4; r < TileRows; r += GroupSide * GroupSide / DepthChunk)
             {
-                int r = e / DepthChunk, k = e % DepthChunk, dim = k0 + k;
                 int ra = rowBase + r, rb = colBase + r;
-                tileA[k * VectorPad + r] = ra < rowsA && dim < d ? a.LoadRaw(ra, dim, d) : 0f;
-                tileB[k * VectorPad + r] = rb < rowsB && dim < d ? b.LoadRaw(rb, dim, d) : 0f;
+                float va = a.LoadRaw(Math.Min(ra, rowsA - 1), clampedDim, d), vb = b.LoadRaw(Math.Min(rb, rowsB - 1), clampedDim, d);
+                tileA[k * VectorPad + r] = insideD && ra < rowsA ? va : 0f;
+                tileB[k * VectorPad + r] = insideD && rb < rowsB ? vb : 0f;
             }
             Group.Barrier();
             // Written out for all 16 dimensions (neither ILGPU nor ptxas unrolls the loop): as a loop, index arithmetic,
