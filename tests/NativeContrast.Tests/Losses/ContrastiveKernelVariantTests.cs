@@ -83,8 +83,12 @@ public class ContrastiveKernelVariantTests
         }
     }
 
-    /// <summary>Rows of A, rows of B (two-set losses) and D.</summary>
-    private static readonly (int N, int M, int D) FullSize = (100, 136, 136), SmallSize = (70, 72, 40);
+    /// <summary>
+    /// Rows of A, rows of B (two-set losses) and D. FullSize has N ≥ 128, so that one-set losses also have tiles off the
+    /// diagonal with every row and column in range; M > N (InfoNCE takes its queue from rows N…M); 136 and 200 each end in a
+    /// partial 64-row tile.
+    /// </summary>
+    private static readonly (int N, int M, int D) FullSize = (136, 200, 136), SmallSize = (70, 72, 40);
 
     /// <summary>The loss and every input's gradient, with upstream gradient 1.7 (so the coefficients are not all 1/N).</summary>
     private static (double[] Loss, double[][] Grads) Run(string loss, double tau, Device device, DType dtype, (int N, int M, int D) size)
