@@ -155,6 +155,12 @@ internal static class CheckCommand
             (d, t) => [Leaf([256, 64], 1, d, t), Leaf([384, 64], 2, d, t), Tensor.FromArray(Enumerable.Range(0, 256).Select(i => i * 3 % 384).ToArray(), [256], d)],
             x => new InfoNceLoss(0.1).Forward(x[0], x[1], x[2])) { Contrastive = true };
         yield return new Case("clip 256×64", (d, t) => [Leaf([256, 64], 1, d, t), Leaf([256, 64], 2, d, t)], x => new ClipLoss(0.1).Forward(x[0], x[1])) { Contrastive = true };
+        // Sizes off every tile edge (a partial last 64-row tile, D past a 16- and 32-dimension chunk and past a 128-wide
+        // gradient slice), so that a GPU run also checks how the kernels handle the edges.
+        yield return Unary("ntxent 200×136 τ=0.1", [200, 136], z => new NtXentLoss(0.1).Forward(z)) with { Contrastive = true };
+        yield return new Case("infonce 136 vs 200 keys ×72",
+            (d, t) => [Leaf([136, 72], 1, d, t), Leaf([200, 72], 2, d, t), Tensor.FromArray(Enumerable.Range(0, 136).Select(i => i * 7 % 200).ToArray(), [136], d)],
+            x => new InfoNceLoss(0.1).Forward(x[0], x[1], x[2])) { Contrastive = true };
         foreach (var mining in new[] { TripletMining.Hard, TripletMining.SemiHard })
             yield return new Case($"triplet {mining} 512×64", (d, t) => [Leaf([512, 64], 1, d, t), Labels(512, 16, d)], x => new TripletLoss(0.2, mining).Forward(x[0], x[1]));
         yield return new Case("matmul 256×320 · 320×192", (d, t) => [Leaf([256, 320], 1, d, t), Leaf([320, 192], 2, d, t)], x => x[0].Matmul(x[1]));
