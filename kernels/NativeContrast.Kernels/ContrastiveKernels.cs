@@ -28,7 +28,8 @@ namespace NativeContrast.Kernels;
 ///      each set of four operands is one ld.shared.v4.f32: per dimension 2 loads for 16 FMAs in the similarity
 ///      product (variant 2: 8), per candidate 3 for 32 in the gradient product (variant 2: 12). Variant 2 is
 ///      bound by shared-memory loads (one warp-wide scalar load per clock per SM against four FMAs); this one
-///      by the FMAs. Which is faster on a given GPU is for the benchmark to say.
+///      by the FMAs. It also stages rows as stored and applies their factors to the products (as variant 3 does),
+///      one dimension per thread from clamped indices. Which is faster on a given GPU is for the benchmark to say.
 /// </summary>
 public static partial class ContrastiveKernels
 {

@@ -24,7 +24,8 @@ public enum ContrastiveKernelVariant
     /// <summary>
     /// Variant 2 with each thread's four anchors and four candidates adjacent in shared memory, read as 16-byte
     /// vectors (variant 4): a quarter of the shared-memory load instructions in the similarity product, a
-    /// quarter in the gradient product. Exact fp32 like variant 2.
+    /// quarter in the gradient product; rows are staged as stored and their factors (1/‖x‖) multiply the products.
+    /// fp32 like variant 2 (the same results within float32 rounding).
     /// </summary>
     TiledVector,
 }
