@@ -28,11 +28,9 @@ def main():
         except OSError:
             print("training: no output")
             continue
-        keep = ("Device:", "training ", "images/s", "epoch 1/1:", "test accuracy")
-        summary = [line.strip() for line in text if line.strip().startswith(keep) or "images/s" in line]
-        # Of the progress lines only the last (the epoch's running speed) is kept.
-        progress = [line for line in summary if "images/s" in line]
-        summary = [line for line in summary if "images/s" not in line] + progress[-1:]
+        stripped = [line.strip() for line in text]
+        summary = [line for line in stripped if line.startswith(("Device:", "training ", "epoch 1/1:", "test accuracy"))]
+        summary += [line for line in stripped if "images/s" in line][-1:]  # the last progress line: the epoch's running speed
         print("training: " + (" | ".join(summary) if summary else "no summary (failed? see train.txt)"))
     for path in checks:
         with open(path) as f:

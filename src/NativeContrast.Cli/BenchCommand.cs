@@ -166,7 +166,7 @@ internal static class BenchCommand
     /// Times <paramref name="reps"/> repetitions after warming up at the same size for <paramref name="warmupSeconds"/>
     /// (<see cref="WarmUp"/>; null: no warm-up).
     /// </summary>
-    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds = 1.0)
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds)
     {
         using var inputs = TensorScope.Begin();
         var z = Tensor.RandomNormal([n, d], 1, device);

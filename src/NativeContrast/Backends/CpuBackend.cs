@@ -536,7 +536,6 @@ internal sealed partial class CpuBackend : IBackend
             else PairDistancesBackward<double>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
         });
 
-
     // The math of PairDistanceKernels.Backward. A row can be in many pairs, so the cores split the dimensions, not the pairs.
     private static void PairDistancesBackward<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats,
         BufferSlice dx, int pairs, int d, int metric) where T : unmanaged, IFloatingPointIeee754<T>
