@@ -38,7 +38,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var subset = new Option<int>("--subset") { Description = "Train on the first N images only (quick runs); 0 = all.", DefaultValueFactory = _ => 0 };
         var outFolder = new Option<string?>("--out") { Description = "Run folder (default runs/<method>-<time>)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint, as its config.json defines it (only --device, --data and --no-eval may be given with it)." };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
@@ -63,8 +63,18 @@ internal static class TrainCommand
             var resumeFolder = parse.GetValue(resume);
             if (resumeFolder is not null)
             {
+                // The run's config.json defines what is trained; only where it runs and where its data lies may change.
+                var fixedByRun = new Option[] { method, encoder, dataset, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, seed, subset, outFolder, syncBn }
+                    .Where(o => parse.GetResult(o) is { Implicit: false })
+                    .Select(o => o.Name)
+                    .ToList();
+                if (fixedByRun.Count > 0)
+                    throw new ArgumentException($"--resume continues the run as its config.json defines it, so {string.Join(", ", fixedByRun)} cannot be given with it " +
+                        "(only --device, --data and --no-eval can); to train with other settings, start a new run.");
                 runFolder = resumeFolder;
                 config = Trainer.ReadConfig(runFolder);
+                if (parse.GetResult(device) is { Implicit: false }) config = config with { Device = parse.GetValue(device)! };
+                if (parse.GetValue(data) is { } dataFolder) config = config with { DataFolder = dataFolder };
             }
             else
             {
@@ -140,12 +150,19 @@ internal static class TrainCommand
             {
                 foreach (var t in checkpoint.Tensors.Values) t.Dispose();
             }
-            output.WriteLine($"resuming {runFolder} at epoch {startEpoch + 1}, step {startBatch + 1}");
+            if (startEpoch < config.Epochs) output.WriteLine($"resuming {runFolder} at epoch {startEpoch + 1}, step {startBatch + 1}");
+        }
+        bool nothingLeft = startEpoch >= config.Epochs;
+        if (nothingLeft)
+        {
+            output.WriteLine($"{runFolder} has finished all its epochs ({config.Epochs}): nothing left to train{(evaluate ? "; evaluating its checkpoint" : "")}");
+            // Its metrics.json is of this same checkpoint: kept as it is.
+            if (!evaluate) return 0;
         }
         // A live progress line only when the output is this process's own terminal (under mpirun the
         // ranks' output goes through mpirun, which gives them a pseudo-terminal even when it writes to a pipe).
         bool live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && !communicator.IsDistributed;
-        bool finished = trainer.Train(runFolder, output, cancel, startEpoch, startBatch, live);
+        bool finished = nothingLeft || trainer.Train(runFolder, output, cancel, startEpoch, startBatch, live);
         if (!finished) return 130;
         if (!communicator.IsRoot) return 0;
         var summary = new Dictionary<string, object>

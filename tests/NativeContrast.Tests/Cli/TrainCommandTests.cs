@@ -104,6 +104,54 @@ public class TrainCommandTests
         }
     }
 
+    /// <summary>
+    /// <c>--resume</c> takes the run's settings from its config.json: an option that would change them is refused by
+    /// name (they used to be ignored without a word); --device, --data and --no-eval apply; a finished run is not
+    /// trained again, and with --no-eval its metrics.json is left as it was.
+    /// </summary>
+    [Test]
+    public void Resume_RefusesTheRunsSettings_TakesDeviceAndData_AndDoesNotRetrainAFinishedRun()
+    {
+        var data = IdxFiles.FakeFashionMnist(64);
+        var run = Path.Combine(data, "run");
+        try
+        {
+            var error = new StringWriter();
+            int code = NativeContrast.Cli.CommandLine.Run(["train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval", "--out", run], new StringWriter(), error);
+            Assert.That(code, Is.EqualTo(0), error.ToString());
+            string log = File.ReadAllText(Path.Combine(run, "log.csv"));
+            File.WriteAllText(Path.Combine(run, "metrics.json"), "{\"kept\": true}");
+
+            error = new StringWriter();
+            code = NativeContrast.Cli.CommandLine.Run(["train", "--resume", run, "--epochs", "2", "--batch-size", "16"], new StringWriter(), error);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.Contain("--batch-size, --epochs cannot be given with it"));
+
+            // Moved data and another device: taken. The run has finished its one epoch: nothing is trained again.
+            var moved = Path.Combine(data, "moved");
+            Directory.CreateDirectory(moved);
+            foreach (var file in Directory.GetFiles(data)) File.Move(file, Path.Combine(moved, Path.GetFileName(file)));
+            var output = new StringWriter();
+            error = new StringWriter();
+            code = NativeContrast.Cli.CommandLine.Run(["train", "--resume", run, "--data", moved, "--device", "ilgpu-cpu", "--no-eval"], output, error);
+            Assert.That(code, Is.EqualTo(0), error.ToString() + output);
+            Assert.That(output.ToString(), Does.Contain($"Fashion-MNIST: using {moved} (--data)"));
+            Assert.That(output.ToString(), Does.Contain("has finished all its epochs (1): nothing left to train"));
+            Assert.That(output.ToString(), Does.Not.Contain("training simclr"));
+            Assert.That(File.ReadAllText(Path.Combine(run, "log.csv")), Is.EqualTo(log));
+            Assert.That(File.ReadAllText(Path.Combine(run, "metrics.json")), Is.EqualTo("{\"kept\": true}"));
+
+            error = new StringWriter();
+            code = NativeContrast.Cli.CommandLine.Run(["train", "--resume", run, "--data", moved, "--device", "tpu"], new StringWriter(), error);
+            Assert.That(code, Is.EqualTo(2), "--device is taken with --resume");
+            Assert.That(error.ToString(), Does.Contain("tpu"));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
     [Test]
     public void ResumeOfAFolderWithoutARun_SaysSo()
     {
