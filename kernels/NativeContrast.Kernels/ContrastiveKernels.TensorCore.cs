@@ -4,11 +4,13 @@ using ILGPU.Runtime;
 namespace NativeContrast.Kernels;
 
 /// <summary>
-/// Variant 3 of the fused contrastive kernels: the similarity blocks (and, in the backward, W·B) on TF32
+/// Variants 3 and 5 of the fused contrastive kernels: the similarity blocks (and, in the backward, W·B) on TF32
 /// tensor cores through <see cref="Tf32Mma"/> (inline PTX <c>mma.sync m16n8k8</c>, fp32 accumulation),
-/// with a software twin of the mma so ILGPU's CPU accelerator runs the same code.
+/// with a software twin of the mma so ILGPU's CPU accelerator runs the same code. The kernels are generic over
+/// their operands (<see cref="ITensorCoreOperands"/>): <see cref="Tf32Operands"/> rounds every value to TF32 (variant 3),
+/// <see cref="SplitTf32Operands"/> keeps fp32 accuracy with three mma per tile (variant 5, "3xTF32").
 /// A group is 4 warps (128 threads) owning 64 anchors, 16 per warp; candidates stream 64 at a time.
-/// A and B are staged in shared memory 32 dimensions at a time as stored, rounded to TF32; the rows' factors
+/// A and B are staged in shared memory 32 dimensions at a time as stored (as the operands' Stage writes them); the rows' factors
 /// (<see cref="ScaledRows"/>, 1/‖x‖ for normalizing losses) multiply the products instead, S_ab = (x_a·x_b)·s_a·s_b/τ,
 /// and the backward folds s_b into W. Staging then loads one value per element and does no per-element multiply
 /// (it was about 35 instructions per element in the SASS, most of the kernel's). Each lane keeps the online
@@ -34,20 +36,22 @@ public static partial class ContrastiveKernels
     private const int StageDepth = 32, StagePitch = StageDepth + 8, WeightPitch = TileRows + 8, SlicePitch = TensorCoreSliceWidth + 4;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
-    public static void RowStatsTensorCore(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+        where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
-        RowStatsTensorCoreSoftware(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
+        RowStatsTensorCoreSoftware<TOperands>(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
     }
 
     /// <summary>
-    /// Variant 3 of <see cref="RowStatsNaive"/>, as launched on accelerators other than CUDA (software mma).
+    /// Variants 3 and 5 of <see cref="RowStatsNaive"/>, as launched on accelerators other than CUDA (software mma).
     /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTensorCoreSoftware(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+        where TOperands : struct, ITensorCoreOperands
     {
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
         var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
@@ -59,7 +63,7 @@ public static partial class ContrastiveKernels
         MmaAccumulators s = default;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
-            s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
+            s = Similarities<TOperands>(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
             for (int n = 0; n < 8; n += 2)
             {
                 // Lane holds columns n·8 + 2t, +1 and (n+1)·8 + 2t, +1 of rows g (c0, c1) and g + 8 (c2, c3).
@@ -82,28 +86,31 @@ public static partial class ContrastiveKernels
     }
 
     /// <summary>Variant 3 of <see cref="GradientNaive"/> on CUDA (declares the accumulator registers, then <see cref="GradientTensorCoreSoftware"/>'s body).</summary>
-    public static void GradientTensorCore(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
+        where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
-        GradientTensorCoreSoftware(anchors, candidates, keyA, keyB, lseA, coefficientA, positiveWeightA, lseB, coefficientB, positiveWeightB, gradA, shape);
+        GradientTensorCoreSoftware<TOperands>(anchors, candidates, keyA, keyB, lseA, coefficientA, positiveWeightA, lseB, coefficientB, positiveWeightB, gradA, shape);
     }
 
     /// <summary>
-    /// Variant 3 of <see cref="GradientNaive"/>, as launched on accelerators other than CUDA (software mma). Grid: ⌈RowsA/64⌉ × ⌈D/64⌉ groups of 128 threads; group (x, y)
+    /// Variants 3 and 5 of <see cref="GradientNaive"/>, as launched on accelerators other than CUDA (software mma). Grid: ⌈RowsA/64⌉ × ⌈D/64⌉ groups of 128 threads; group (x, y)
     /// writes dA for anchors 64x… and dimensions 64y….
     /// dA_a = (1/τ) Σ_b W_ab b_b with
     /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]), W_aa = 0 for one set.
-    /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory as TF32, then
+    /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory (as the operands stage it), then
     /// dA += W × B_slice on tensor cores (register set 1, kept over all steps).
     /// </summary>
-    public static void GradientTensorCoreSoftware(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void GradientTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
         ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
         ArrayView<float> gradA, ContrastiveShape shape)
+        where TOperands : struct, ITensorCoreOperands
     {
+        TOperands operands = default;
         // The staging area holds A and B chunks while S is computed, then the candidates' slice (64 × 64 at pitch 68).
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
         var weights = SharedMemory.Allocate<uint>(TileRows * WeightPitch);
@@ -122,7 +129,7 @@ public static partial class ContrastiveKernels
         grad = Tf32Mma.Clear(grad, 1);
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
-            s = Similarities(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
+            s = Similarities<TOperands>(anchors, rowBase, candidates, colBase, shape, stage, scratch, s);
             for (int n = 0; n < 8; n++)
             {
                 // Lane holds columns n·8 + 2t (c0 row g, c2 row g + 8) and n·8 + 2t + 1 (c1, c3). W is stored times the
@@ -132,12 +139,12 @@ public static partial class ContrastiveKernels
                 var c = ScaleFragment(Tf32Mma.Read(s, 0, n), scaleG, scaleG8, scale0, scale1);
                 var first = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
                 var second = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column + 1, shape.RowsB, readColumnKey, columnTerm);
-                weights[localG * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.X, rowG, termG, column, first, shape) * scale0);
-                weights[localG * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.Y, rowG, termG, column + 1, second, shape) * scale1);
-                weights[(localG + 8) * WeightPitch + local] = Tf32Mma.ToTf32(GradientWeight(c.Z, rowG8, termG8, column, first, shape) * scale0);
-                weights[(localG + 8) * WeightPitch + local + 1] = Tf32Mma.ToTf32(GradientWeight(c.W, rowG8, termG8, column + 1, second, shape) * scale1);
+                weights[localG * WeightPitch + local] = operands.Stage(GradientWeight(c.X, rowG, termG, column, first, shape) * scale0);
+                weights[localG * WeightPitch + local + 1] = operands.Stage(GradientWeight(c.Y, rowG, termG, column + 1, second, shape) * scale1);
+                weights[(localG + 8) * WeightPitch + local] = operands.Stage(GradientWeight(c.Z, rowG8, termG8, column, first, shape) * scale0);
+                weights[(localG + 8) * WeightPitch + local + 1] = operands.Stage(GradientWeight(c.W, rowG8, termG8, column + 1, second, shape) * scale1);
             }
-            // slice[b][k] = candidates[colBase + b, sliceBase + k] as stored, as TF32; the similarities are done with the staging
+            // slice[b][k] = candidates[colBase + b, sliceBase + k] as stored (as the operands stage it); the similarities are done with the staging
             // area. Lane k (and k + 32) of warp w: rows w, w + 4, …, so a warp reads 128 contiguous bytes of a row.
             // (Clamped loads as in Similarities.)
             int sliceDim = sliceBase + lane, clamped0 = Math.Min(sliceDim, d - 1), clamped1 = Math.Min(sliceDim + 32, d - 1);
@@ -146,8 +153,8 @@ public static partial class ContrastiveKernels
                 int b = colBase + r, clampedB = Math.Min(b, shape.RowsB - 1);
                 bool inside = b < shape.RowsB;
                 float v0 = candidates.LoadRaw(clampedB, clamped0, d), v1 = candidates.LoadRaw(clampedB, clamped1, d);
-                stage[r * SlicePitch + lane] = Tf32Mma.ToTf32(inside && sliceDim < d ? v0 : 0f);
-                stage[r * SlicePitch + lane + 32] = Tf32Mma.ToTf32(inside && sliceDim + 32 < d ? v1 : 0f);
+                stage[r * SlicePitch + lane] = operands.Stage(inside && sliceDim < d ? v0 : 0f);
+                stage[r * SlicePitch + lane + 32] = operands.Stage(inside && sliceDim + 32 < d ? v1 : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < TileRows; kk += 8)
@@ -157,16 +164,16 @@ public static partial class ContrastiveKernels
                 // Loads from base views at constant offsets (see Similarities).
                 var w = weightPairs.SubView((localG * WeightPitch + kk + 2 * t) / 2);
                 UInt2 wg = w[0], wg8 = w[8 * WeightPitch / 2];
-                uint a0 = wg.X, a1 = wg8.X, a2 = wg.Y, a3 = wg8.Y;
+                var a = operands.FragmentA(wg.X, wg8.X, wg.Y, wg8.Y);
                 var b = stage.SubView((kk + 2 * t) * SlicePitch + g);
-                grad = Tf32Mma.Mma(grad, 1, 0, a0, a1, a2, a3, b[0], b[SlicePitch], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 1, a0, a1, a2, a3, b[8], b[SlicePitch + 8], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 2, a0, a1, a2, a3, b[16], b[SlicePitch + 16], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 3, a0, a1, a2, a3, b[24], b[SlicePitch + 24], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 4, a0, a1, a2, a3, b[32], b[SlicePitch + 32], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 5, a0, a1, a2, a3, b[40], b[SlicePitch + 40], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 6, a0, a1, a2, a3, b[48], b[SlicePitch + 48], scratch);
-                grad = Tf32Mma.Mma(grad, 1, 7, a0, a1, a2, a3, b[56], b[SlicePitch + 56], scratch);
+                grad = operands.Mma(grad, 1, 0, a, b[0], b[SlicePitch], scratch);
+                grad = operands.Mma(grad, 1, 1, a, b[8], b[SlicePitch + 8], scratch);
+                grad = operands.Mma(grad, 1, 2, a, b[16], b[SlicePitch + 16], scratch);
+                grad = operands.Mma(grad, 1, 3, a, b[24], b[SlicePitch + 24], scratch);
+                grad = operands.Mma(grad, 1, 4, a, b[32], b[SlicePitch + 32], scratch);
+                grad = operands.Mma(grad, 1, 5, a, b[40], b[SlicePitch + 40], scratch);
+                grad = operands.Mma(grad, 1, 6, a, b[48], b[SlicePitch + 48], scratch);
+                grad = operands.Mma(grad, 1, 7, a, b[56], b[SlicePitch + 56], scratch);
             }
             Group.Barrier();
         }
@@ -192,9 +199,11 @@ public static partial class ContrastiveKernels
     /// tensor cores: the products of the rows as stored, without their factors (<see cref="ScaleFragment"/> applies them).
     /// Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MmaAccumulators Similarities(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
+    private static MmaAccumulators Similarities<TOperands>(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
         ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
+        where TOperands : struct, ITensorCoreOperands
     {
+        TOperands operands = default;
         // Lane, warp, g and t from tid.x by shifts and masks (the group is 1-D). With Warp.LaneIdx, Warp.WarpIdx, / 4 and % 4
         // the SASS of the loop below re-read the thread registers and ran two signed divisions on every pass: ILGPU
         // computes those values again where they are used, and ptxas did not move them out of the loop.
@@ -206,7 +215,7 @@ public static partial class ContrastiveKernels
         for (int k0 = 0; k0 < d; k0 += StageDepth)
         {
             // stage[r][k] = A[rowBase + r, k0 + k] and, after it, B[colBase + r, k0 + k], as stored (the factors multiply the
-            // products), as TF32. Lane k of warp w: dimension k0 + k of rows w, w + 4, …, so a warp reads 128 contiguous bytes.
+            // products), as the operands stage it. Lane k of warp w: dimension k0 + k of rows w, w + 4, …, so a warp reads 128 contiguous bytes.
             // Loads from clamped indices, zeroed afterwards, so that no load sits behind a branch.
             int dim = k0 + lane, clampedDim = Math.Min(dim, d - 1);
             bool insideD = dim < d;
@@ -214,8 +223,8 @@ public static partial class ContrastiveKernels
             {
                 int ra = rowBase + r, rb = colBase + r;
                 float va = anchors.LoadRaw(Math.Min(ra, shape.RowsA - 1), clampedDim, d), vb = candidates.LoadRaw(Math.Min(rb, shape.RowsB - 1), clampedDim, d);
-                stage[r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && ra < shape.RowsA ? va : 0f);
-                stage[bOffset + r * StagePitch + lane] = Tf32Mma.ToTf32(insideD && rb < shape.RowsB ? vb : 0f);
+                stage[r * StagePitch + lane] = operands.Stage(insideD && ra < shape.RowsA ? va : 0f);
+                stage[bOffset + r * StagePitch + lane] = operands.Stage(insideD && rb < shape.RowsB ? vb : 0f);
             }
             Group.Barrier();
             for (int kk = 0; kk < StageDepth; kk += 8)
@@ -225,18 +234,18 @@ public static partial class ContrastiveKernels
                 // add and a 64-bit address per load in the SASS.
                 var a = pairs.SubView((localG * StagePitch + kk + 2 * t) / 2);
                 UInt2 ag = a[0], ag8 = a[8 * PairPitch];
-                uint a0 = ag.X, a1 = ag8.X, a2 = ag.Y, a3 = ag8.Y;
+                var fragment = operands.FragmentA(ag.X, ag8.X, ag.Y, ag8.Y);
                 var b = pairs.SubView((bOffset + g * StagePitch + kk + 2 * t) / 2);
                 UInt2 b0 = b[0], b1 = b[8 * PairPitch], b2 = b[16 * PairPitch], b3 = b[24 * PairPitch];
                 UInt2 b4 = b[32 * PairPitch], b5 = b[40 * PairPitch], b6 = b[48 * PairPitch], b7 = b[56 * PairPitch];
-                s = Tf32Mma.Mma(s, 0, 0, a0, a1, a2, a3, b0.X, b0.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 1, a0, a1, a2, a3, b1.X, b1.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 2, a0, a1, a2, a3, b2.X, b2.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 3, a0, a1, a2, a3, b3.X, b3.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 4, a0, a1, a2, a3, b4.X, b4.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 5, a0, a1, a2, a3, b5.X, b5.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 6, a0, a1, a2, a3, b6.X, b6.Y, scratch);
-                s = Tf32Mma.Mma(s, 0, 7, a0, a1, a2, a3, b7.X, b7.Y, scratch);
+                s = operands.Mma(s, 0, 0, fragment, b0.X, b0.Y, scratch);
+                s = operands.Mma(s, 0, 1, fragment, b1.X, b1.Y, scratch);
+                s = operands.Mma(s, 0, 2, fragment, b2.X, b2.Y, scratch);
+                s = operands.Mma(s, 0, 3, fragment, b3.X, b3.Y, scratch);
+                s = operands.Mma(s, 0, 4, fragment, b4.X, b4.Y, scratch);
+                s = operands.Mma(s, 0, 5, fragment, b5.X, b5.Y, scratch);
+                s = operands.Mma(s, 0, 6, fragment, b6.X, b6.Y, scratch);
+                s = operands.Mma(s, 0, 7, fragment, b7.X, b7.Y, scratch);
             }
             Group.Barrier();
         }

@@ -24,6 +24,7 @@ internal static class BenchCommand
         ["tiled"] = ContrastiveKernelVariant.Tiled,
         ["tf32"] = ContrastiveKernelVariant.TensorCoreTf32,
         ["tiled-vec"] = ContrastiveKernelVariant.TiledVector,
+        ["tf32x3"] = ContrastiveKernelVariant.TensorCoreTf32x3,
     };
 
     public static Command Create(TextWriter output, TextWriter error)
@@ -47,7 +48,7 @@ internal static class BenchCommand
             Description = "Rows of the warm-up repetitions (default --n). Fewer compile the kernels without a full-size repetition, " +
                 "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
         };
-        var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 | tiled-vec (default tiled)." };
+        var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 | tiled-vec | tf32x3 (default tiled; tf32x3 is fp32-accurate on TF32 tensor cores)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
         foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant }) command.Options.Add(o);

@@ -227,11 +227,14 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
                 ContrastiveKernels.RowStatsNaive))(shape.RowsA, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
-        if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
+        if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
         {
             // CUDA runs the mma on tensor cores; other accelerators run the same kernel with its software mma.
-            var tensorCore = Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore : ContrastiveKernels.RowStatsTensorCoreSoftware));
+            var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
+                ? Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<Tf32Operands> : ContrastiveKernels.RowStatsTensorCoreSoftware<Tf32Operands>))
+                : Kernel("ContrastiveRowStatsTensorCoreX3", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<SplitTf32Operands> : ContrastiveKernels.RowStatsTensorCoreSoftware<SplitTf32Operands>));
             tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
                 R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
@@ -270,11 +273,15 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
-        if (ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32)
+        if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
         {
-            var tensorCore = Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore : ContrastiveKernels.GradientTensorCoreSoftware));
+            var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
+                ? Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+                    ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<Tf32Operands> : ContrastiveKernels.GradientTensorCoreSoftware<Tf32Operands>))
+                : Kernel("ContrastiveGradientTensorCoreX3", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+                    ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<SplitTf32Operands> : ContrastiveKernels.GradientTensorCoreSoftware<SplitTf32Operands>));
             var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
             tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);

@@ -28,16 +28,25 @@ public class PtxCommandTests
         {
             "ContrastiveKernels.RowStatsTiled.ptx", "ContrastiveKernels.GradientTiled.ptx",
             "ContrastiveKernels.RowStatsTiledVector.ptx", "ContrastiveKernels.GradientTiledVector.ptx",
-            "ContrastiveKernels.RowStatsTensorCore.ptx", "ContrastiveKernels.GradientTensorCore.ptx",
+            "ContrastiveKernels.RowStatsTensorCore.Tf32Operands.ptx", "ContrastiveKernels.GradientTensorCore.Tf32Operands.ptx",
+            "ContrastiveKernels.RowStatsTensorCore.SplitTf32Operands.ptx", "ContrastiveKernels.GradientTensorCore.SplitTf32Operands.ptx",
             "ContrastiveKernels.TripletMineTiled.ptx",
             "ConvolutionKernels.ImplicitGemmTiled.ConvForwardGemm.ptx", "ConvolutionKernels.ImplicitGemmTiled.ConvDataGemm.ptx",
             "ConvolutionKernels.ImplicitGemmTiled.ConvFilterGemm.ptx",
         }));
-        string rowStats = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTensorCore.ptx"));
-        Assert.That(rowStats, Does.Contain(".entry").And.Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").And.Contain(".reg .f32 S<32>, G<32>;"));
-        // A lane's fragment elements k = t and t + 4 are loaded as one pair (ld.shared.v2).
-        foreach (var kernel in new[] { "RowStatsTensorCore", "GradientTensorCore" })
-            Assert.That(File.ReadAllText(Path.Combine(folder, $"ContrastiveKernels.{kernel}.ptx")), Does.Contain("ld.shared.v2.b32"), kernel);
+        // Variant 3 runs one mma per tile and k-step, variant 5 (3xTF32) three: 8 tiles × 4 k-steps (16 × 32 per stage) in the similarity
+        // loop, and 8 more tiles × 8 k-steps in the gradient's W × slice loop, written out once each.
+        foreach (var (operands, perTile) in new[] { ("Tf32Operands", 1), ("SplitTf32Operands", 3) })
+        {
+            string rowStats = File.ReadAllText(Path.Combine(folder, $"ContrastiveKernels.RowStatsTensorCore.{operands}.ptx"));
+            Assert.That(rowStats, Does.Contain(".entry").And.Contain(".reg .f32 S<32>, G<32>;"), operands);
+            Assert.That(Count(rowStats, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32"), Is.EqualTo(8 * perTile), $"{operands}: mma per k-step of the similarity loop");
+            string gradient = File.ReadAllText(Path.Combine(folder, $"ContrastiveKernels.GradientTensorCore.{operands}.ptx"));
+            Assert.That(Count(gradient, "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32"), Is.EqualTo(16 * perTile), $"{operands}: both products");
+            // A lane's fragment elements k = t and t + 4 are loaded as one pair (ld.shared.v2).
+            Assert.That(rowStats, Does.Contain("ld.shared.v2.b32"), operands);
+            Assert.That(gradient, Does.Contain("ld.shared.v2.b32"), operands);
+        }
         string tiled = File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx"));
         Assert.That(tiled, Does.Contain("shfl.sync.bfly").And.Not.Contain("mma.sync"));
         // Variant 4's point: every shared-memory operand load of its products is a 16-byte vector load.
@@ -48,6 +57,13 @@ public class PtxCommandTests
         }
         Assert.That(File.ReadAllText(Path.Combine(folder, "ContrastiveKernels.RowStatsTiled.ptx")), Does.Contain("ld.shared.f32").And.Not.Contain("ld.shared.v4"),
             "variant 2 loads scalars (the comparison the variants exist for)");
+    }
+
+    private static int Count(string text, string what)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     [Test]
@@ -69,6 +85,6 @@ public class PtxCommandTests
         var output = new StringWriter();
         int code = NativeContrast.Cli.CommandLine.Run(["ptx", "--arch", "sm_90", "--out", folder, "--ptxas", ptxas!], output, new StringWriter());
         Assert.That(code, Is.EqualTo(0), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("10 of 10 kernels assembled with no stack frame and no spills"));
+        Assert.That(output.ToString(), Does.Contain("12 of 12 kernels assembled with no stack frame and no spills"));
     }
 }

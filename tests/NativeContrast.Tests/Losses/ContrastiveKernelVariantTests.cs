@@ -4,12 +4,12 @@ using NativeContrast.Tests.Support;
 namespace NativeContrast.Tests.Losses;
 
 /// <summary>
-/// Each ILGPU variant of the fused contrastive kernels (naive, tiled, TF32 tensor core) against the <c>cpu</c> backend in
+/// Each ILGPU variant of the fused contrastive kernels (naive, tiled, tiled-vec, TF32 and 3xTF32 tensor core) against the <c>cpu</c> backend in
 /// float64, on sizes that cross the tiled kernels' edges: several 64-row tiles with a partial last one,
 /// D past one 128-wide gradient slice and not a multiple of the 16-dimension chunk, M ≠ N for the
 /// two-set losses, and τ = 0.01; triplet mining (hard and semi-hard) likewise. Relative error = max |a − b| / max |b| ≤ 1e-5, the bound for
-/// float32 kernels, and ≤ 3e-3 for TF32 (off CUDA the tensor-core kernels run their software mma, on
-/// operands rounded to TF32 like the hardware's). (Sizes are small: ILGPU's CPU accelerator runs a 256-thread group slowly.)
+/// float32 kernels and for 3xTF32 (fp32 products from three TF32 mma), and ≤ 3e-3 for TF32 (off CUDA the tensor-core kernels run
+/// their software mma, on operands rounded to TF32 like the hardware's). (Sizes are small: ILGPU's CPU accelerator runs a 256-thread group slowly.)
 /// </summary>
 [Parallelizable(ParallelScope.None)]
 public class ContrastiveKernelVariantTests
@@ -20,7 +20,7 @@ public class ContrastiveKernelVariantTests
         from device in Devices.Accelerated
         from variant in Enum.GetValues<ContrastiveKernelVariant>()
         from loss in new[] { "ntxent", "supcon", "infonce-queue", "clip", "triplet-hard", "triplet-semihard" }
-        where !(loss.StartsWith("triplet") && variant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TiledVector) // mining is the tiled kernel there
+        where !(loss.StartsWith("triplet") && variant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TiledVector or ContrastiveKernelVariant.TensorCoreTf32x3) // mining is the tiled kernel there
         from tau in loss is "ntxent" or "clip" ? new[] { 0.2, 0.01 } : new[] { 0.2 }
         select new TestCaseData(device, variant, loss, tau).SetName($"Loss_MatchesCpuFloat64({device}, {variant}, {loss}, tau {tau})");
 
@@ -32,9 +32,9 @@ public class ContrastiveKernelVariantTests
         device.ContrastiveVariant = variant;
         try
         {
-            // The software mma is slow on ILGPU's CPU accelerator (two warp barriers per mma): TF32 gets smaller
+            // The software mma is slow on ILGPU's CPU accelerator (two warp barriers per mma): the tensor-core variants get smaller
             // sizes that still cross a row tile, a column tile and the partial last 32-dimension stage.
-            var size = variant == ContrastiveKernelVariant.TensorCoreTf32 ? SmallSize : FullSize;
+            var size = variant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3 ? SmallSize : FullSize;
             var expected = Run(loss, tau, Device.Cpu, DType.Float64, size);
             var actual = Run(loss, tau, device, DType.Float32, size);
             double tolerance = Tolerance(variant);
@@ -76,6 +76,12 @@ public class ContrastiveKernelVariantTests
             double tf32 = Run("ntxent", 0.05, device, DType.Float32, SmallSize).Loss[0];
             double relative = Math.Abs(tf32 - fp32) / Math.Abs(fp32);
             Assert.That(relative, Is.GreaterThan(1e-6).And.LessThan(3e-3));
+            // 3xTF32 on the same operands: within float32 rounding of fp32, far closer than TF32.
+            device.ContrastiveVariant = ContrastiveKernelVariant.TensorCoreTf32x3;
+            double tf32x3 = Run("ntxent", 0.05, device, DType.Float32, SmallSize).Loss[0];
+            double relativeX3 = Math.Abs(tf32x3 - fp32) / Math.Abs(fp32);
+            TestContext.Out.WriteLine($"relative to fp32: TF32 {relative:E2}, 3xTF32 {relativeX3:E2}");
+            Assert.That(relativeX3, Is.LessThan(relative / 30).And.LessThan(1e-6));
         }
         finally
         {
