@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NativeContrast.Augmentation;
 using NativeContrast.Data;
+using NativeContrast.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -71,8 +72,8 @@ internal static class AugmentCommand
             Draw(originals, r, imageH, imageW, r, 0);
             for (int v = 0; v < count; v++) Draw(views, v * rows + r, viewH, viewW, r, v + 1);
         }
-        var temp = path + ".tmp-" + Environment.ProcessId + ".png";
-        grid.SaveAsPng(temp);
-        File.Move(temp, path, overwrite: true);
+        using var file = AtomicFile.Create(path);
+        grid.SaveAsPng(file.Stream);
+        file.Commit();
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using NativeContrast.Evaluation;
+using NativeContrast.IO;
 using NativeContrast.Training;
 
 namespace NativeContrast.Cli;
@@ -37,7 +38,7 @@ internal static class EvalCommand
             RunPlots.Embeddings(folder, encoder, test, dev);
             var metrics = new Dictionary<string, object> { ["method"] = config.Method, ["encoder"] = config.Encoder, ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
             AddReport(metrics, report);
-            File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {report.KnnTop20:P2}, kNN (k=200) {report.KnnTop200:P2}, linear probe {report.LinearProbe:P2}; precision@1 {report.PrecisionAt1:P2}, R-precision {report.RPrecision:P2}, MAP@R {report.MapAtR:P2}"));
             return 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NativeContrast.Data;
 using NativeContrast.Evaluation;
+using NativeContrast.IO;
 using NativeContrast.Nn;
 
 namespace NativeContrast.Cli;
@@ -43,10 +44,5 @@ internal static class RunPlots
     }
 
     /// <summary>Written to a temporary file and renamed, like every file of a run.</summary>
-    private static void Save(ScottPlot.Plot plot, string path)
-    {
-        var temp = path + ".tmp-" + Environment.ProcessId + ".png";
-        plot.SavePng(temp, 900, 600);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void Save(ScottPlot.Plot plot, string path) => AtomicFile.WriteAllBytes(path, plot.GetImageBytes(900, 600, ScottPlot.ImageFormat.Png));
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using NativeContrast.Distributed;
 using NativeContrast.Evaluation;
+using NativeContrast.IO;
 using NativeContrast.Training;
 
 namespace NativeContrast.Cli;
@@ -181,7 +182,7 @@ internal static class TrainCommand
             EvalCommand.AddReport(summary, report);
             RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);
         }
-        File.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Method} / {config.Encoder} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));

@@ -108,18 +108,16 @@ public static partial class NpyFile
         int unpadded = 10 + dict.Length + 1;
         int padded = (unpadded + 63) / 64 * 64;
         string header = dict + new string(' ', padded - unpadded) + "\n";
-        string temp = path + ".tmp-" + Environment.ProcessId;
-        using (var stream = File.Create(temp))
-        {
-            stream.Write(Magic);
-            stream.Write([1, 0]);
-            Span<byte> length = stackalloc byte[2];
-            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
-            stream.Write(length);
-            stream.Write(Encoding.ASCII.GetBytes(header));
-            stream.Write(data);
-        }
-        File.Move(temp, path, overwrite: true);
+        using var file = AtomicFile.Create(path);
+        var stream = file.Stream;
+        stream.Write(Magic);
+        stream.Write([1, 0]);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+        stream.Write(length);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        stream.Write(data);
+        file.Commit();
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([<>|=][fiu]\d)'")]

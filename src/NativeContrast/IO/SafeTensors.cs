@@ -39,18 +39,15 @@ public static class SafeTensors
         var json = JsonSerializer.SerializeToUtf8Bytes(header);
         // Pad the header with spaces to a multiple of 8 bytes, as the reference implementation does.
         int padded = (json.Length + 7) / 8 * 8;
-        var temp = path + ".tmp-" + Environment.ProcessId;
-        using (var file = File.Create(temp))
-        {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            file.Write(length);
-            file.Write(json);
-            for (int i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
-            foreach (var blob in blobs) file.Write(blob);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        using var file = AtomicFile.Create(path);
+        var stream = file.Stream;
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+        stream.Write(length);
+        stream.Write(json);
+        for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        foreach (var blob in blobs) stream.Write(blob);
+        file.Commit();
     }
 
     /// <summary>Reads every tensor (onto <paramref name="device"/>) and the metadata.</summary>

@@ -285,7 +285,7 @@ public sealed class Trainer : IDisposable
     public static void WriteConfig(string runFolder, TrainingConfig config)
     {
         Directory.CreateDirectory(runFolder);
-        File.WriteAllText(Path.Combine(runFolder, "config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+        IO.AtomicFile.WriteAllText(Path.Combine(runFolder, "config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     public static TrainingConfig ReadConfig(string runFolder)
