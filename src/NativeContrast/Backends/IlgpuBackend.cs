@@ -231,10 +231,8 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         {
             // CUDA runs the mma on tensor cores; other accelerators run the same kernel with its software mma.
             var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
-                ? Kernel("ContrastiveRowStatsTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<Tf32Operands> : ContrastiveKernels.RowStatsTensorCoreSoftware<Tf32Operands>))
-                : Kernel("ContrastiveRowStatsTensorCoreX3", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<SplitTf32Operands> : ContrastiveKernels.RowStatsTensorCoreSoftware<SplitTf32Operands>));
+                ? RowStatsTensorCore<Tf32Operands>("ContrastiveRowStatsTensorCore")
+                : RowStatsTensorCore<SplitTf32Operands>("ContrastiveRowStatsTensorCoreX3");
             tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
                 R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
@@ -276,12 +274,8 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
         {
             var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
-                ? Kernel("ContrastiveGradientTensorCore", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-                    ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<Tf32Operands> : ContrastiveKernels.GradientTensorCoreSoftware<Tf32Operands>))
-                : Kernel("ContrastiveGradientTensorCoreX3", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-                    ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                    a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<SplitTf32Operands> : ContrastiveKernels.GradientTensorCoreSoftware<SplitTf32Operands>));
+                ? GradientTensorCore<Tf32Operands>("ContrastiveGradientTensorCore")
+                : GradientTensorCore<SplitTf32Operands>("ContrastiveGradientTensorCoreX3");
             var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
             tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
@@ -296,6 +290,19 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         kernel(config, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
             F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
     }
+
+    /// <summary>The tensor-core row statistics with the given operands: on tensor cores on CUDA, with the software mma elsewhere.</summary>
+    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
+        RowStatsTensorCore<TOperands>(string key) where TOperands : struct, ITensorCoreOperands =>
+        Kernel(key, a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands> : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands>));
+
+    /// <summary>The tensor-core gradient with the given operands (as <see cref="RowStatsTensorCore{TOperands}"/>).</summary>
+    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> GradientTensorCore<TOperands>(string key) where TOperands : struct, ITensorCoreOperands =>
+        Kernel(key, a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<TOperands> : ContrastiveKernels.GradientTensorCoreSoftware<TOperands>));
 
     /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
     private static ContrastiveShape Swap(ContrastiveShape s) => s with { RowsA = s.RowsB, RowsB = s.RowsA };
