@@ -7,8 +7,9 @@ namespace NativeContrast.Kernels;
 /// into x ≈ hi + lo, hi = x rounded to TF32 (to nearest), lo = x − hi (exact in fp32) cut to TF32 (toward zero), so that
 /// a·b ≈ hi_a·hi_b + hi_a·lo_b + lo_a·hi_b: three mma per tile, the small terms first. What is left out, lo_a·lo_b and
 /// the bits cut from lo, is at most about 2⁻²⁰ of a product: fp32's accuracy within a few units (plain TF32,
-/// <see cref="Tf32Operands"/>, is 2⁻¹¹). A split is four integer and float instructions; the NaN guard of
-/// <see cref="Tf32Mma.ToTf32"/> (three more per split, 20 splits per 24 mma) moves to staging, once per value.
+/// <see cref="Tf32Operands"/>, is 2⁻¹¹). A split is four operations (an add and a mask for hi, a subtraction and a mask
+/// for lo); the NaN guard of <see cref="Tf32Mma.ToTf32"/> (three more per split, 20 splits per 24 mma) moves to staging,
+/// once per value.
 /// </summary>
 public struct SplitTf32Operands : ITensorCoreOperands
 {
