@@ -10,18 +10,7 @@ public static class CommandLine
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("NativeContrast: contrastive learning for .NET, with fused losses on CPU (SIMD) and GPU (ILGPU).");
-        root.Subcommands.Add(InfoCommand.Create(output));
-        root.Subcommands.Add(TrainCommand.Create(output, error));
-        root.Subcommands.Add(EvalCommand.Create(output, error));
-        root.Subcommands.Add(EmbedCommand.Create(output, error));
-        root.Subcommands.Add(LossCommand.Create(output, error));
-        root.Subcommands.Add(BenchCommand.Create(output, error));
-        root.Subcommands.Add(AugmentCommand.Create(output, error));
-        root.Subcommands.Add(MpiCheckCommand.Create(output, error));
-        root.Subcommands.Add(CheckCommand.Create(output, error));
-        root.Subcommands.Add(PtxCommand.Create(output, error));
-        var parsed = root.Parse(args);
+        var parsed = Root(output, error).Parse(args);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -33,5 +22,25 @@ public static class CommandLine
             error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
             return 2;
         }
+    }
+
+    /// <summary>What the parser says is wrong with a command line (unknown command or option, missing or bad value), without running it.</summary>
+    public static IReadOnlyList<string> ParseErrors(string[] args) =>
+        Root(TextWriter.Null, TextWriter.Null).Parse(args).Errors.Select(e => e.Message).ToList();
+
+    private static RootCommand Root(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("NativeContrast: contrastive learning for .NET, with fused losses on CPU (SIMD) and GPU (ILGPU).");
+        root.Subcommands.Add(InfoCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output, error));
+        root.Subcommands.Add(EvalCommand.Create(output, error));
+        root.Subcommands.Add(EmbedCommand.Create(output, error));
+        root.Subcommands.Add(LossCommand.Create(output, error));
+        root.Subcommands.Add(BenchCommand.Create(output, error));
+        root.Subcommands.Add(AugmentCommand.Create(output, error));
+        root.Subcommands.Add(MpiCheckCommand.Create(output, error));
+        root.Subcommands.Add(CheckCommand.Create(output, error));
+        root.Subcommands.Add(PtxCommand.Create(output, error));
+        return root;
     }
 }

@@ -7,8 +7,9 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace NativeContrast.Tests.Docs;
 
 /// <summary>
-/// Every C# example in README.md, compiled as a program of its own (top-level statements, the SDK's implicit usings)
-/// against this build of NativeContrast and run: an example that no longer compiles or that throws fails here.
+/// README.md against the code: every C# example, compiled as a program of its own (top-level statements, the SDK's
+/// implicit usings) against this build of NativeContrast and run; and every nativecontrast command line it shows, parsed.
+/// An example that no longer compiles or that throws, or an option that no longer exists, fails here.
 /// </summary>
 [NonParallelizable]
 public partial class ReadmeExampleTests
@@ -58,6 +59,38 @@ public partial class ReadmeExampleTests
         }
     }
 
+    private static IEnumerable<TestCaseData> Commands()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        int count = 0;
+        foreach (Match block in ShellBlock().Matches(readme))
+        {
+            int line = readme[..block.Index].Count(c => c == '\n') + 2;
+            foreach (string text in block.Groups[1].Value.Split('\n'))
+            {
+                var command = CliInvocation().Match(Regex.Replace(text, @"\s#.*$", ""));
+                if (command.Success)
+                {
+                    count++;
+                    yield return new TestCaseData(command.Groups[1].Value.Trim()).SetName($"ReadmeCommand_Parses(line {line}: {command.Groups[1].Value.Trim()})");
+                }
+                line++;
+            }
+        }
+        if (count < 10) throw new InvalidOperationException($"README.md shows {count} nativecontrast command lines, fewer than the 10 it had: the pattern or the README changed.");
+    }
+
+    /// <summary>
+    /// Every nativecontrast command line the README shows (after <c>$nc</c>, <c>dotnet run … --</c> or <c>NativeContrast.Cli.dll</c>)
+    /// names a command and options that exist, with values they accept. Parsed only, not run.
+    /// </summary>
+    [TestCaseSource(nameof(Commands))]
+    public void ReadmeCommand_Parses(string arguments)
+    {
+        var errors = NativeContrast.Cli.CommandLine.ParseErrors(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.That(errors, Is.Empty, $"nativecontrast {arguments}");
+    }
+
     /// <summary>The framework's assemblies and NativeContrast's (with the kernels and ILGPU), as the test process has them.</summary>
     private static List<MetadataReference> References()
     {
@@ -76,4 +109,10 @@ public partial class ReadmeExampleTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CsharpBlock();
+
+    [GeneratedRegex(@"```sh\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ShellBlock();
+
+    [GeneratedRegex(@"(?:\$nc|NativeContrast\.Cli\.dll|dotnet run --project src/NativeContrast\.Cli -c Release --)\s+([a-z].*)$")]
+    private static partial Regex CliInvocation();
 }
