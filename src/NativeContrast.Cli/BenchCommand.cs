@@ -97,15 +97,18 @@ internal static class BenchCommand
         /// <summary>Untimed calls before the timed repetitions (at <c>--warmup-n</c> rows where that is smaller).</summary>
         public int WarmupCalls { get; init; }
 
+        /// <summary>Values read back to the host per training step (<see cref="Device.HostReads"/>; each waits for the device); null for the losses.</summary>
+        public double? HostReadsPerStep { get; init; }
+
         public string ToText() => Kind == "simclr-step"
-            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB")
+            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB, {HostReadsPerStep:F0} host reads per step")
             : string.Create(CultureInfo.InvariantCulture,
             $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms after {WarmupCalls} warm-up calls, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB ({BeyondInputsAndGradientsMiB:F2} MiB beyond inputs and gradients){(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
 
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
             $"{{\"kind\": \"{Kind}\", \"n\": {N}, \"m\": {M}, \"d\": {D}, \"device\": \"{Device}\", {(Variant is null ? "" : $"\"variant\": \"{Variant}\", ")}\"median_ms\": {MedianMs:F3}, \"min_ms\": {MinMs:F3}, \"warmup_calls\": {WarmupCalls}, " +
-            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(BeyondInputsAndGradientsMiB is { } b ? $", \"beyond_inputs_and_gradients_mib\": {b:F2}" : "")}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}}}");
+            $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(BeyondInputsAndGradientsMiB is { } b ? $", \"beyond_inputs_and_gradients_mib\": {b:F2}" : "")}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}{(HostReadsPerStep is { } h ? $", \"host_reads_per_step\": {h:F1}" : "")}}}");
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
@@ -125,7 +128,7 @@ internal static class BenchCommand
             device.Synchronize();
         }
         int warmupCalls = warmupSeconds is { } seconds ? WarmUp(Once, seconds) : 0;
-        long baseline = device.LiveBytes;
+        long baseline = device.LiveBytes, readsBefore = device.HostReads;
         device.ResetPeakLiveBytes();
         var times = new double[reps];
         for (int r = 0; r < reps; r++)
@@ -138,6 +141,7 @@ internal static class BenchCommand
         return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null)
         {
             WarmupCalls = warmupCalls,
+            HostReadsPerStep = (device.HostReads - readsBefore) / (double)reps,
         };
     }
 

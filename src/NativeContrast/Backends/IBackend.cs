@@ -55,6 +55,12 @@ internal interface IBackend
     /// <summary>Per row: norms = ‖x‖, inverseNorms = 1/max(‖x‖, ε) (a normalizing loss's row factors, see <see cref="ContrastiveRows"/>).</summary>
     void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps);
 
+    /// <summary>
+    /// scale[0] = LARS's step factor lr·η·√w/√u from the one-element sums of squares w = Σp² and u = Σd² (lr when either is 0),
+    /// computed where they are, so that the step reads nothing back to the host (see <see cref="Kernels.TrustRatio"/>).
+    /// </summary>
+    void TrustRatioScale(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient);
+
     /// <summary>dots[r] = a_r·b_r for the rows of two [rows, cols] matrices.</summary>
     void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols);
 

@@ -194,6 +194,10 @@ internal sealed class IlgpuBackend : IBackend, IDisposable
         Kernel("RowNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.RowNorms))(
             rows, F(x), F(norms), F(inverseNorms), cols, eps);
 
+    public void TrustRatioScale(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient) =>
+        Kernel("TrustRatioScale", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double>(OptimizerKernels.TrustRatioScale))(
+            1, F(weightSquares), F(updateSquares), F(scale), learningRate, trustCoefficient);
+
     public void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols) =>
         Kernel("RowDots", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.RowDots))(
             rows, F(a), F(b), F(dots), cols);

@@ -12,6 +12,7 @@ public abstract class Device : IDisposable
     private long liveBuffers;
     private long liveBytes;
     private long peakLiveBytes;
+    private long hostReads;
 
     /// <summary>The name used to select it: <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:0</c>.</summary>
     public abstract string Name { get; }
@@ -35,6 +36,12 @@ public abstract class Device : IDisposable
 
     /// <summary>Starts a new peak measurement from the current <see cref="LiveBytes"/>.</summary>
     public void ResetPeakLiveBytes() => Interlocked.Exchange(ref peakLiveBytes, LiveBytes);
+
+    /// <summary>
+    /// How many times a tensor's values have been read back to the host (<c>Item</c>, <c>ToFloatArray</c>, …). On a GPU each
+    /// such read waits for all queued work, so the hot loops keep it low; counted the same way on every device.
+    /// </summary>
+    public long HostReads => Interlocked.Read(ref hostReads);
 
     internal abstract IBackend Backend { get; }
 
@@ -63,6 +70,8 @@ public abstract class Device : IDisposable
         {
         }
     }
+
+    internal void OnHostRead() => Interlocked.Increment(ref hostReads);
 
     internal void OnBufferFreed(long bytes)
     {

@@ -40,10 +40,14 @@ public sealed class Lars : Optimizer
         }
         else
         {
+            // The factor lr·t is computed on the parameter's device (a one-element tensor): reading the norms back to the host
+            // would wait for the device twice per parameter and step.
             var d = WeightDecay != 0 ? grad + p * WeightDecay : grad;
-            double weightNorm = Math.Sqrt((p * p).Sum().Item()), updateNorm = Math.Sqrt((d * d).Sum().Item());
-            double trust = weightNorm > 0 && updateNorm > 0 ? TrustCoefficient * weightNorm / updateNorm : 1.0;
-            step = d * (LearningRate * trust);
+            var weightSquares = (p * p).Sum();
+            var updateSquares = (d * d).Sum();
+            var scale = Tensor.Empty([], p.Device, p.DType);
+            p.Backend.TrustRatioScale(weightSquares.Data, updateSquares.Data, scale.Data, LearningRate, TrustCoefficient);
+            step = d * scale;
         }
         var velocity = Slot(index, "momentum");
         velocity.CopyFrom(velocity * Momentum + step);

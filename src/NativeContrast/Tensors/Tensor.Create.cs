@@ -139,6 +139,7 @@ public sealed partial class Tensor
 
     private T[] Download<T>() where T : unmanaged
     {
+        Device.OnHostRead();
         var result = new T[Count];
         Backend.Download<T>(Data, result);
         return result;

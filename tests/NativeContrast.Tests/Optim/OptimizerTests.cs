@@ -84,6 +84,46 @@ public class OptimizerTests
         }
     }
 
+    /// <summary>
+    /// A LARS step computes its trust ratios where the parameters are: no value is read back to the host (on a GPU each read
+    /// waits for the queued work; the step used to read two norms per adapted parameter). And the step is the same on an
+    /// ILGPU device as on cpu.
+    /// </summary>
+    [TestCase("cpu")]
+    [TestCase("ilgpu-cpu")]
+    public void Lars_StepReadsNothingBackToTheHost_AndMatchesCpu(string deviceName)
+    {
+        var device = deviceName == "cpu" ? Device.Cpu : Support.Devices.Get(deviceName);
+        float[] start = [0.5f, -1f, 2f, 0.25f, 0f, 3f], zeros = new float[6];
+        float[] gradient = [0.1f, 0.2f, -0.3f, 0.05f, 0.4f, -0.1f];
+        float[] Run(Device on, out long reads)
+        {
+            using var w = Tensor.Persistent(start.Select(v => (double)v).ToArray(), [2, 3], on, DType.Float32);
+            using var zero = Tensor.Persistent(zeros.Select(v => (double)v).ToArray(), [2, 3], on, DType.Float32);
+            w.RequiresGrad = zero.RequiresGrad = true;
+            using var lars = new Lars([("w", w), ("zero", zero)], learningRate: 0.3, weightDecay: 0.01);
+            long before = on.HostReads;
+            for (int step = 0; step < 3; step++)
+            {
+                using (var scope = TensorScope.Begin())
+                {
+                    w.ZeroGrad();
+                    zero.ZeroGrad();
+                    var g = Tensor.FromArray(gradient, [2, 3], on);
+                    ((w * g).Sum() + (zero * g).Sum()).Backward();
+                }
+                lars.Step();
+            }
+            reads = on.HostReads - before;
+            return w.ToFloatArray().Concat(zero.ToFloatArray()).ToArray();
+        }
+        var expected = Run(Device.Cpu, out _);
+        var actual = Run(device, out long hostReads);
+        Assert.That(hostReads, Is.Zero, "values read back to the host during three LARS steps");
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-6), "the same steps as on cpu (a zero weight matrix takes trust ratio 1)");
+        Assert.That(actual.Skip(6), Has.Some.Not.EqualTo(0f), "the all-zero parameter moved: its trust ratio is 1, not 0");
+    }
+
     [Test]
     public void Lars_ExcludesBatchNormParametersOfAModelByDefault()
     {
