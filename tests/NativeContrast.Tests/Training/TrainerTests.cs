@@ -63,6 +63,33 @@ public class TrainerTests
         }
     }
 
+    /// <summary>
+    /// What a training step reads back to the host (each read waits for a GPU's queued work), nothing per parameter (LARS, SGD,
+    /// AdamW) or per layer: the loss for the log and the loss's check of its embeddings (NaN, zero rows); SupCon and triplet
+    /// also check their labels, triplet reads each anchor's mined positive and negative (2), MoCo checks queries and keys. Counted on cpu, where
+    /// <see cref="Device.HostReads"/> counts exactly as on a GPU; the end-of-epoch checkpoint reads each of its tensors once,
+    /// and those reads are taken out. LARS used to read two norms per adapted parameter, 14 more per SimCLR step.
+    /// </summary>
+    [TestCase("simclr", 2)]
+    [TestCase("supcon", 3)]
+    [TestCase("triplet", 5)]
+    [TestCase("moco", 3)]
+    public void ATrainingStep_ReadsAFewValuesBackToTheHost_NotOnePerParameter(string method, int expected)
+    {
+        var data = SyntheticImages.Create(192, 1);
+        var config = Small(method) with { Epochs = 1 };
+        using var trainer = new Trainer(config, Device.Cpu, data);
+        long before = Device.Cpu.HostReads;
+        Assert.That(trainer.Train(folder, TextWriter.Null), Is.True);
+        long reads = Device.Cpu.HostReads - before;
+        var checkpoint = Checkpoint.Load(Path.Combine(folder, Checkpoint.FileName));
+        int checkpointTensors = checkpoint.Tensors.Count;
+        foreach (var t in checkpoint.Tensors.Values) t.Dispose();
+        double perStep = (reads - checkpointTensors) / 6.0;
+        TestContext.Out.WriteLine($"{method}: {perStep} host reads per step ({reads} in all, {checkpointTensors} of them the checkpoint's)");
+        Assert.That(perStep, Is.LessThanOrEqualTo(expected), $"{method}: {perStep} host reads per step");
+    }
+
     [Test]
     public void ResNet18Encoder_TrainsAFewSteps_AndItsLossGoesDown()
     {
