@@ -65,8 +65,8 @@ internal static class TrainCommand
             if (resumeFolder is not null)
             {
                 // The run's config.json defines what is trained; only where it runs and where its data lies may change.
-                var fixedByRun = new Option[] { method, encoder, dataset, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, seed, subset, outFolder, syncBn }
-                    .Where(o => parse.GetResult(o) is { Implicit: false })
+                Option[] allowed = [resume, device, data, noEval];
+                var fixedByRun = command.Options.Where(o => !allowed.Contains(o) && parse.GetResult(o) is { Implicit: false })
                     .Select(o => o.Name)
                     .ToList();
                 if (fixedByRun.Count > 0)

@@ -14,7 +14,9 @@ public sealed class AtomicFile : IDisposable
     private AtomicFile(string path, string temp, FileStream stream) => (this.path, this.temp, this.stream) = (path, temp, stream);
 
     /// <summary>The stream to write the contents to.</summary>
-    public Stream Stream => stream ?? throw new ObjectDisposedException(nameof(AtomicFile), $"'{path}' was already committed or abandoned.");
+    public Stream Stream => Open;
+
+    private FileStream Open => stream ?? throw new ObjectDisposedException(nameof(AtomicFile), $"'{path}' was already committed or abandoned.");
 
     /// <summary>Starts writing <paramref name="path"/>.</summary>
     public static AtomicFile Create(string path)
@@ -48,7 +50,7 @@ public sealed class AtomicFile : IDisposable
     /// <summary>Flushes the contents to disk and puts them in place of the target.</summary>
     public void Commit()
     {
-        var s = stream ?? throw new ObjectDisposedException(nameof(AtomicFile), $"'{path}' was already committed or abandoned.");
+        var s = Open;
         s.Flush(flushToDisk: true);
         s.Dispose();
         stream = null;
