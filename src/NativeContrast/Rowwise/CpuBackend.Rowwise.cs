@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace NativeContrast.Backends;
 
-/// <summary>Row-wise fused ops; same math as <c>RowwiseKernels</c>, one row per iteration, rows across cores.</summary>
+/// <summary>The rowwise family on the managed CPU backend.</summary>
 internal sealed partial class CpuBackend
 {
     public void L2Normalize(BufferSlice x, BufferSlice y, BufferSlice norms, int rows, int cols, float eps)
@@ -89,19 +89,6 @@ internal sealed partial class CpuBackend
                 ia[inverseNorms.Offset + r] = T.One / T.Max(norm, e);
             }
         });
-    }
-
-    public void TrustRatioScale(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient)
-    {
-        if (scale.Buffer is CpuBuffer<float>) TrustRatioScale<float>(weightSquares, updateSquares, scale, learningRate, trustCoefficient);
-        else TrustRatioScale<double>(weightSquares, updateSquares, scale, learningRate, trustCoefficient);
-    }
-
-    private static void TrustRatioScale<T>(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double w = double.CreateTruncating(Array<T>(weightSquares)[weightSquares.Offset]), u = double.CreateTruncating(Array<T>(updateSquares)[updateSquares.Offset]);
-        Array<T>(scale)[scale.Offset] = T.CreateTruncating(Kernels.TrustRatio.Scale(w, u, learningRate, trustCoefficient));
     }
 
     public void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols)

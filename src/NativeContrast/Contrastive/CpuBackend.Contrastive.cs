@@ -1,0 +1,259 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>The contrastive family on the managed CPU backend.</summary>
+internal sealed partial class CpuBackend
+{
+    // Scaled rows (a normalizing loss) are multiplied out into pooled arrays for the length of one call: the packed
+    // passes below read plain rows. So on cpu y = x/‖x‖ exists only during a forward or backward call, not between.
+    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau) =>
+        WithScaledRows(a, b, shape, (x, y) => ContrastiveForward(x, y, rows, columns, shape, invTau));
+
+    public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau) =>
+        WithScaledRows(a, b, shape, (x, y) => ContrastiveBackward(x, y, rows, columns, gradA, gradB, shape, invTau));
+
+    /// <summary>Runs <paramref name="body"/> on both sets' rows with their scales applied (one copy when they are the same set).</summary>
+    private void WithScaledRows(ContrastiveRows a, ContrastiveRows b, ContrastiveShape shape, Action<BufferSlice, BufferSlice> body)
+    {
+        var temporaries = new List<DeviceBuffer>(2);
+        try
+        {
+            var rowsA = Materialize(a, shape.RowsA, shape.Dim, temporaries);
+            body(rowsA, b == a ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> on the rows with their scale applied (a pooled copy for the length of the call), or on the rows themselves when unscaled.</summary>
+    private void WithScaledRows(ContrastiveRows rows, int count, int d, Action<BufferSlice> body)
+    {
+        var temporaries = new List<DeviceBuffer>(1);
+        try
+        {
+            body(Materialize(rows, count, d, temporaries));
+        }
+        finally
+        {
+            foreach (var buffer in temporaries) Free(buffer);
+        }
+    }
+
+    private BufferSlice Materialize(ContrastiveRows rows, int count, int d, List<DeviceBuffer> temporaries)
+    {
+        if (rows.Scale is not { } scale) return rows.Values;
+        var buffer = Allocate(rows.Values.Buffer.DType, count * d);
+        temporaries.Add(buffer);
+        var scaled = new BufferSlice(buffer, 0, count * d);
+        if (buffer is CpuBuffer<float>) ScaleRows<float>(rows.Values, scale, scaled, count, d);
+        else ScaleRows<double>(rows.Values, scale, scaled, count, d);
+        return scaled;
+    }
+
+    private static void ScaleRows<T>(BufferSlice x, BufferSlice scale, BufferSlice y, int rows, int d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var sa = Array<T>(scale);
+        var ya = Array<T>(y);
+        CpuParallel.For(rows, d, (start, end) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                T s = sa[scale.Offset + r];
+                for (int j = 0; j < d; j++) ya[y.Offset + r * d + j] = xa[x.Offset + r * d + j] * s;
+            }
+        });
+    }
+
+    private void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    {
+        bool oneSet = shape.ExcludeDiagonal != 0;
+        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        {
+            var rowSide = TiledSide(rows, shape.RowsA, withCoefficient: false);
+            var columnSide = oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: false);
+            CpuTiledContrastive.Forward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
+                rowSide, columnSide, invTau);
+            WriteBack(rowSide, rows);
+            if (columnSide is not null) WriteBack(columnSide, columns!.Value);
+            return;
+        }
+        // float64 (gradient checks) or D > 512: one streaming pass per direction.
+        var candidateKeys = oneSet || columns is null ? rows.Keys : columns.Value.Keys;
+        RowStats(a, b, rows.Keys, candidateKeys, rows, shape, invTau);
+        if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, shape with { RowsA = shape.RowsB, RowsB = shape.RowsA }, invTau);
+    }
+
+    private static void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape, double invTau)
+    {
+        var ka = Span<int>(keyA).ToArray();
+        var kb = Span<int>(keyB).ToArray();
+        if (anchors.Buffer is CpuBuffer<float>)
+            CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(side.PositiveWeight).ToArray(),
+                Array<float>(side.Lse), side.Lse.Offset, Array<float>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
+        else
+            CpuContrastive.RowStats(Array<double>(anchors), anchors.Offset, Array<double>(candidates), candidates.Offset, ka, kb, Span<double>(side.PositiveWeight).ToArray(),
+                Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
+    }
+
+    private void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau)
+    {
+        bool oneSet = shape.ExcludeDiagonal != 0;
+        if (oneSet) columns = rows;
+        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        {
+            CpuTiledContrastive.Backward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
+                rows is null ? null : TiledSide(rows.Value, shape.RowsA, withCoefficient: true),
+                oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: true),
+                Array<float>(gradA), gradA.Offset, oneSet || gradB is null ? null : Array<float>(gradB.Value), gradB?.Offset ?? 0, invTau);
+            return;
+        }
+        var swapped = shape with { RowsA = shape.RowsB, RowsB = shape.RowsA };
+        if (a.Buffer is CpuBuffer<float>)
+        {
+            Gradient<float>(a, b, rows, columns, gradA, shape, invTau);
+            if (!oneSet && gradB is { } db) Gradient<float>(b, a, columns, rows, db, swapped, invTau);
+        }
+        else
+        {
+            Gradient<double>(a, b, rows, columns, gradA, shape, invTau);
+            if (!oneSet && gradB is { } db) Gradient<double>(b, a, columns, rows, db, swapped, invTau);
+        }
+    }
+
+    private static void Gradient<T>(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA,
+        ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static (T[], T[], T[]) Copy(ContrastiveSide t) => (Span<T>(t.Lse).ToArray(), Span<T>(t.Coefficient).ToArray(), Span<T>(t.PositiveWeight).ToArray());
+        var any = rowTerm ?? columnTerm!.Value;
+        shape.HasRowTerm = rowTerm is null ? 0 : 1;
+        shape.HasColumnTerm = columnTerm is null ? 0 : 1;
+        CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset,
+            Span<int>((rowTerm ?? any).Keys).ToArray(), Span<int>((columnTerm ?? any).Keys).ToArray(),
+            rowTerm is { } r ? Copy(r) : null, columnTerm is { } c ? Copy(c) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
+    }
+
+    /// <summary>Host copies of one side's arrays for the tiled path (its outputs are copied back by <see cref="WriteBack"/>).</summary>
+    private static CpuTiledContrastive.Side TiledSide(ContrastiveSide side, int rows, bool withCoefficient) => new(
+        Span<int>(side.Keys).ToArray(), Span<float>(side.PositiveWeight).ToArray(),
+        withCoefficient ? Span<float>(side.Lse).ToArray() : new float[rows], new float[rows],
+        withCoefficient ? Span<float>(side.Coefficient).ToArray() : null);
+
+    private static void WriteBack(CpuTiledContrastive.Side host, ContrastiveSide side)
+    {
+        host.Lse.CopyTo(Span<float>(side.Lse));
+        host.PositiveLogit.CopyTo(Span<float>(side.PositiveLogit));
+    }
+
+    public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
+        WithScaledRows(x, x.Values.Length / d, d, rows =>
+        {
+            if (rows.Buffer is CpuBuffer<float>) PairDistances<float>(rows, first, second, distance, stats, pairs, d, metric);
+            else PairDistances<double>(rows, first, second, distance, stats, pairs, d, metric);
+        });
+
+    // The math of PairDistanceKernels.Forward, pairs across cores.
+    private static void PairDistances<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var fa = Array<int>(first);
+        var sa = Array<int>(second);
+        var da = Array<T>(distance);
+        var st = Array<T>(stats);
+        var min = T.CreateChecked(1e-12);
+        CpuParallel.For(pairs, 3L * d, (start, end) =>
+        {
+            for (int p = start; p < end; p++)
+            {
+                var u = new ReadOnlySpan<T>(xa, x.Offset + fa[first.Offset + p] * d, d);
+                var v = new ReadOnlySpan<T>(xa, x.Offset + sa[second.Offset + p] * d, d);
+                T a = T.Zero, b = T.Zero, c = T.Zero;
+                if (metric == TripletDistance.Cosine)
+                {
+                    a = Dot<T>(u, v);
+                    b = Dot<T>(u, u);
+                    c = Dot<T>(v, v);
+                }
+                else
+                {
+                    for (int k = 0; k < d; k++) a += (u[k] - v[k]) * (u[k] - v[k]);
+                }
+                int s = stats.Offset + 3 * p;
+                (st[s], st[s + 1], st[s + 2]) = (a, b, c);
+                da[distance.Offset + p] = metric == TripletDistance.Cosine ? T.One - a / T.Sqrt(b * c)
+                    : metric == TripletDistance.Squared ? a
+                    : T.Sqrt(T.Max(a, min));
+            }
+        });
+    }
+
+    public void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric) =>
+        WithScaledRows(x, x.Values.Length / d, d, rows =>
+        {
+            if (rows.Buffer is CpuBuffer<float>) PairDistancesBackward<float>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
+            else PairDistancesBackward<double>(rows, first, second, g, distance, stats, dx, pairs, d, metric);
+        });
+
+    // The math of PairDistanceKernels.Backward. A row can be in many pairs, so the cores split the dimensions, not the pairs.
+    private static void PairDistancesBackward<T>(BufferSlice x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats,
+        BufferSlice dx, int pairs, int d, int metric) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var xa = Array<T>(x);
+        var fa = Array<int>(first);
+        var sa = Array<int>(second);
+        var ga = Array<T>(g);
+        var da = Array<T>(distance);
+        var st = Array<T>(stats);
+        var dxa = Array<T>(dx);
+        var min = T.CreateChecked(1e-12);
+        var two = T.CreateChecked(2);
+        CpuParallel.For(d, 4L * pairs, (k0, k1) =>
+        {
+            for (int p = 0; p < pairs; p++)
+            {
+                int i = fa[first.Offset + p] * d, j = sa[second.Offset + p] * d, s = stats.Offset + 3 * p;
+                T gp = ga[g.Offset + p];
+                if (metric == TripletDistance.Cosine)
+                {
+                    T c = st[s], uu = st[s + 1], vv = st[s + 2], r = T.One / T.Sqrt(uu * vv);
+                    for (int k = k0; k < k1; k++)
+                    {
+                        T u = xa[x.Offset + i + k], v = xa[x.Offset + j + k];
+                        dxa[dx.Offset + i + k] -= gp * r * (v - c * u / uu);
+                        dxa[dx.Offset + j + k] -= gp * r * (u - c * v / vv);
+                    }
+                    continue;
+                }
+                T factor = metric == TripletDistance.Squared ? two * gp : st[s] > min ? gp / da[distance.Offset + p] : T.Zero;
+                for (int k = k0; k < k1; k++)
+                {
+                    T diff = factor * (xa[x.Offset + i + k] - xa[x.Offset + j + k]);
+                    dxa[dx.Offset + i + k] += diff;
+                    dxa[dx.Offset + j + k] -= diff;
+                }
+            }
+        });
+    }
+
+    public void TripletMine(ContrastiveRows rows, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
+        WithScaledRows(rows, n, d, z =>
+        {
+            var y = Span<int>(labels).ToArray();
+            if (z.Buffer is CpuBuffer<float>)
+                CpuTripletMining.Mine(Array<float>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+            else
+                CpuTripletMining.Mine(Array<double>(z), z.Offset, y, Array<int>(positive), positive.Offset, Array<int>(negative), negative.Offset, n, d, distance, semiHard);
+        });
+}

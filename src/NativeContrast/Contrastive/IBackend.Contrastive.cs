@@ -1,0 +1,38 @@
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>The contrastive family's slice of the backend interface.</summary>
+internal partial interface IBackend
+{
+    /// <summary>
+    /// Fused softmax-contrastive forward over anchors a [RowsA, D] and candidates b [RowsB, D] (each row times its
+    /// scale when one is given): LSE and
+    /// mean positive logit of a's rows against b into <paramref name="rows"/>, and for two sets with
+    /// <paramref name="columns"/> of b's rows against a (CLIP). One set (shape.ExcludeDiagonal): a = b, self
+    /// excluded, columns unused. See <see cref="ContrastiveKernels.RowStatsNaive"/>.
+    /// </summary>
+    void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau);
+
+    /// <summary>
+    /// Fused softmax-contrastive backward: dA and, for two sets when <paramref name="gradB"/> is given, dB,
+    /// from the row term (a's anchors) and the column term (b's anchors), either optional for two sets;
+    /// one set uses <paramref name="rows"/> for both. See <see cref="ContrastiveKernels.GradientNaive"/>.
+    /// </summary>
+    void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+        ContrastiveShape shape, double invTau);
+
+    /// <summary>
+    /// Distances of row pairs of x [rows, d] (Int32 first and second [pairs]) with a <see cref="Kernels.TripletDistance"/> metric:
+    /// distance [pairs], and stats [pairs·3] for the backward (see <see cref="Kernels.PairDistanceKernels"/>).
+    /// </summary>
+    void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
+
+    /// <summary>dx (already zero) += Σ_p g_p ∂distance_p/∂x, from <see cref="PairDistances"/>'s outputs; with a scale, the gradient with respect to the scaled rows.</summary>
+    void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+        int pairs, int d, int metric);
+
+    /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
+    void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
+}

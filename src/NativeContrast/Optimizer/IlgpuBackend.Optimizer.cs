@@ -1,0 +1,15 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Runtime;
+using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
+
+namespace NativeContrast.Backends;
+
+/// <summary>The optimizer family's ILGPU launches.</summary>
+internal sealed partial class IlgpuBackend
+{
+    public void TrustRatioScale(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient) =>
+        Kernel("TrustRatioScale", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double>(OptimizerKernels.TrustRatioScale))(
+            1, F(weightSquares), F(updateSquares), F(scale), learningRate, trustCoefficient);
+}
