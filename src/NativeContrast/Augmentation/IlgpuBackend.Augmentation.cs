@@ -10,18 +10,14 @@ namespace NativeContrast.Backends;
 internal sealed partial class IlgpuBackend
 {
     public void Resample(BufferSlice x, BufferSlice y, BufferSlice boxes, BufferSlice flips, ImageShape s) =>
-        Kernel("ResampleNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ImageShape>(
-            AugmentationKernels.ResampleNaive))(y.Length, F(x), F(y), F(boxes), I(flips), s);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ImageShape>(AugmentationKernels.ResampleNaive)(y.Length, F(x), F(y), F(boxes), I(flips), s);
 
     public void AdjustColor(BufferSlice x, BufferSlice y, BufferSlice parameters, ImageShape s) =>
-        Kernel("ColorNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ImageShape>(
-            AugmentationKernels.ColorNaive))(s.Batch, F(x), F(y), F(parameters), s);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ImageShape>(AugmentationKernels.ColorNaive)(s.Batch, F(x), F(y), F(parameters), s);
 
     public void Blur(BufferSlice x, BufferSlice y, BufferSlice sigmas, int radius, ImageShape s) =>
-        Kernel("BlurNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ImageShape>(
-            AugmentationKernels.BlurNaive))(y.Length, F(x), F(y), F(sigmas), radius, s);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ImageShape>(AugmentationKernels.BlurNaive)(y.Length, F(x), F(y), F(sigmas), radius, s);
 
     public void Erase(BufferSlice x, BufferSlice y, BufferSlice boxes, float value, ImageShape s) =>
-        Kernel("EraseNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, ImageShape>(
-            AugmentationKernels.EraseNaive))(y.Length, F(x), F(y), F(boxes), value, s);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, float, ImageShape>(AugmentationKernels.EraseNaive)(y.Length, F(x), F(y), F(boxes), value, s);
 }

@@ -15,7 +15,7 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
 {
     private readonly Accelerator accelerator;
     private readonly CachingAllocator allocator;
-    private readonly ConcurrentDictionary<string, Delegate> kernels = new();
+    private readonly ConcurrentDictionary<System.Reflection.MethodInfo, Delegate> kernels = new();
 
     public IlgpuBackend(Accelerator accelerator)
     {
@@ -33,9 +33,6 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
 
     /// <summary>Number of distinct kernels compiled so far (for tests of the cache).</summary>
     public int CompiledKernelCount => kernels.Count;
-
-    private TDelegate Kernel<TDelegate>(string key, Func<Accelerator, TDelegate> load) where TDelegate : Delegate =>
-        (TDelegate)kernels.GetOrAdd(key, _ => load(accelerator));
 
     private static ArrayView<float> F(BufferSlice s) => ((IlgpuBuffer<float>)s.Buffer).View(s.Offset, s.Length);
 
@@ -81,9 +78,9 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
     {
         if (y.Length == 0) return;
         if (y.Buffer is IlgpuBuffer<int>)
-            Kernel("FillInt", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int>(ElementwiseKernels.FillInt))(y.Length, I(y), (int)value);
+            Grouped<ArrayView<int>, int>(ElementwiseKernels.FillInt)(y.Length, I(y), (int)value);
         else
-            Kernel("Fill", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ElementwiseKernels.Fill))(y.Length, F(y), (float)value);
+            Grouped<ArrayView<float>, float>(ElementwiseKernels.Fill)(y.Length, F(y), (float)value);
     }
 
     private static int Blocks(int count, int size) => (count + size - 1) / size;

@@ -30,23 +30,23 @@ internal sealed partial class IlgpuBackend
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("ContrastiveRowStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                ContrastiveKernels.RowStatsNaive))(shape.RowsA, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+            Grouped<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+                ContrastiveKernels.RowStatsNaive)(shape.RowsA, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
         if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
         {
             // CUDA runs the mma on tensor cores; other accelerators run the same kernel with its software mma.
             var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
-                ? RowStatsTensorCore<Tf32Operands>("ContrastiveRowStatsTensorCore")
-                : RowStatsTensorCore<SplitTf32Operands>("ContrastiveRowStatsTensorCoreX3");
+                ? RowStatsTensorCore<Tf32Operands>()
+                : RowStatsTensorCore<SplitTf32Operands>();
             tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
                 R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
             return;
         }
         bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
-        var kernel = Kernel(vector ? "ContrastiveRowStatsTiledVector" : "ContrastiveRowStatsTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            vector ? ContrastiveKernels.RowStatsTiledVector : ContrastiveKernels.RowStatsTiled));
+        var kernel = Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            vector ? ContrastiveKernels.RowStatsTiledVector : ContrastiveKernels.RowStatsTiled);
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
     }
@@ -70,26 +70,25 @@ internal sealed partial class IlgpuBackend
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("ContrastiveGradientNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                ContrastiveKernels.GradientNaive))(shape.RowsA, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
+            Grouped<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveKernels.GradientNaive)(shape.RowsA, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
         if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
         {
             var tensorCore = ContrastiveVariant == ContrastiveKernelVariant.TensorCoreTf32
-                ? GradientTensorCore<Tf32Operands>("ContrastiveGradientTensorCore")
-                : GradientTensorCore<SplitTf32Operands>("ContrastiveGradientTensorCoreX3");
+                ? GradientTensorCore<Tf32Operands>()
+                : GradientTensorCore<SplitTf32Operands>();
             var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
             tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), I(row.Keys), I(column.Keys),
                 F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
             return;
         }
         bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
-        var kernel = Kernel(vector ? "ContrastiveGradientTiledVector" : "ContrastiveGradientTiled", a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+        var kernel = Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            vector ? ContrastiveKernels.GradientTiledVector : ContrastiveKernels.GradientTiled));
+            vector ? ContrastiveKernels.GradientTiledVector : ContrastiveKernels.GradientTiled);
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.SliceWidth)),
             new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
@@ -98,46 +97,43 @@ internal sealed partial class IlgpuBackend
 
     /// <summary>The tensor-core row statistics with the given operands: on tensor cores on CUDA, with the software mma elsewhere.</summary>
     private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
-        RowStatsTensorCore<TOperands>(string key) where TOperands : struct, ITensorCoreOperands =>
-        Kernel(key, a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands> : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands>));
+        RowStatsTensorCore<TOperands>() where TOperands : struct, ITensorCoreOperands =>
+        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands> : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands>);
 
     /// <summary>The tensor-core gradient with the given operands (as <see cref="RowStatsTensorCore{TOperands}"/>).</summary>
     private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> GradientTensorCore<TOperands>(string key) where TOperands : struct, ITensorCoreOperands =>
-        Kernel(key, a => a.LoadStreamKernel<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> GradientTensorCore<TOperands>() where TOperands : struct, ITensorCoreOperands =>
+        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            a.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<TOperands> : ContrastiveKernels.GradientTensorCoreSoftware<TOperands>));
+            accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<TOperands> : ContrastiveKernels.GradientTensorCoreSoftware<TOperands>);
 
     /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
     private static ContrastiveShape Swap(ContrastiveShape s) => s with { RowsA = s.RowsB, RowsB = s.RowsA };
 
     public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
-        Kernel("PairDistances", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(
-            PairDistanceKernels.Forward))(pairs, R(x), I(first), I(second), F(distance), F(stats), d, metric);
+        Grouped<ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Forward)(pairs, R(x), I(first), I(second), F(distance), F(stats), d, metric);
 
     public void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
         int pairs, int d, int metric) =>
-        Kernel("PairDistancesBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward))(pairs * d, R(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
+        Grouped<ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, int, int>(PairDistanceKernels.Backward)(pairs * d, R(x), I(first), I(second), F(g), F(distance), F(stats), F(dx), d, metric);
 
     /// <summary>Triplet mining: the naive kernel, or (tiled, TF32 and tiled-vector variants) the tiled one, in one pass for hard mining and two for semi-hard.</summary>
     public void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard)
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Kernel("TripletMineNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(
-                ContrastiveKernels.TripletMineNaive))(n, R(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
+            Grouped<ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, int, int, int>(ContrastiveKernels.TripletMineNaive)(n, R(z), I(labels), I(positive), I(negative), n, d, distance, semiHard ? 1 : 0);
             return;
         }
         var norms = allocator.Rent<float>(n);
         var positiveDistance = allocator.Rent<float>(n);
         try
         {
-            Kernel("RowSquaredNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ScaledRows, ArrayView<float>, int>(ContrastiveKernels.RowSquaredNorms))(
+            Grouped<ScaledRows, ArrayView<float>, int>(ContrastiveKernels.RowSquaredNorms)(
                 n, R(z), norms.View.SubView(0, n), d);
-            var mine = Kernel("TripletMineTiled", a => a.LoadStreamKernel<ScaledRows, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(
-                ContrastiveKernels.TripletMineTiled));
+            var mine = Explicit<ScaledRows, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(ContrastiveKernels.TripletMineTiled);
             var config = new KernelConfig(new Index2D(Blocks(n, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
             for (int pass = 0; pass < (semiHard ? 2 : 1); pass++)
                 mine(config, R(z), norms.View.SubView(0, n), I(labels), I(positive), I(negative), positiveDistance.View.SubView(0, n), n, d, distance, pass);

@@ -13,57 +13,50 @@ internal sealed partial class IlgpuBackend
     {
         if (ConvolutionVariant == ConvolutionKernelVariant.Naive)
         {
-            Kernel("Conv2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape, int>(
-                ConvolutionKernels.Conv2dForwardNaive))(y.Length, F(x), F(w), bias is { } b ? F(b) : F(w), F(y), s, bias is null ? 0 : 1);
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape, int>(ConvolutionKernels.Conv2dForwardNaive)(y.Length, F(x), F(w), bias is { } b ? F(b) : F(w), F(y), s, bias is null ? 0 : 1);
             return;
         }
-        ImplicitGemm("Conv2dForwardGemm", new ConvForwardGemm { X = F(x), W = F(w), Bias = bias is { } bb ? F(bb) : F(w), Y = F(y), Shape = s, HasBias = bias is null ? 0 : 1 });
+        ImplicitGemm(new ConvForwardGemm { X = F(x), W = F(w), Bias = bias is { } bb ? F(bb) : F(w), Y = F(y), Shape = s, HasBias = bias is null ? 0 : 1 });
     }
 
     public void Conv2dBackwardData(BufferSlice g, BufferSlice w, BufferSlice dx, ConvShape s)
     {
         if (ConvolutionVariant == ConvolutionKernelVariant.Naive)
         {
-            Kernel("Conv2dBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(
-                ConvolutionKernels.Conv2dBackwardDataNaive))(dx.Length, F(g), F(w), F(dx), s);
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvolutionKernels.Conv2dBackwardDataNaive)(dx.Length, F(g), F(w), F(dx), s);
             return;
         }
-        ImplicitGemm("Conv2dBackwardDataGemm", new ConvDataGemm { G = F(g), W = F(w), Dx = F(dx), Shape = s });
+        ImplicitGemm(new ConvDataGemm { G = F(g), W = F(w), Dx = F(dx), Shape = s });
     }
 
     public void Conv2dBackwardFilter(BufferSlice x, BufferSlice g, BufferSlice dw, ConvShape s)
     {
         if (ConvolutionVariant == ConvolutionKernelVariant.Naive)
         {
-            Kernel("Conv2dBackwardFilterNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(
-                ConvolutionKernels.Conv2dBackwardFilterNaive))(dw.Length, F(x), F(g), F(dw), s);
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvolutionKernels.Conv2dBackwardFilterNaive)(dw.Length, F(x), F(g), F(dw), s);
             return;
         }
-        ImplicitGemm("Conv2dBackwardFilterGemm", new ConvFilterGemm { X = F(x), G = F(g), Dw = F(dw), Shape = s });
+        ImplicitGemm(new ConvFilterGemm { X = F(x), G = F(g), Dw = F(dw), Shape = s });
     }
 
     /// <summary>Launches the tiled implicit GEMM for one convolution direction: ⌈N/64⌉ × ⌈M/64⌉ groups of 16×16.</summary>
-    private void ImplicitGemm<TGemm>(string key, TGemm gemm) where TGemm : struct, IImplicitGemm
+    private void ImplicitGemm<TGemm>(TGemm gemm) where TGemm : struct, IImplicitGemm
     {
         if (gemm.M == 0 || gemm.N == 0) return;
-        var kernel = Kernel(key, a => a.LoadStreamKernel<TGemm>(ConvolutionKernels.ImplicitGemmTiled));
+        var kernel = Explicit<TGemm>(ConvolutionKernels.ImplicitGemmTiled);
         var grid = new Index2D(Blocks(gemm.N, ContrastiveKernels.TileRows), Blocks(gemm.M, ContrastiveKernels.TileRows));
         kernel(new KernelConfig(grid, new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide)), gemm);
     }
 
     public void MaxPool2dForward(BufferSlice x, BufferSlice y, BufferSlice argMax, ConvShape s) =>
-        Kernel("MaxPool2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, ConvShape>(
-            ConvolutionKernels.MaxPool2dForwardNaive))(y.Length, F(x), F(y), I(argMax), s);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<int>, ConvShape>(ConvolutionKernels.MaxPool2dForwardNaive)(y.Length, F(x), F(y), I(argMax), s);
 
     public void MaxPool2dBackward(BufferSlice g, BufferSlice argMax, BufferSlice dx, ConvShape s) =>
-        Kernel("MaxPool2dBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ConvShape>(
-            ConvolutionKernels.MaxPool2dBackwardNaive))(dx.Length, F(g), I(argMax), F(dx), s);
+        Grouped<ArrayView<float>, ArrayView<int>, ArrayView<float>, ConvShape>(ConvolutionKernels.MaxPool2dBackwardNaive)(dx.Length, F(g), I(argMax), F(dx), s);
 
     public void AvgPool2dForward(BufferSlice x, BufferSlice y, ConvShape s) =>
-        Kernel("AvgPool2dForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvShape>(
-            ConvolutionKernels.AvgPool2dForwardNaive))(y.Length, F(x), F(y), s);
+        Grouped<ArrayView<float>, ArrayView<float>, ConvShape>(ConvolutionKernels.AvgPool2dForwardNaive)(y.Length, F(x), F(y), s);
 
     public void AvgPool2dBackward(BufferSlice g, BufferSlice dx, ConvShape s) =>
-        Kernel("AvgPool2dBackwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvShape>(
-            ConvolutionKernels.AvgPool2dBackwardNaive))(dx.Length, F(g), F(dx), s);
+        Grouped<ArrayView<float>, ArrayView<float>, ConvShape>(ConvolutionKernels.AvgPool2dBackwardNaive)(dx.Length, F(g), F(dx), s);
 }

@@ -12,8 +12,7 @@ internal sealed partial class IlgpuBackend
     public void Unary<TFunction>(TFunction f, BufferSlice x, BufferSlice y) where TFunction : struct, IUnaryFunction
     {
         if (x.Length == 0) return;
-        Kernel("Unary:" + typeof(TFunction).Name,
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Unary))(x.Length, F(x), F(y), f);
+        Grouped<ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Unary)(x.Length, F(x), F(y), f);
     }
 
     public void Binary<TFunction>(TFunction f, BufferSlice a, BufferSlice b, BufferSlice y, StridedPair? layout) where TFunction : struct, IBinaryFunction
@@ -21,13 +20,11 @@ internal sealed partial class IlgpuBackend
         if (y.Length == 0) return;
         if (layout is null)
         {
-            Kernel("Binary:" + typeof(TFunction).Name,
-                acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Binary))(y.Length, F(a), F(b), F(y), f);
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, TFunction>(ElementwiseKernels.Binary)(y.Length, F(a), F(b), F(y), f);
         }
         else
         {
-            Kernel("BinaryStrided:" + typeof(TFunction).Name,
-                acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, StridedPair, TFunction>(ElementwiseKernels.BinaryStrided))(
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, StridedPair, TFunction>(ElementwiseKernels.BinaryStrided)(
                 y.Length, F(a), F(b), F(y), layout.Value, f);
         }
     }
@@ -39,10 +36,10 @@ internal sealed partial class IlgpuBackend
         {
             var s = ((IlgpuBuffer<int>)source.Buffer).View(source.Offset, source.Buffer.Length - source.Offset);
             var d = ((IlgpuBuffer<int>)destination.Buffer).View(destination.Offset, destination.Buffer.Length - destination.Offset);
-            Kernel("StridedCopyInt", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, StridedPair>(ElementwiseKernels.StridedCopyInt))(count, s, d, layout);
+            Grouped<ArrayView<int>, ArrayView<int>, StridedPair>(ElementwiseKernels.StridedCopyInt)(count, s, d, layout);
             return;
         }
-        Kernel("StridedCopy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, StridedPair>(ElementwiseKernels.StridedCopy))(
+        Grouped<ArrayView<float>, ArrayView<float>, StridedPair>(ElementwiseKernels.StridedCopy)(
             count, FTail(source), FTail(destination), layout);
     }
 }

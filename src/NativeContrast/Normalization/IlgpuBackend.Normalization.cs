@@ -10,21 +10,17 @@ namespace NativeContrast.Backends;
 internal sealed partial class IlgpuBackend
 {
     public void BatchNormStats(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice unbiasedVar, int n, int channels, int spatial, float eps) =>
-        Kernel("BatchNormStatsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float>(
-            NormalizationKernels.BatchNormStatsNaive))(channels, F(x), F(mean), F(invStd), F(unbiasedVar), n, channels, spatial, eps);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float>(NormalizationKernels.BatchNormStatsNaive)(channels, F(x), F(mean), F(invStd), F(unbiasedVar), n, channels, spatial, eps);
 
     public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial, bool relu) =>
-        Kernel("BatchNormApplyNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(
-            NormalizationKernels.BatchNormApplyNaive))(y.Length, F(x), F(mean), F(invStd), F(gamma), F(beta), F(y), channels, spatial, relu ? 1 : 0);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(NormalizationKernels.BatchNormApplyNaive)(y.Length, F(x), F(mean), F(invStd), F(gamma), F(beta), F(y), channels, spatial, relu ? 1 : 0);
 
     public void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
         int n, int channels, int spatial, bool training)
     {
-        Kernel("BatchNormGradSumsNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(
-            NormalizationKernels.BatchNormGradSumsNaive))(channels, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), n, channels, spatial);
-        Kernel("BatchNormBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(
-            NormalizationKernels.BatchNormBackwardDataNaive))(dx.Length, F(x), F(g), F(mean), F(invStd), F(gamma), F(dGamma), F(dBeta), F(dx), n, channels, spatial, training ? 1 : 0);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(NormalizationKernels.BatchNormGradSumsNaive)(channels, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), n, channels, spatial);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(NormalizationKernels.BatchNormBackwardDataNaive)(dx.Length, F(x), F(g), F(mean), F(invStd), F(gamma), F(dGamma), F(dBeta), F(dx), n, channels, spatial, training ? 1 : 0);
     }
 
     // g·[y > 0] is written into dx first (the data kernel reads g[i] before writing dx[i] at the same index), then the
@@ -37,14 +33,11 @@ internal sealed partial class IlgpuBackend
     }
 
     public void LayerNormForward(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps) =>
-        Kernel("LayerNormForwardNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(
-            NormalizationKernels.LayerNormForwardNaive))(rows, F(x), F(gamma), F(beta), F(y), F(mean), F(invStd), cols, eps);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(NormalizationKernels.LayerNormForwardNaive)(rows, F(x), F(gamma), F(beta), F(y), F(mean), F(invStd), cols, eps);
 
     public void LayerNormBackward(BufferSlice x, BufferSlice g, BufferSlice gamma, BufferSlice mean, BufferSlice invStd, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta, int rows, int cols)
     {
-        Kernel("LayerNormBackwardDataNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
-            NormalizationKernels.LayerNormBackwardDataNaive))(rows, F(x), F(g), F(gamma), F(mean), F(invStd), F(dx), cols);
-        Kernel("LayerNormParamGradNaive", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(
-            NormalizationKernels.LayerNormParamGradNaive))(cols, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), rows, cols);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(NormalizationKernels.LayerNormBackwardDataNaive)(rows, F(x), F(g), F(gamma), F(mean), F(invStd), F(dx), cols);
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(NormalizationKernels.LayerNormParamGradNaive)(cols, F(x), F(g), F(mean), F(invStd), F(dGamma), F(dBeta), rows, cols);
     }
 }

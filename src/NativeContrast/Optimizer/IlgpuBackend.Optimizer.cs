@@ -10,6 +10,6 @@ namespace NativeContrast.Backends;
 internal sealed partial class IlgpuBackend
 {
     public void TrustRatioScale(BufferSlice weightSquares, BufferSlice updateSquares, BufferSlice scale, double learningRate, double trustCoefficient) =>
-        Kernel("TrustRatioScale", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double>(OptimizerKernels.TrustRatioScale))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double>(OptimizerKernels.TrustRatioScale)(
             1, F(weightSquares), F(updateSquares), F(scale), learningRate, trustCoefficient);
 }

@@ -10,37 +10,37 @@ namespace NativeContrast.Backends;
 internal sealed partial class IlgpuBackend
 {
     public void L2Normalize(BufferSlice x, BufferSlice y, BufferSlice norms, int rows, int cols, float eps) =>
-        Kernel("L2Normalize", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2Normalize))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2Normalize)(
             rows, F(x), F(y), F(norms), cols, eps);
 
     public void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps) =>
-        Kernel("L2NormalizeBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackward))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackward)(
             rows, F(g), F(y), F(norms), F(dx), cols, eps);
 
     public void LogSoftmax(BufferSlice x, BufferSlice y, int rows, int cols) =>
-        Kernel("LogSoftmax", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmax))(rows, F(x), F(y), cols);
+        Grouped<ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmax)(rows, F(x), F(y), cols);
 
     public void LogSoftmaxBackward(BufferSlice g, BufferSlice y, BufferSlice dx, int rows, int cols) =>
-        Kernel("LogSoftmaxBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmaxBackward))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.LogSoftmaxBackward)(
             rows, F(g), F(y), F(dx), cols);
 
     public void CrossEntropy(BufferSlice logits, BufferSlice labels, BufferSlice loss, BufferSlice lse, int rows, int cols) =>
-        Kernel("CrossEntropy", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.CrossEntropy))(
+        Grouped<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.CrossEntropy)(
             rows, F(logits), I(labels), F(loss), F(lse), cols);
 
     public void CrossEntropyBackward(BufferSlice logits, BufferSlice labels, BufferSlice lse, BufferSlice g, BufferSlice dx, int rows, int cols, double scale) =>
-        Kernel("CrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward))(
+        Grouped<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.CrossEntropyBackward)(
             rows, F(logits), I(labels), F(lse), F(g), F(dx), cols, (float)scale);
 
     public void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps) =>
-        Kernel("RowNorms", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.RowNorms))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.RowNorms)(
             rows, F(x), F(norms), F(inverseNorms), cols, eps);
 
     public void RowDots(BufferSlice a, BufferSlice b, BufferSlice dots, int rows, int cols) =>
-        Kernel("RowDots", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.RowDots))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowwiseKernels.RowDots)(
             rows, F(a), F(b), F(dots), cols);
 
     public void L2NormalizeBackwardInPlace(BufferSlice gradient, BufferSlice x, BufferSlice norms, int rows, int cols, float eps) =>
-        Kernel("L2NormalizeBackwardInPlace", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackwardInPlace))(
+        Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowwiseKernels.L2NormalizeBackwardInPlace)(
             rows, F(gradient), F(x), F(norms), cols, eps);
 }

@@ -13,14 +13,14 @@ internal sealed partial class IlgpuBackend
     {
         if (y.Length == 0) return;
         if (x.Buffer is not IlgpuBuffer<float>) throw new NotSupportedException("Gather on ILGPU devices supports float32 tensors.");
-        Kernel("IndexSelect", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexSelect))(
+        Grouped<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexSelect)(
             y.Length, F(x), I(index), F(y), n, m, inner);
     }
 
     public void IndexAdd(BufferSlice g, BufferSlice index, BufferSlice dx, int outer, int n, int m, int inner)
     {
         if (g.Length == 0) return;
-        Kernel("IndexAdd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexAdd))(
+        Grouped<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(IndexKernels.IndexAdd)(
             g.Length, F(g), I(index), F(dx), n, m, inner);
     }
 }
