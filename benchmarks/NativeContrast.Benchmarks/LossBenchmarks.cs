@@ -23,9 +23,6 @@ public class LossBenchmarks
     private Tensor z = null!;
     private Tensor keys = null!;
     private Tensor labels = null!;
-    private int[] labelArray = null!;
-    private int[] pairs = null!;
-    private int[] identity = null!;
 
     [ParamsSource(nameof(Losses))]
     public string Loss { get; set; } = "ntxent";
@@ -39,7 +36,7 @@ public class LossBenchmarks
     [ParamsSource(nameof(Devices))]
     public string Device { get; set; } = "cpu";
 
-    public static IEnumerable<string> Losses => FromEnvironment("NC_BENCH_LOSSES", "ntxent,supcon,infonce,clip,triplet");
+    public static IEnumerable<string> Losses => FromEnvironment("NC_BENCH_LOSSES", string.Join(",", LossCatalog.Names));
 
     public static IEnumerable<int> Sizes => FromEnvironment("NC_BENCH_N", "1024,4096,16384").Select(int.Parse);
 
@@ -61,10 +58,7 @@ public class LossBenchmarks
         keys = Tensor.RandomNormal([N, D], 2, device);
         z.RequiresGrad = true;
         keys.RequiresGrad = true;
-        labelArray = Enumerable.Range(0, N).Select(i => i % (N / 8)).ToArray();
-        labels = Tensor.FromArray(labelArray, [N], device);
-        pairs = Enumerable.Range(0, N).Select(i => (i + N / 2) % N).ToArray();
-        identity = Enumerable.Range(0, N).ToArray();
+        labels = Tensor.FromArray(Enumerable.Range(0, N).Select(i => i % (N / 8)).ToArray(), [N], device);
     }
 
     [GlobalCleanup]
@@ -88,23 +82,18 @@ public class LossBenchmarks
     [Benchmark(Description = "composed fwd+bwd")]
     public void ComposedForwardBackward() => Run(Composed, backward: true);
 
-    private Tensor Fused() => Loss switch
-    {
-        "ntxent" => new NtXentLoss(0.1).Forward(z),
-        "supcon" => new SupConLoss(0.1).Forward(z, labels),
-        "infonce" => new InfoNceLoss(0.1).Forward(z, keys),
-        "clip" => new ClipLoss(0.1).Forward(z, keys),
-        _ => new TripletLoss(0.2).Forward(z, labels),
-    };
+    private Tensor Fused() => LossCatalog.Get(Loss).Fused(Arguments(), Options);
 
-    private Tensor Composed() => Loss switch
+    private Tensor Composed() => LossCatalog.Get(Loss).Reference(Arguments(), Options);
+
+    private static readonly LossOptions Options = new() { Temperature = 0.1, Margin = 0.2 };
+
+    /// <summary>The inputs the loss's catalog entry requires.</summary>
+    private LossArguments Arguments()
     {
-        "ntxent" => ComposedLosses.NtXent(z, pairs, 0.1, true),
-        "supcon" => ComposedLosses.SupCon(z, labelArray, 0.1, true),
-        "infonce" => ComposedLosses.InfoNce(z, keys, identity, 0.1, true),
-        "clip" => ComposedLosses.Clip(z, keys, 0.1, true),
-        _ => ComposedLosses.TripletBatchHard(z, labelArray, 0.2, true),
-    };
+        var loss = LossCatalog.Get(Loss);
+        return new LossArguments(z, loss.Requires.HasFlag(LossInputKinds.Keys) ? keys : null, loss.Requires.HasFlag(LossInputKinds.Labels) ? labels : null);
+    }
 
     /// <summary>One loss evaluation; forward-only runs with graph recording off, as inference would.</summary>
     private void Run(Func<Tensor> loss, bool backward)

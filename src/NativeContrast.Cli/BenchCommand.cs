@@ -15,7 +15,10 @@ namespace NativeContrast.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet", "triplet-semihard", "sgemm", "simclr-step"];
+    /// <summary>Every loss of the catalog, triplet with semi-hard mining, SGEMM and the SimCLR training step.</summary>
+    private static readonly string[] Kinds = [.. LossCatalog.Names, TripletSemiHard, "sgemm", "simclr-step"];
+
+    private const string TripletSemiHard = "triplet-semihard";
 
     /// <summary>The <c>--variant</c> names of the contrastive kernel variants (also used by <c>check</c>).</summary>
     internal static readonly IReadOnlyDictionary<string, ContrastiveKernelVariant> VariantNames = new Dictionary<string, ContrastiveKernelVariant>
@@ -181,27 +184,16 @@ internal static class BenchCommand
         var classes = Math.Max(2, n / 8);
         var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % classes).ToArray(), [n], device);
         var square = kind == "sgemm" ? Tensor.RandomNormal([n, n], 3, device) : null;
-        // The forward: a scalar loss, or the SGEMM product (no backward).
-        Func<Tensor> forward = kind switch
-        {
-            "ntxent" => () => new NtXentLoss(0.1).Forward(z),
-            "supcon" => () => new SupConLoss(0.1).Forward(z, labels),
-            "infonce" => () => new InfoNceLoss(0.1).Forward(z, k),
-            "clip" => () => new ClipLoss(0.1).Forward(z, k.Shape[0] == n ? k : k.Rows(0, n)),
-            "triplet" => () => new TripletLoss(0.2).Forward(z, labels),
-            "triplet-semihard" => () => new TripletLoss(0.2, TripletMining.SemiHard).Forward(z, labels),
-            _ => () => Tensor.Matmul(square!, square!),
-        };
         if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds);
-        if (kind == "clip") m = n;
-        double flop = kind switch
-        {
-            "sgemm" => 2.0 * n * n * n,
-            "triplet" => 2.0 * n * n * d,
-            "triplet-semihard" => 4.0 * n * n * d,
-            "infonce" or "clip" => 6.0 * n * m * d,
-            _ => 6.0 * n * n * d,
-        };
+        bool isLoss = kind != "sgemm";
+        var loss = isLoss ? LossCatalog.Get(kind == TripletSemiHard ? "triplet" : kind) : null;
+        var options = new LossOptions { Mining = kind == TripletSemiHard ? TripletMining.SemiHard : TripletMining.Hard };
+        if (loss?.Name == "clip") m = n;
+        var arguments = new LossArguments(z, loss?.Requires.HasFlag(LossInputKinds.Keys) == true ? (k.Shape[0] == m ? k : k.Rows(0, m)) : null,
+            loss?.Requires.HasFlag(LossInputKinds.Labels) == true ? labels : null);
+        // The forward: a scalar loss, or the SGEMM product (no backward).
+        Func<Tensor> forward = loss is not null ? () => loss.Fused(arguments, options) : () => Tensor.Matmul(square!, square!);
+        double flop = loss?.Flops(n, m, d, options) ?? 2.0 * n * n * n;
         // Peaks of live tensor bytes per repetition: after the forward (no gradient exists yet) and after the backward.
         long gradientBytes = 0, forwardPeak = 0, stepPeak = 0;
         void Once()
@@ -212,7 +204,7 @@ internal static class BenchCommand
                 var output = forward();
                 device.Synchronize();
                 forwardPeak = Math.Max(forwardPeak, device.PeakLiveBytes);
-                if (kind != "sgemm") output.Backward();
+                if (isLoss) output.Backward();
                 device.Synchronize();
                 stepPeak = Math.Max(stepPeak, device.PeakLiveBytes);
             }

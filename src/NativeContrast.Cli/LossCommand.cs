@@ -15,12 +15,10 @@ namespace NativeContrast.Cli;
 /// </summary>
 internal static class LossCommand
 {
-    private static readonly string[] Kinds = ["ntxent", "infonce", "clip", "supcon", "triplet"];
-
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var kind = new Option<string>("--kind") { Description = "ntxent | infonce | clip | supcon | triplet", Required = true };
-        kind.AcceptOnlyFromAmong(Kinds);
+        var kind = new Option<string>("--kind") { Description = string.Join(" | ", LossCatalog.Names), Required = true };
+        kind.AcceptOnlyFromAmong(LossCatalog.Names.ToArray());
         var input = new Option<FileInfo>("--input") { Description = "Embeddings (queries for infonce/clip), [N, D] float32 or float64 .npy.", Required = true };
         var keys = new Option<FileInfo?>("--keys") { Description = "Keys [M, D] .npy (infonce: M ≥ N, key i is query i's positive; clip: M = N)." };
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels [N] int32/int64 .npy (supcon, triplet)." };
@@ -61,12 +59,9 @@ internal static class LossCommand
     {
         var z = Embeddings(r.Input, "--input");
         var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
-        bool needsKeys = r.Kind is "infonce" or "clip", needsLabels = r.Kind is "supcon" or "triplet";
-        if (needsKeys && k is null) throw new ArgumentException($"--kind {r.Kind} needs --keys.");
-        if (!needsKeys && (k is not null || r.KeysGradOut is not null)) throw new ArgumentException($"--kind {r.Kind} takes no keys (--keys, --keys-grad-out).");
-        if (needsLabels && r.Labels is null) throw new ArgumentException($"--kind {r.Kind} needs --labels.");
-        if (!needsLabels && r.Labels is not null) throw new ArgumentException($"--kind {r.Kind} takes no --labels.");
-        if (r.Positives is not null && r.Kind is not ("ntxent" or "infonce")) throw new ArgumentException($"--kind {r.Kind} takes no --positives.");
+        var definition = LossCatalog.Get(r.Kind);
+        CheckInputs(definition, (k is null && r.KeysGradOut is null ? LossInputKinds.None : LossInputKinds.Keys)
+            | (r.Labels is null ? LossInputKinds.None : LossInputKinds.Labels) | (r.Positives is null ? LossInputKinds.None : LossInputKinds.Positives));
         int n = z.Shape[0], d = z.Shape[1];
         var labels = r.Labels is null ? null : IntVector(r.Labels, "--labels", n);
         var positives = r.Positives is null ? null : IntVector(r.Positives, "--positives", n);
@@ -78,19 +73,21 @@ internal static class LossCommand
         var lt = labels is null ? null : Tensor.FromArray(labels, [n], device);
         var pt = positives is null ? null : Tensor.FromArray(positives, [n], device);
         var clock = Stopwatch.StartNew();
-        var loss = r.Kind switch
+        var options = new LossOptions
         {
-            "ntxent" => new NtXentLoss(r.Temperature, r.Normalize).Forward(zt, pt),
-            "infonce" => new InfoNceLoss(r.Temperature, r.Normalize).Forward(zt, kt!, pt),
-            "clip" => new ClipLoss(r.Temperature, r.Normalize).Forward(zt, kt!),
-            "supcon" => new SupConLoss(r.Temperature, r.Normalize).Forward(zt, lt!),
-            _ => new TripletLoss(r.Margin, r.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard, r.Distance switch
+            Temperature = r.Temperature,
+            Margin = r.Margin,
+            Mining = r.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard,
+            Distance = r.Distance switch
             {
                 "squared" => DistanceMetric.SquaredEuclidean,
                 "cosine" => DistanceMetric.Cosine,
                 _ => DistanceMetric.Euclidean,
-            }, r.SoftMargin, r.Normalize).Forward(zt, lt!),
+            },
+            SoftMargin = r.SoftMargin,
+            Normalize = r.Normalize,
         };
+        var loss = definition.Fused(new LossArguments(zt, kt, lt, pt), options);
         loss.Backward();
         device.Synchronize();
         double ms = clock.Elapsed.TotalMilliseconds;
@@ -99,6 +96,17 @@ internal static class LossCommand
         if (r.KeysGradOut is not null) NpyFile.Write(r.KeysGradOut, kt!.Grad!.ToFloatArray(), [kt.Shape[0], d]);
         return string.Create(CultureInfo.InvariantCulture,
             $"{{\"loss\": {value:R}, \"n\": {n}, \"d\": {d}, \"device\": \"{device.Name}\", \"ms\": {ms:F3}}}");
+    }
+
+    /// <summary>The catalog entry's inputs as this command's options: what is missing, or given and not read.</summary>
+    private static void CheckInputs(LossDefinition loss, LossInputKinds given)
+    {
+        foreach (var input in new[] { LossInputKinds.Keys, LossInputKinds.Labels, LossInputKinds.Positives })
+        {
+            string option = input == LossInputKinds.Keys ? "--keys, --keys-grad-out" : "--" + LossDefinition.Describe(input);
+            if (loss.Requires.HasFlag(input) && !given.HasFlag(input)) throw new ArgumentException($"--kind {loss.Name} needs --{LossDefinition.Describe(input)}.");
+            if (!loss.Accepts.HasFlag(input) && given.HasFlag(input)) throw new ArgumentException($"--kind {loss.Name} takes no {option}.");
+        }
     }
 
     private static NpyArray Embeddings(string path, string option)

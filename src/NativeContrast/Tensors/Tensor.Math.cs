@@ -5,57 +5,57 @@ namespace NativeContrast;
 /// <summary>Arithmetic, reductions, matmul and the fused row-wise ops, all recorded by autograd.</summary>
 public sealed partial class Tensor
 {
-    public static Tensor operator +(Tensor a, Tensor b) => AddOp.Forward(a, b);
+    public static Tensor operator +(Tensor a, Tensor b) => ElementwiseOps.Add(a, b);
 
-    public static Tensor operator -(Tensor a, Tensor b) => SubtractOp.Forward(a, b);
+    public static Tensor operator -(Tensor a, Tensor b) => ElementwiseOps.Subtract(a, b);
 
-    public static Tensor operator *(Tensor a, Tensor b) => MultiplyOp.Forward(a, b);
+    public static Tensor operator *(Tensor a, Tensor b) => ElementwiseOps.Multiply(a, b);
 
-    public static Tensor operator /(Tensor a, Tensor b) => DivideOp.Forward(a, b);
+    public static Tensor operator /(Tensor a, Tensor b) => ElementwiseOps.Divide(a, b);
 
-    public static Tensor operator -(Tensor x) => NegOp.Forward(x);
+    public static Tensor operator -(Tensor x) => ElementwiseOps.Neg(x);
 
-    public static Tensor operator +(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0, s);
+    public static Tensor operator +(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0, s);
 
-    public static Tensor operator +(double s, Tensor x) => ScaleShiftOp.Forward(x, 1.0, s);
+    public static Tensor operator +(double s, Tensor x) => ElementwiseOps.ScaleShift(x, 1.0, s);
 
-    public static Tensor operator -(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0, -s);
+    public static Tensor operator -(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0, -s);
 
-    public static Tensor operator -(double s, Tensor x) => ScaleShiftOp.Forward(x, -1.0, s);
+    public static Tensor operator -(double s, Tensor x) => ElementwiseOps.ScaleShift(x, -1.0, s);
 
-    public static Tensor operator *(Tensor x, double s) => ScaleShiftOp.Forward(x, s, 0.0);
+    public static Tensor operator *(Tensor x, double s) => ElementwiseOps.ScaleShift(x, s, 0.0);
 
-    public static Tensor operator *(double s, Tensor x) => ScaleShiftOp.Forward(x, s, 0.0);
+    public static Tensor operator *(double s, Tensor x) => ElementwiseOps.ScaleShift(x, s, 0.0);
 
-    public static Tensor operator /(Tensor x, double s) => ScaleShiftOp.Forward(x, 1.0 / s, 0.0);
+    public static Tensor operator /(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0 / s, 0.0);
 
-    public Tensor Add(Tensor other) => AddOp.Forward(this, other);
+    public Tensor Add(Tensor other) => ElementwiseOps.Add(this, other);
 
-    public Tensor Subtract(Tensor other) => SubtractOp.Forward(this, other);
+    public Tensor Subtract(Tensor other) => ElementwiseOps.Subtract(this, other);
 
-    public Tensor Multiply(Tensor other) => MultiplyOp.Forward(this, other);
+    public Tensor Multiply(Tensor other) => ElementwiseOps.Multiply(this, other);
 
-    public Tensor Divide(Tensor other) => DivideOp.Forward(this, other);
+    public Tensor Divide(Tensor other) => ElementwiseOps.Divide(this, other);
 
-    public Tensor Neg() => NegOp.Forward(this);
+    public Tensor Neg() => ElementwiseOps.Neg(this);
 
-    public Tensor Exp() => ExpOp.Forward(this);
+    public Tensor Exp() => ElementwiseOps.Exp(this);
 
-    public Tensor Log() => LogOp.Forward(this);
+    public Tensor Log() => ElementwiseOps.Log(this);
 
-    public Tensor Sqrt() => SqrtOp.Forward(this);
+    public Tensor Sqrt() => ElementwiseOps.Sqrt(this);
 
     /// <summary>x^exponent elementwise.</summary>
-    public Tensor Pow(double exponent) => PowOp.Forward(this, exponent);
+    public Tensor Pow(double exponent) => ElementwiseOps.Pow(this, exponent);
 
-    public Tensor Abs() => AbsOp.Forward(this);
+    public Tensor Abs() => ElementwiseOps.Abs(this);
 
-    public Tensor Relu() => ReluOp.Forward(this);
+    public Tensor Relu() => ElementwiseOps.Relu(this);
 
-    public Tensor Clamp(double min, double max) => ClampOp.Forward(this, min, max);
+    public Tensor Clamp(double min, double max) => ElementwiseOps.Clamp(this, min, max);
 
     /// <summary>s·x + t.</summary>
-    public Tensor ScaleShift(double scale, double shift = 0.0) => ScaleShiftOp.Forward(this, scale, shift);
+    public Tensor ScaleShift(double scale, double shift = 0.0) => ElementwiseOps.ScaleShift(this, scale, shift);
 
     /// <summary>Sum over <paramref name="axes"/> (all when empty).</summary>
     public Tensor Sum(int[] axes, bool keepDims = false) => SumOp.Forward(this, axes, keepDims);
@@ -72,7 +72,7 @@ public sealed partial class Tensor
         if (count == 0) throw new InvalidOperationException($"Mean over an empty set of elements (shape {Shapes.Format(shape)}).");
         // The intermediate sum belongs to the graph (and to the caller's scope), so it is not freed here.
         var sum = SumOp.Forward(this, axes, keepDims);
-        return ScaleShiftOp.Forward(sum, 1.0 / count, 0.0);
+        return ElementwiseOps.ScaleShift(sum, 1.0 / count, 0.0);
     }
 
     public Tensor Mean() => Mean([]);

@@ -36,5 +36,5 @@ public sealed partial class Tensor
     public Tensor LayerNorm(Tensor weight, Tensor bias, double eps = 1e-5) => LayerNormOp.Forward(this, weight, bias, eps);
 
     /// <summary>GELU (tanh form).</summary>
-    public Tensor Gelu() => GeluOp.Forward(this);
+    public Tensor Gelu() => ElementwiseOps.Gelu(this);
 }

@@ -1,0 +1,23 @@
+namespace NativeContrast.Losses;
+
+/// <summary>The settings a loss of the <see cref="LossCatalog"/> is built with; each loss reads those its entry lists.</summary>
+public sealed record LossOptions
+{
+    /// <summary>Softmax temperature τ (softmax losses).</summary>
+    public double Temperature { get; init; } = 0.1;
+
+    /// <summary>Hinge margin (triplet).</summary>
+    public double Margin { get; init; } = 0.2;
+
+    /// <summary>Which negatives the triplet loss mines.</summary>
+    public TripletMining Mining { get; init; } = TripletMining.Hard;
+
+    /// <summary>The triplet loss's distance.</summary>
+    public DistanceMetric Distance { get; init; } = DistanceMetric.Euclidean;
+
+    /// <summary>Triplet: ln(1 + eˣ) instead of the hinge.</summary>
+    public bool SoftMargin { get; init; }
+
+    /// <summary>L2-normalize rows inside the loss.</summary>
+    public bool Normalize { get; init; } = true;
+}
