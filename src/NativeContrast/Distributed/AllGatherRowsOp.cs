@@ -1,7 +1,7 @@
 using NativeContrast.Autograd;
-using NativeContrast.Distributed;
+using NativeContrast.Ops;
 
-namespace NativeContrast.Ops;
+namespace NativeContrast.Distributed;
 
 /// <summary>
 /// y = concat over ranks r of x_r along axis 0 (every rank's x has the same shape): each rank sees the

@@ -15,7 +15,7 @@ public static class DataParallel
     /// hands each rank its own rows, so a rank's parameters get the gradient of every rank's loss.
     /// </summary>
     public static Tensor AllGatherRows(this Tensor x, Communicator communicator) =>
-        communicator.IsDistributed ? Ops.AllGatherRowsOp.Forward(x, communicator) : x;
+        communicator.IsDistributed ? AllGatherRowsOp.Forward(x, communicator) : x;
 
     /// <summary>
     /// Gathers embeddings laid out view after view on each rank ([V·b, D]: view v of local image i at

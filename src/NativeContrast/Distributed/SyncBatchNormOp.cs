@@ -1,7 +1,7 @@
 using NativeContrast.Autograd;
-using NativeContrast.Distributed;
+using NativeContrast.Ops;
 
-namespace NativeContrast.Ops;
+namespace NativeContrast.Distributed;
 
 /// <summary>
 /// Batch normalization in training mode with statistics over the batches of all ranks: each rank's

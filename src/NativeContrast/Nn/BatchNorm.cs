@@ -57,7 +57,7 @@ public abstract class BatchNorm : Module
         if (Training && SyncGroup is { IsDistributed: true } group)
         {
             Tensor.CheckCompatible("BatchNorm", x, Weight, Bias, RunningMean, RunningVar);
-            var synchronized = Ops.SyncBatchNormOp.Forward(x, Weight, Bias, RunningMean, RunningVar, Momentum, Eps, group);
+            var synchronized = Distributed.SyncBatchNormOp.Forward(x, Weight, Bias, RunningMean, RunningVar, Momentum, Eps, group);
             return relu ? synchronized.Relu() : synchronized;
         }
         return relu
