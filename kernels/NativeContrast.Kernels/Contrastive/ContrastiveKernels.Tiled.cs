@@ -63,13 +63,8 @@ public static partial class ContrastiveKernels
         var slice = SharedMemory.Allocate<float>(DepthChunk * SliceWidth);
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
-        bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
-        // A's keys are read only by the row term and by label matching: without a row term, in index mode, keyA may be another set's.
-        bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
-        var row0 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape.RowsA, readRowKey, rowTerm);
-        var row1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readRowKey, rowTerm);
-        var row2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readRowKey, rowTerm);
-        var row3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readRowKey, rowTerm);
+        bool columnTerm = shape.HasColumnTerm != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
+        var rows = AnchorTerms.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape);
         MicroTile left = default, right = default; // dimensions sliceBase + tx + 16j, j = 0…3 and 4…7
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -79,10 +74,10 @@ public static partial class ContrastiveKernels
                 int column = colBase + tx + GroupSide * j;
                 var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
                 int at = ty * 4 * Pad + tx + GroupSide * j;
-                weights[at] = GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, row0, column, col, shape);
-                weights[at + Pad] = GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, row1, column, col, shape);
-                weights[at + 2 * Pad] = GradientWeight(dots.R2.Get(j) * shape.InvTau, firstRow + 2, row2, column, col, shape);
-                weights[at + 3 * Pad] = GradientWeight(dots.R3.Get(j) * shape.InvTau, firstRow + 3, row3, column, col, shape);
+                weights[at] = GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, rows.R0, column, col, shape);
+                weights[at + Pad] = GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, rows.R1, column, col, shape);
+                weights[at + 2 * Pad] = GradientWeight(dots.R2.Get(j) * shape.InvTau, firstRow + 2, rows.R2, column, col, shape);
+                weights[at + 3 * Pad] = GradientWeight(dots.R3.Get(j) * shape.InvTau, firstRow + 3, rows.R3, column, col, shape);
             }
             Group.Barrier();
             for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)

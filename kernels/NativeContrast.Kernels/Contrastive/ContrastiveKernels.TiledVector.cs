@@ -71,13 +71,8 @@ public static partial class ContrastiveKernels
         var sliceVectors = slice.Cast<Float4>().AsAligned16();
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
-        bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
-        // A's keys are read only by the row term and by label matching: without a row term, in index mode, keyA may be another set's.
-        bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
-        var row0 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape.RowsA, readRowKey, rowTerm);
-        var row1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readRowKey, rowTerm);
-        var row2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readRowKey, rowTerm);
-        var row3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readRowKey, rowTerm);
+        bool columnTerm = shape.HasColumnTerm != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
+        var rows = AnchorTerms.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape);
         var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
         MicroTile left = default, right = default; // dimensions sliceBase + 4tx + j and sliceBase + 64 + 4tx + j, j = 0…3
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -90,10 +85,10 @@ public static partial class ContrastiveKernels
                 float columnScale = candidates.RowScaleOrZero(column, shape.RowsB);
                 // weights[candidate][ty·4 + i] = W(anchor firstRow + i, candidate)·s_candidate: the slice is staged as stored.
                 weightVectors[candidate * VectorRow + ty] = new Float4(
-                    GradientWeight(dots.R0.Get(j) * rowScales.X * columnScale, firstRow, row0, column, col, shape),
-                    GradientWeight(dots.R1.Get(j) * rowScales.Y * columnScale, firstRow + 1, row1, column, col, shape),
-                    GradientWeight(dots.R2.Get(j) * rowScales.Z * columnScale, firstRow + 2, row2, column, col, shape),
-                    GradientWeight(dots.R3.Get(j) * rowScales.W * columnScale, firstRow + 3, row3, column, col, shape)).Scale(columnScale);
+                    GradientWeight(dots.R0.Get(j) * rowScales.X * columnScale, firstRow, rows.R0, column, col, shape),
+                    GradientWeight(dots.R1.Get(j) * rowScales.Y * columnScale, firstRow + 1, rows.R1, column, col, shape),
+                    GradientWeight(dots.R2.Get(j) * rowScales.Z * columnScale, firstRow + 2, rows.R2, column, col, shape),
+                    GradientWeight(dots.R3.Get(j) * rowScales.W * columnScale, firstRow + 3, rows.R3, column, col, shape)).Scale(columnScale);
             }
             Group.Barrier();
             for (int chunk = 0; chunk < TileRows; chunk += DepthChunk)
