@@ -36,7 +36,7 @@ internal static class EvalCommand
             }
             var report = Evaluator.Run(encoder, train, test, dev, output);
             RunPlots.Embeddings(folder, encoder, test, dev);
-            var metrics = new Dictionary<string, object> { ["method"] = config.Method, ["encoder"] = config.Encoder, ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
+            var metrics = new Dictionary<string, object> { ["method"] = Names.Of(config.Method), ["encoder"] = Names.Of(config.Encoder), ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
             AddReport(metrics, report);
             AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

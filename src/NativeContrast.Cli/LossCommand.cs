@@ -25,8 +25,8 @@ internal static class LossCommand
         var positives = new Option<FileInfo?>("--positives") { Description = "Positive index per row [N] int32/int64 .npy (ntxent, infonce)." };
         var temperature = new Option<double>("--temperature") { Description = "τ for the softmax losses.", DefaultValueFactory = _ => 0.1 };
         var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
-        var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
-        mining.AcceptOnlyFromAmong("hard", "semihard");
+        var mining = new Option<string>("--mining") { Description = $"Triplet mining: {string.Join(" | ", Training.Names.All<TripletMining>())}.", DefaultValueFactory = _ => "hard" };
+        mining.AcceptOnlyFromAmong([.. Training.Names.All<TripletMining>()]);
         var distance = new Option<string>("--distance") { Description = "Triplet distance: euclidean | squared | cosine.", DefaultValueFactory = _ => "euclidean" };
         distance.AcceptOnlyFromAmong("euclidean", "squared", "cosine");
         var softMargin = new Option<bool>("--soft-margin") { Description = "Triplet: ln(1 + eˣ) instead of the hinge." };
@@ -77,7 +77,7 @@ internal static class LossCommand
         {
             Temperature = r.Temperature,
             Margin = r.Margin,
-            Mining = r.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard,
+            Mining = Training.Names.Parse<TripletMining>(r.Mining, "mining"),
             Distance = r.Distance switch
             {
                 "squared" => DistanceMetric.SquaredEuclidean,

@@ -40,7 +40,7 @@ internal static class MpiCheckCommand
         if (communicator.Rank == failRank) throw new InvalidOperationException($"failure requested by --fail-rank {failRank}");
         bool ok = Collectives(communicator, output);
         if (outFolder is not null) Directory.CreateDirectory(outFolder);
-        foreach (var loss in new[] { "ntxent", "supcon" }) ok &= Gradients(loss, communicator, outFolder, output);
+        foreach (var loss in new[] { LossCatalog.Get("ntxent"), LossCatalog.Get("supcon") }) ok &= Gradients(loss, communicator, outFolder, output);
         output.WriteLine(ok ? "all checks passed" : "CHECKS FAILED");
         return ok ? 0 : 1;
     }
@@ -90,7 +90,7 @@ internal static class MpiCheckCommand
     /// the loss, dW after averaging over ranks, and dx of this rank's rows. The gathered rows' backward sums
     /// the K ranks' gradients, and the objective is their mean, so this rank's dx is compared after ÷K.
     /// </summary>
-    private static bool Gradients(string lossName, Communicator communicator, string? outFolder, TextWriter output)
+    private static bool Gradients(LossDefinition definition, Communicator communicator, string? outFolder, TextWriter output)
     {
         int k = communicator.Size, batch = ImagesPerRank * k;
         using var scope = TensorScope.Begin();
@@ -99,7 +99,9 @@ internal static class MpiCheckCommand
         var wValues = Tensor.RandomNormal([Inputs, Dim], seed: 12, device, std: 0.5);
         var labelValues = Enumerable.Range(0, batch).Select(i => (int)((i * 2654435761L) % 5)).ToArray();
         var labels = Tensor.FromArray(labelValues.Concat(labelValues).ToArray(), [2 * batch], device);
-        Func<Tensor, Tensor> loss = lossName == "supcon" ? z => new SupConLoss(0.2).Forward(z, labels) : z => new NtXentLoss(0.2).Forward(z);
+        var options = new LossOptions { Temperature = 0.2 };
+        Tensor loss(Tensor z) => definition.Fused(new LossArguments(z, Labels: definition.Requires.HasFlag(LossInputKinds.Labels) ? labels : null), options);
+        string lossName = definition.Name;
 
         var xReference = xAll.Clone();
         xReference.RequiresGrad = true;

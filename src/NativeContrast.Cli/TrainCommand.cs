@@ -19,20 +19,19 @@ internal static class TrainCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var method = new Option<string>("--method") { Description = "simclr | supcon | triplet | moco", DefaultValueFactory = _ => "simclr" };
-        method.AcceptOnlyFromAmong("simclr", "supcon", "triplet", "moco");
-        var encoder = new Option<string>("--encoder") { Description = "small-cnn | resnet18", DefaultValueFactory = _ => "small-cnn" };
-        encoder.AcceptOnlyFromAmong("small-cnn", "resnet18");
+        var method = NamedOption<TrainingMethod>("--method", "The objective", TrainingMethod.SimClr);
+        var encoder = NamedOption<EncoderKind>("--encoder", "The encoder", EncoderKind.SmallCnn);
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder with one sub-folder per class.", DefaultValueFactory = _ => "fashion-mnist" };
         var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "lars | sgd | adamw (default: the method's)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"{string.Join(" | ", Names.All<OptimizerKind>())} (default: the method's)." };
+        optimizer.AcceptOnlyFromAmong([.. Names.All<OptimizerKind>()]);
         var lr = new Option<double?>("--lr") { Description = "Base learning rate (default: the method's, × batch/256)." };
         var batch = new Option<int>("--batch-size") { Description = "Images per step (each seen as 2 views).", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
         var temperature = new Option<double?>("--temperature") { Description = "τ (default: the method's)." };
         var learnTemperature = new Option<bool>("--learn-temperature") { Description = "Learn τ (log-parametrized, 1/τ ≤ 100)." };
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
-        var mining = new Option<string>("--mining") { Description = "Triplet mining: hard | semihard.", DefaultValueFactory = _ => "hard" };
+        var mining = NamedOption<Losses.TripletMining>("--mining", "Triplet mining", Losses.TripletMining.Hard);
         var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
         var cropScale = new Option<double?>("--crop-scale") { Description = "Smallest fraction of the image area a random crop keeps (default on 28×28 grayscale: 0.4 simclr, 0.5 supcon, 0.2 otherwise; 0.08 on larger images)." };
         var device = new Option<string>("--device") { Description = "auto (cuda, opencl, cpu), cpu, ilgpu-cpu, cuda[:N], opencl[:N].", DefaultValueFactory = _ => "auto" };
@@ -79,21 +78,21 @@ internal static class TrainCommand
             }
             else
             {
-                var m = parse.GetValue(method)!;
+                var m = Names.Parse<TrainingMethod>(parse.GetValue(method)!, "method");
                 config = new TrainingConfig
                 {
                     Method = m,
-                    Encoder = parse.GetValue(encoder)!,
+                    Encoder = Names.Parse<EncoderKind>(parse.GetValue(encoder)!, "encoder"),
                     Dataset = parse.GetValue(dataset)!,
                     DataFolder = parse.GetValue(data),
-                    Optimizer = parse.GetValue(optimizer) ?? Defaults.Optimizer(m),
+                    Optimizer = parse.GetValue(optimizer) is { } o ? Names.Parse<OptimizerKind>(o, "optimizer") : Defaults.Optimizer(m),
                     LearningRate = parse.GetValue(lr),
                     BatchSize = parse.GetValue(batch),
                     Epochs = parse.GetValue(epochs),
                     Temperature = parse.GetValue(temperature) ?? Defaults.Temperature(m),
                     LearnTemperature = parse.GetValue(learnTemperature),
                     Margin = parse.GetValue(margin),
-                    Mining = parse.GetValue(mining)!,
+                    Mining = Names.Parse<Losses.TripletMining>(parse.GetValue(mining)!, "mining"),
                     QueueSize = parse.GetValue(queue),
                     CropMinScale = parse.GetValue(cropScale),
                     Device = parse.GetValue(device)!,
@@ -102,7 +101,7 @@ internal static class TrainCommand
                     SyncBatchNorm = parse.GetValue(syncBn),
                 };
                 config.Validate();
-                runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{m}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{Names.Of(m)}-{DateTime.Now:yyyyMMdd-HHmmss}");
             }
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -121,6 +120,14 @@ internal static class TrainCommand
                 Console.CancelKeyPress -= onCancel;
             }
         }
+    }
+
+    /// <summary>An option whose values are the names of <typeparamref name="T"/> (<see cref="Names"/>: declared once, on the enum).</summary>
+    private static Option<string> NamedOption<T>(string name, string description, T fallback) where T : struct, Enum
+    {
+        var option = new Option<string>(name) { Description = $"{description}: {string.Join(" | ", Names.All<T>())}.", DefaultValueFactory = _ => Names.Of(fallback) };
+        option.AcceptOnlyFromAmong([.. Names.All<T>()]);
+        return option;
     }
 
     internal static int Run(TrainingConfig config, string runFolder, bool resume, bool evaluate, TextWriter output, TextWriter error, CancellationToken cancel,
@@ -168,8 +175,8 @@ internal static class TrainCommand
         if (!communicator.IsRoot) return 0;
         var summary = new Dictionary<string, object>
         {
-            ["method"] = config.Method,
-            ["encoder"] = config.Encoder,
+            ["method"] = Names.Of(config.Method),
+            ["encoder"] = Names.Of(config.Encoder),
             ["device"] = device.Name,
             ["epochs"] = config.Epochs,
             ["ranks"] = communicator.Size,
@@ -185,7 +192,7 @@ internal static class TrainCommand
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Method} / {config.Encoder} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Names.Of(config.Method)} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
         if (summary.TryGetValue("knn_top20", out var k20))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));

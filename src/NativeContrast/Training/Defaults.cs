@@ -12,26 +12,26 @@ namespace NativeContrast.Training;
 /// </summary>
 public static class Defaults
 {
-    public static double LearningRate(string method, string optimizer) => (method, optimizer) switch
+    public static double LearningRate(TrainingMethod method, OptimizerKind optimizer) => (method, optimizer) switch
     {
-        (_, "adamw") => 1e-3,
-        ("moco", _) => 0.03,
-        (_, "lars") => 0.3,
+        (_, OptimizerKind.AdamW) => 1e-3,
+        (TrainingMethod.MoCo, _) => 0.03,
+        (_, OptimizerKind.Lars) => 0.3,
         _ => 0.05,
     };
 
-    public static double Temperature(string method) => method switch
+    public static double Temperature(TrainingMethod method) => method switch
     {
-        "supcon" => 0.1,
-        "moco" => 0.2,
+        TrainingMethod.SupCon => 0.1,
+        TrainingMethod.MoCo => 0.2,
         _ => 0.5,
     };
 
-    public static string Optimizer(string method) => method switch
+    public static OptimizerKind Optimizer(TrainingMethod method) => method switch
     {
-        "moco" => "sgd",
-        "triplet" or "supcon" => "adamw",
-        _ => "lars",
+        TrainingMethod.MoCo => OptimizerKind.Sgd,
+        TrainingMethod.Triplet or TrainingMethod.SupCon => OptimizerKind.AdamW,
+        _ => OptimizerKind.Lars,
     };
 
     /// <summary>Images that get <see cref="Augmentation.Augmentations.Grayscale28"/> (Fashion-MNIST, MNIST) rather than the SimCLR pipeline.</summary>
@@ -42,6 +42,6 @@ public static class Defaults
     /// 28×28 grayscale, where a fifth of a garment often no longer shows its class: 0.5 for SupCon, whose
     /// labels pull views together; 0.4 for SimCLR; 0.2 (SupCon's CIFAR value) for the methods not measured.
     /// </summary>
-    public static double CropMinScale(string method, int height, int channels) =>
-        IsGrayscale28(height, channels) ? method switch { "supcon" => 0.5, "simclr" => 0.4, _ => 0.2 } : 0.08;
+    public static double CropMinScale(TrainingMethod method, int height, int channels) =>
+        IsGrayscale28(height, channels) ? method switch { TrainingMethod.SupCon => 0.5, TrainingMethod.SimClr => 0.4, _ => 0.2 } : 0.08;
 }

@@ -31,17 +31,13 @@ public sealed class Trainer : IDisposable
     private readonly ImageDataset data;
     private readonly Module encoder;
     private readonly ProjectionHead head;
-    private readonly Module? keyEncoder;
-    private readonly ProjectionHead? keyHead;
-    private readonly ExponentialMovingAverage? keyAverage;
-    private readonly Tensor? queue;
+    private readonly ContrastiveMethod method;
     private readonly LearnableTemperature? learnedTemperature;
     private readonly Optimizer optimizer;
     private readonly WarmupCosineSchedule schedule;
     private readonly DataLoader loader;
     private readonly AugmentationPipeline augmentation;
     private readonly Communicator communicator;
-    private int queuePointer;
 
     public Trainer(TrainingConfig config, Device device, ImageDataset data, Communicator? communicator = null)
     {
@@ -60,19 +56,11 @@ public sealed class Trainer : IDisposable
             learnedTemperature = new LearnableTemperature(config.Temperature, device);
             parameters.Add(("temperature.log_inverse", learnedTemperature.LogInverseTemperature));
         }
-        if (config.Method == "moco")
-        {
-            keyEncoder = TrainingModels.Encoder(config, data.Channels, device);
-            keyHead = TrainingModels.Head(config, device);
-            keyAverage = new ExponentialMovingAverage(new Pair(keyEncoder, keyHead), new Pair(encoder, head), config.KeyMomentum);
-            keyAverage.CopySource();
-            using var scope = TensorScope.Begin();
-            queue = scope.Keep(Tensor.RandomNormal([config.QueueSize, config.ProjectionDim], config.Seed + 7, device).L2NormalizeRows()).CloneUnscoped();
-        }
+        method = TrainingMethods.Create(config, data.Channels, device, encoder, head, this.communicator);
         optimizer = config.Optimizer switch
         {
-            "sgd" => new Sgd(parameters, config.EffectiveLearningRate, momentum: 0.9, weightDecay: config.WeightDecay),
-            "adamw" => new AdamW(parameters, config.EffectiveLearningRate, weightDecay: config.WeightDecay),
+            OptimizerKind.Sgd => new Sgd(parameters, config.EffectiveLearningRate, momentum: 0.9, weightDecay: config.WeightDecay),
+            OptimizerKind.AdamW => new AdamW(parameters, config.EffectiveLearningRate, weightDecay: config.WeightDecay),
             _ => new Lars(parameters, config.EffectiveLearningRate, momentum: 0.9, weightDecay: config.WeightDecay,
                 exclude: (name, p) => p.Rank <= 1 || name.StartsWith("temperature", StringComparison.Ordinal)),
         };
@@ -84,9 +72,8 @@ public sealed class Trainer : IDisposable
         if (this.communicator.IsDistributed)
         {
             var state = parameters.Select(p => p.Item2).Concat(encoder.NamedBuffers().Select(b => b.Buffer)).Concat(head.NamedBuffers().Select(b => b.Buffer));
-            if (queue is not null) state = state.Append(queue);
-            DataParallel.Broadcast(state, this.communicator);
-            keyAverage?.CopySource();
+            DataParallel.Broadcast(state.Concat(method.SharedState), this.communicator);
+            method.AfterBroadcast();
             if (config.SyncBatchNorm)
             {
                 DataParallel.SynchronizeBatchNorm(encoder, this.communicator);
@@ -107,47 +94,9 @@ public sealed class Trainer : IDisposable
     /// </summary>
     private Tensor Loss(Tensor views, Batch batch)
     {
-        double tau = config.Temperature;
         var localViews = DataParallel.ShardViews(views, 2, communicator);
         var z = head.Forward(encoder.Forward(localViews)).AllGatherViews(2, communicator);
-        int n = batch.Count;
-        switch (config.Method)
-        {
-            case "supcon":
-            {
-                var labels = Tensor.Concat([batch.Labels, batch.Labels]);
-                return learnedTemperature is null ? new SupConLoss(tau).Forward(z, labels) : new SupConLoss(learnedTemperature).Forward(z, labels);
-            }
-            case "triplet":
-                return new TripletLoss(config.Margin, config.Mining == "semihard" ? TripletMining.SemiHard : TripletMining.Hard)
-                    .Forward(z, Tensor.Concat([batch.Labels, batch.Labels]));
-            case "moco":
-            {
-                var q = z.Rows(0, n);
-                Tensor k;
-                int shard = localViews.Shape[0] / 2;
-                using (GradMode.NoGrad()) k = keyHead!.Forward(keyEncoder!.Forward(localViews.Rows(shard, shard))).L2NormalizeRows().AllGatherRows(communicator);
-                var loss = learnedTemperature is null ? new InfoNceLoss(tau).Forward(q, k, queue!, null) : new InfoNceLoss(learnedTemperature).Forward(q, k, queue!, null);
-                Enqueue(k);
-                return loss;
-            }
-            default:
-                return learnedTemperature is null ? new NtXentLoss(tau).Forward(z) : new NtXentLoss(learnedTemperature).Forward(z);
-        }
-    }
-
-    /// <summary>MoCo's FIFO queue: the newest keys replace the oldest.</summary>
-    private void Enqueue(Tensor keys)
-    {
-        using var noGrad = GradMode.NoGrad();
-        int n = keys.Shape[0];
-        for (int start = 0; start < n;)
-        {
-            int take = Math.Min(n - start, queue!.Shape[0] - queuePointer);
-            queue.Rows(queuePointer, take).CopyFrom(keys.Rows(start, take));
-            start += take;
-            queuePointer = (queuePointer + take) % queue.Shape[0];
-        }
+        return method.Loss(new MethodBatch(z, localViews, batch, learnedTemperature, config.Temperature));
     }
 
     /// <summary>
@@ -170,8 +119,8 @@ public sealed class Trainer : IDisposable
         int perEpoch = loader.BatchesPerEpoch;
         var run = Stopwatch.StartNew();
         int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
-        log.WriteLine($"training {config.Method} / {config.Encoder} on {data.Count} images ({data.Channels}×{data.Height}×{data.Width}), device {device.Name}: " +
-            $"{config.Epochs} epochs × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {config.Optimizer} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
+        log.WriteLine($"training {Names.Of(config.Method)} / {Names.Of(config.Encoder)} on {data.Count} images ({data.Channels}×{data.Height}×{data.Width}), device {device.Name}: " +
+            $"{config.Epochs} epochs × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {Names.Of(config.Optimizer)} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
         if (communicator.IsDistributed)
             log.WriteLine($"data-parallel over {communicator.Size} ranks: {Math.Min(config.BatchSize, data.Count) / communicator.Size} images per rank per step, global negatives, batch norm {(config.SyncBatchNorm ? "synchronized" : "per rank")}");
         for (int epoch = startEpoch; epoch < config.Epochs; epoch++)
@@ -202,7 +151,7 @@ public sealed class Trainer : IDisposable
                         DataParallel.AverageGradients(optimizer.Parameters.Select(p => p.Parameter), communicator);
                         optimizer.Step();
                         optimizer.ZeroGrad();
-                        keyAverage?.Update();
+                        method.AfterStep();
                         value = loss.Item();
                     }
                     if (!double.IsFinite(value))
@@ -243,14 +192,8 @@ public sealed class Trainer : IDisposable
         foreach (var (name, t) in head.StateDict()) tensors["head." + name] = t;
         foreach (var (name, t) in optimizer.NamedState()) tensors["optimizer." + name] = t;
         if (learnedTemperature is not null) tensors["temperature.log_inverse"] = learnedTemperature.LogInverseTemperature;
-        if (keyEncoder is not null)
-        {
-            foreach (var (name, t) in keyEncoder.StateDict()) tensors["key_encoder." + name] = t;
-            foreach (var (name, t) in keyHead!.StateDict()) tensors["key_head." + name] = t;
-            tensors["queue"] = queue!;
-        }
         using var scope = TensorScope.Begin();
-        tensors["queue_pointer"] = Tensor.FromArray([queuePointer], [1], device);
+        method.AddToCheckpoint(tensors);
         new Checkpoint(tensors, config, epoch, batch, optimizer.StepCount).Save(Path.Combine(runFolder, Checkpoint.FileName));
     }
 
@@ -262,13 +205,7 @@ public sealed class Trainer : IDisposable
         optimizer.LoadState(checkpoint.Section("optimizer."), checkpoint.OptimizerSteps);
         using var noGrad = GradMode.NoGrad();
         if (learnedTemperature is not null) learnedTemperature.LogInverseTemperature.CopyFrom(checkpoint.Tensors["temperature.log_inverse"]);
-        if (keyEncoder is not null)
-        {
-            keyEncoder.LoadStateDict(checkpoint.Section("key_encoder."));
-            keyHead!.LoadStateDict(checkpoint.Section("key_head."));
-            queue!.CopyFrom(checkpoint.Tensors["queue"].To(device));
-            queuePointer = checkpoint.Tensors["queue_pointer"].ToIntArray()[0];
-        }
+        method.Restore(checkpoint);
     }
 
     /// <summary>
@@ -307,21 +244,7 @@ public sealed class Trainer : IDisposable
         optimizer.Dispose();
         encoder.Dispose();
         head.Dispose();
-        keyEncoder?.Dispose();
-        keyHead?.Dispose();
-        queue?.Dispose();
+        method.Dispose();
         learnedTemperature?.Dispose();
-    }
-
-    /// <summary>Two modules seen as one (for the EMA of encoder + head).</summary>
-    private sealed class Pair : Module
-    {
-        public Pair(Module first, Module second)
-        {
-            AddModule("a", first);
-            AddModule("b", second);
-        }
-
-        public override Tensor Forward(Tensor x) => throw new NotSupportedException();
     }
 }

@@ -7,11 +7,11 @@ namespace NativeContrast.Training;
 /// </summary>
 public sealed record TrainingConfig
 {
-    /// <summary>simclr | supcon | triplet | moco.</summary>
-    public string Method { get; init; } = "simclr";
+    /// <summary>The objective (config.json and the command line spell it simclr | supcon | triplet | moco).</summary>
+    public TrainingMethod Method { get; init; } = TrainingMethod.SimClr;
 
-    /// <summary>small-cnn | resnet18.</summary>
-    public string Encoder { get; init; } = "small-cnn";
+    /// <summary>The encoder (small-cnn | resnet18).</summary>
+    public EncoderKind Encoder { get; init; } = EncoderKind.SmallCnn;
 
     /// <summary>fashion-mnist, or a folder with one sub-folder per class.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
@@ -23,8 +23,8 @@ public sealed record TrainingConfig
 
     public int Epochs { get; init; } = 3;
 
-    /// <summary>lars | sgd | adamw.</summary>
-    public string Optimizer { get; init; } = "lars";
+    /// <summary>The optimizer (lars | sgd | adamw).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lars;
 
     /// <summary>Base learning rate; null takes the method's default scaled by batch/256.</summary>
     public double? LearningRate { get; init; }
@@ -42,8 +42,8 @@ public sealed record TrainingConfig
 
     public double Margin { get; init; } = 0.2;
 
-    /// <summary>hard | semihard (triplet).</summary>
-    public string Mining { get; init; } = "hard";
+    /// <summary>Triplet mining (hard | semihard).</summary>
+    public Losses.TripletMining Mining { get; init; } = Losses.TripletMining.Hard;
 
     /// <summary>MoCo: size of the queue of past keys, and the key encoder's momentum.</summary>
     public int QueueSize { get; init; } = 4096;
@@ -73,16 +73,21 @@ public sealed record TrainingConfig
 
     public void Validate()
     {
-        if (Method is not ("simclr" or "supcon" or "triplet" or "moco")) throw new ArgumentException($"Unknown method '{Method}'; use simclr, supcon, triplet or moco.");
-        if (Encoder is not ("small-cnn" or "resnet18")) throw new ArgumentException($"Unknown encoder '{Encoder}'; use small-cnn or resnet18.");
-        if (Optimizer is not ("lars" or "sgd" or "adamw")) throw new ArgumentException($"Unknown optimizer '{Optimizer}'; use lars, sgd or adamw.");
-        if (Mining is not ("hard" or "semihard")) throw new ArgumentException($"Unknown mining '{Mining}'; use hard or semihard.");
+        CheckDefined(Method, "method");
+        CheckDefined(Encoder, "encoder");
+        CheckDefined(Optimizer, "optimizer");
+        CheckDefined(Mining, "mining");
         if (BatchSize < 2) throw new ArgumentException($"The batch size must be at least 2; got {BatchSize}.");
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1; got {Epochs}.");
         if (!(Temperature > 0)) throw new ArgumentException($"The temperature must be > 0; got {Temperature}.");
         if (LearningRate is { } lr && !(lr > 0)) throw new ArgumentException($"The learning rate must be > 0; got {lr}.");
         if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new ArgumentException($"The warm-up fraction must be in [0, 1); got {WarmupFraction}.");
         if (CropMinScale is { } crop && !(crop > 0 && crop <= 1)) throw new ArgumentException($"The crop's minimum scale is a fraction of the image area in (0, 1]; got {crop}.");
-        if (Method == "moco" && QueueSize < BatchSize) throw new ArgumentException($"The MoCo queue ({QueueSize}) must hold at least one batch ({BatchSize}).");
+        if (Method == TrainingMethod.MoCo && QueueSize < BatchSize) throw new ArgumentException($"The MoCo queue ({QueueSize}) must hold at least one batch ({BatchSize}).");
+    }
+
+    private static void CheckDefined<T>(T value, string what) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value)) throw new ArgumentException($"Unknown {what} {value}; use {string.Join(", ", Names.All<T>())}.");
     }
 }

@@ -7,11 +7,11 @@ public static class TrainingModels
 {
     public static Module Encoder(TrainingConfig config, int channels, Device device, int seedOffset = 0) => config.Encoder switch
     {
-        "resnet18" => new ResNet18(channels, device, seed: config.Seed * 1000 + seedOffset),
+        EncoderKind.ResNet18 => new ResNet18(channels, device, seed: config.Seed * 1000 + seedOffset),
         _ => new SmallCnn(channels, device, seed: config.Seed * 1000 + seedOffset),
     };
 
-    public static int Features(TrainingConfig config) => config.Encoder == "resnet18" ? 512 : 128;
+    public static int Features(TrainingConfig config) => config.Encoder == EncoderKind.ResNet18 ? 512 : 128;
 
     public static ProjectionHead Head(TrainingConfig config, Device device, int seedOffset = 0) =>
         new(Features(config), Features(config), config.ProjectionDim, device, seed: config.Seed * 1000 + 500 + seedOffset);

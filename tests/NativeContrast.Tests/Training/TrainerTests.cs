@@ -16,12 +16,14 @@ public class TrainerTests
     [TearDown]
     public void TearDown() => Directory.Delete(folder, recursive: true);
 
-    private static TrainingConfig Small(string method) => new()
+    private static TrainingConfig Small(string method) => Small(Names.Parse<TrainingMethod>(method, "method"));
+
+    private static TrainingConfig Small(TrainingMethod method) => new()
     {
         Method = method,
         BatchSize = 32,
-        Epochs = method == "moco" ? 3 : 2,
-        LearningRate = method == "moco" ? 0.2 : null,
+        Epochs = method == TrainingMethod.MoCo ? 3 : 2,
+        LearningRate = method == TrainingMethod.MoCo ? 0.2 : null,
         Optimizer = Defaults.Optimizer(method),
         Temperature = Defaults.Temperature(method),
         QueueSize = 64,
@@ -53,7 +55,7 @@ public class TrainerTests
         var checkpoint = Checkpoint.Load(Path.Combine(folder, Checkpoint.FileName));
         try
         {
-            Assert.That((checkpoint.Epoch, checkpoint.Batch, checkpoint.Config.Method), Is.EqualTo((checkpoint.Config.Epochs, 0, method)));
+            Assert.That((checkpoint.Epoch, checkpoint.Batch, checkpoint.Config.Method), Is.EqualTo((checkpoint.Config.Epochs, 0, Names.Parse<TrainingMethod>(method, "method"))));
             using var encoder = TrainingModels.Encoder(checkpoint.Config, 1, Device.Cpu);
             encoder.LoadStateDict(checkpoint.Section("encoder."));
         }
@@ -94,7 +96,7 @@ public class TrainerTests
     public void ResNet18Encoder_TrainsAFewSteps_AndItsLossGoesDown()
     {
         var data = SyntheticImages.Create(32, 1);
-        var config = Small("simclr") with { Encoder = "resnet18", BatchSize = 16, Epochs = 3, Optimizer = "adamw", LearningRate = 1e-3 };
+        var config = Small("simclr") with { Encoder = EncoderKind.ResNet18, BatchSize = 16, Epochs = 3, Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3 };
         using var trainer = new Trainer(config, Device.Cpu, data);
         Assert.That(trainer.Encoder.ParameterCount, Is.GreaterThan(11_000_000), "ResNet-18 has about 11.2M parameters");
         Assert.That(trainer.Train(folder, TextWriter.Null), Is.True);
@@ -177,7 +179,8 @@ public class TrainerTests
     [Test]
     public void BadConfig_NamesTheSetting()
     {
-        Assert.That(Assert.Throws<ArgumentException>(() => (Small("simclr") with { Method = "byol" }).Validate())!.Message, Does.Contain("byol"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Small("byol"))!.Message, Does.Contain("byol"));
+        Assert.That(Assert.Throws<ArgumentException>(() => (Small("simclr") with { Method = (TrainingMethod)9 }).Validate())!.Message, Does.Contain("method"));
         Assert.That(Assert.Throws<ArgumentException>(() => (Small("moco") with { QueueSize = 8 }).Validate())!.Message, Does.Contain("queue"));
         Assert.That(Assert.Throws<ArgumentException>(() => (Small("supcon") with { CropMinScale = 0 }).Validate())!.Message, Does.Contain("crop"));
         Assert.That(Assert.Throws<ArgumentException>(() => (Small("supcon") with { CropMinScale = 1.5 }).Validate())!.Message, Does.Contain("crop"));
