@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using ILGPU;
-using ILGPU.Runtime;
 using NativeContrast.Kernels;
-using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 

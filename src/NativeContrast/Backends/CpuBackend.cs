@@ -1,9 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using NativeContrast.Kernels;
-using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using ILGPU;
 using ILGPU.Runtime;
 using NativeContrast.Kernels;
-using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 

@@ -1,5 +1,4 @@
 using NativeContrast.Kernels;
-using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 

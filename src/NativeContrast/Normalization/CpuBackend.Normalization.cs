@@ -1,5 +1,4 @@
 using System.Numerics;
-using NativeContrast.Kernels;
 
 namespace NativeContrast.Backends;
 

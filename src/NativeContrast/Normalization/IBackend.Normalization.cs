@@ -1,6 +1,3 @@
-using NativeContrast.Kernels;
-using NativeContrast.Kernels.Ops;
-
 namespace NativeContrast.Backends;
 
 /// <summary>The normalization family's slice of the backend interface.</summary>
