@@ -20,14 +20,14 @@ public struct ArgBest
         return better ? new ArgBest { Value = value, Index = index } : this;
     }
 
-    /// <summary>Merges the 16 adjacent lanes' candidates (lane mod 16 = 0…15) by butterfly shuffles.</summary>
-    public readonly ArgBest MergeAcross16Lanes(bool largest)
+    /// <summary>Merges the 16 adjacent lanes' candidates (lane mod 16 = 0…15) by a butterfly.</summary>
+    public readonly ArgBest MergeAcross16Lanes<TExchange>(bool largest, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
         var best = this;
         for (int mask = 8; mask > 0; mask >>= 1)
         {
-            float value = Warp.ShuffleXor(best.Value, mask);
-            int index = Warp.ShuffleXor(best.Index, mask);
+            float value = exchange.ExchangeXor(best.Value, mask);
+            int index = exchange.ExchangeXor(best.Index, mask);
             if (index >= 0) best = best.Offer(value, index, largest);
         }
         return best;

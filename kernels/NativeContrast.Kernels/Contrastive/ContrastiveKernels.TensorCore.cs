@@ -41,7 +41,7 @@ public static partial class ContrastiveKernels
         where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
-        RowStatsTensorCoreSoftware<TOperands>(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
+        RowStatsTensorCoreSoftware<TOperands, WarpShuffleExchange>(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
     }
 
     /// <summary>
@@ -49,10 +49,12 @@ public static partial class ContrastiveKernels
     /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTensorCoreSoftware<TOperands, TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
+        where TExchange : struct, ILaneExchange<TExchange>
     {
+        var exchange = default(TExchange).Prepare();
         var stage = SharedMemory.Allocate<uint>(2 * TileRows * StagePitch);
         var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
         int lane = Group.IdxX & 31, g = lane >> 2, t = lane & 3; // see Similarities: no Warp.* and no division
@@ -78,8 +80,8 @@ public static partial class ContrastiveKernels
                 stateG8 = stateG8.Add(new Float4(c.Z, c.W, e.Z, e.W), Valid(rowG8, columns, shape), Positive(keyG8, rowG8, columns, columnKeys, shape));
             }
         }
-        stateG = stateG.MergeAcrossQuad();
-        stateG8 = stateG8.MergeAcrossQuad();
+        stateG = stateG.MergeAcrossQuad(exchange);
+        stateG8 = stateG8.MergeAcrossQuad(exchange);
         if (t != 0) return;
         WriteRowStats(stateG, rowG, positiveWeightA, lse, positiveLogit, shape.RowsA);
         WriteRowStats(stateG8, rowG8, positiveWeightA, lse, positiveLogit, shape.RowsA);

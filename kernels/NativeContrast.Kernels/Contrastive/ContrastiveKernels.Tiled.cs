@@ -21,9 +21,11 @@ public static partial class ContrastiveKernels
     /// Variant 2 of <see cref="RowStatsNaive"/>. Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTiled(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTiled<TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+        where TExchange : struct, ILaneExchange<TExchange>
     {
+        var exchange = default(TExchange).Prepare();
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
         int tx = Group.IdxX, ty = Group.IdxY;
@@ -41,7 +43,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
             s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA, exchange);
     }
 
     /// <summary>
@@ -173,15 +175,15 @@ public static partial class ContrastiveKernels
 
     /// <summary>
     /// The end of the tiled row-statistics kernels: each of a thread's four row states (rows firstRow + i) merged over the
-    /// 16 lanes that share the row (every lane must call it: warp shuffles), then written by lane tx = 0.
+    /// 16 lanes that share the row (every lane must call it: warp shuffles or group barriers), then written by lane tx = 0.
     /// </summary>
-    private static void MergeAndWriteRowStats(SoftmaxState s0, SoftmaxState s1, SoftmaxState s2, SoftmaxState s3, int tx, int firstRow,
-        ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows)
+    private static void MergeAndWriteRowStats<TExchange>(SoftmaxState s0, SoftmaxState s1, SoftmaxState s2, SoftmaxState s3, int tx, int firstRow,
+        ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
-        s0 = s0.MergeAcross16Lanes();
-        s1 = s1.MergeAcross16Lanes();
-        s2 = s2.MergeAcross16Lanes();
-        s3 = s3.MergeAcross16Lanes();
+        s0 = s0.MergeAcross16Lanes(exchange);
+        s1 = s1.MergeAcross16Lanes(exchange);
+        s2 = s2.MergeAcross16Lanes(exchange);
+        s3 = s3.MergeAcross16Lanes(exchange);
         if (tx != 0) return;
         WriteRowStats(s0, firstRow, positiveWeight, lse, positiveLogit, rows);
         WriteRowStats(s1, firstRow + 1, positiveWeight, lse, positiveLogit, rows);

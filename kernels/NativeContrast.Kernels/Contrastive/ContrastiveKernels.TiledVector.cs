@@ -26,9 +26,11 @@ public static partial class ContrastiveKernels
     /// adjacent in shared memory: per dimension, two vector loads feed the 16 FMAs instead of eight scalar ones.
     /// Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// </summary>
-    public static void RowStatsTiledVector(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
+    public static void RowStatsTiledVector<TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
         ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+        where TExchange : struct, ILaneExchange<TExchange>
     {
+        var exchange = default(TExchange).Prepare();
         var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
         int tx = Group.IdxX, ty = Group.IdxY;
@@ -48,7 +50,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Times(columnScales).Scale(rowScales.Z), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
             s3 = s3.Add(dots.R3.Times(columnScales).Scale(rowScales.W), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA, exchange);
     }
 
     /// <summary>

@@ -19,9 +19,11 @@ public static partial class ContrastiveKernels
     /// positiveDistance[a], else the farthest other-label row. −1 where none exists (and as negative
     /// wherever the positive is −1).
     /// </summary>
-    public static void TripletMineTiled(ScaledRows z, ArrayView<float> squaredNorm, ArrayView<int> labels,
+    public static void TripletMineTiled<TExchange>(ScaledRows z, ArrayView<float> squaredNorm, ArrayView<int> labels,
         ArrayView<int> positive, ArrayView<int> negative, ArrayView<float> positiveDistance, int n, int d, int distance, int semiHard)
+        where TExchange : struct, ILaneExchange<TExchange>
     {
+        var exchange = default(TExchange).Prepare();
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
         int tx = Group.IdxX, rowBase = Grid.IdxX * TileRows, firstRow = rowBase + Group.IdxY * 4;
@@ -57,10 +59,10 @@ public static partial class ContrastiveKernels
                 }
             }
         }
-        p0 = p0.MergeAcross16Lanes(true); n0 = n0.MergeAcross16Lanes(false); f0 = f0.MergeAcross16Lanes(true);
-        p1 = p1.MergeAcross16Lanes(true); n1 = n1.MergeAcross16Lanes(false); f1 = f1.MergeAcross16Lanes(true);
-        p2 = p2.MergeAcross16Lanes(true); n2 = n2.MergeAcross16Lanes(false); f2 = f2.MergeAcross16Lanes(true);
-        p3 = p3.MergeAcross16Lanes(true); n3 = n3.MergeAcross16Lanes(false); f3 = f3.MergeAcross16Lanes(true);
+        p0 = p0.MergeAcross16Lanes(true, exchange); n0 = n0.MergeAcross16Lanes(false, exchange); f0 = f0.MergeAcross16Lanes(true, exchange);
+        p1 = p1.MergeAcross16Lanes(true, exchange); n1 = n1.MergeAcross16Lanes(false, exchange); f1 = f1.MergeAcross16Lanes(true, exchange);
+        p2 = p2.MergeAcross16Lanes(true, exchange); n2 = n2.MergeAcross16Lanes(false, exchange); f2 = f2.MergeAcross16Lanes(true, exchange);
+        p3 = p3.MergeAcross16Lanes(true, exchange); n3 = n3.MergeAcross16Lanes(false, exchange); f3 = f3.MergeAcross16Lanes(true, exchange);
         if (tx != 0) return;
         WriteMined(firstRow, n, semiHard, p0, n0, f0, positive, negative, positiveDistance);
         WriteMined(firstRow + 1, n, semiHard, p1, n1, f1, positive, negative, positiveDistance);

@@ -38,22 +38,24 @@ public struct SoftmaxState
     }
 
     /// <summary>Merges the states of the 4 lanes of a quad (lane mod 4 = 0…3); every one of them gets the result.</summary>
-    public readonly SoftmaxState MergeAcrossQuad() => MergeAcrossLanes(2);
+    public readonly SoftmaxState MergeAcrossQuad<TExchange>(TExchange exchange) where TExchange : struct, ILaneExchange<TExchange> =>
+        MergeAcrossLanes(2, exchange);
 
-    /// <summary>Merges the states of the 16 adjacent lanes (lane mod 16 = 0…15) by butterfly shuffles; every one of them gets the result.</summary>
-    public readonly SoftmaxState MergeAcross16Lanes() => MergeAcrossLanes(8);
+    /// <summary>Merges the states of the 16 adjacent lanes (lane mod 16 = 0…15) by a butterfly; every one of them gets the result.</summary>
+    public readonly SoftmaxState MergeAcross16Lanes<TExchange>(TExchange exchange) where TExchange : struct, ILaneExchange<TExchange> =>
+        MergeAcrossLanes(8, exchange);
 
     /// <summary>Butterfly merge over lane masks highestMask, highestMask/2, …, 1.</summary>
-    private readonly SoftmaxState MergeAcrossLanes(int highestMask)
+    private readonly SoftmaxState MergeAcrossLanes<TExchange>(int highestMask, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
         var state = this;
         for (int mask = highestMask; mask > 0; mask >>= 1)
         {
             var other = new SoftmaxState
             {
-                Max = Warp.ShuffleXor(state.Max, mask),
-                Sum = Warp.ShuffleXor(state.Sum, mask),
-                Positive = Warp.ShuffleXor(state.Positive, mask),
+                Max = exchange.ExchangeXor(state.Max, mask),
+                Sum = exchange.ExchangeXor(state.Sum, mask),
+                Positive = exchange.ExchangeXor(state.Positive, mask),
             };
             state = state.Merge(other);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.OpenCL;
 using NativeContrast.Kernels;
 
 namespace NativeContrast.Backends;
@@ -20,7 +21,19 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
     {
         this.accelerator = accelerator;
         allocator = new CachingAllocator(accelerator);
+        HasWarpShuffles = SupportsWarpShuffles(accelerator);
     }
+
+    /// <summary>
+    /// Whether ILGPU can compile warp shuffles for this accelerator. ILGPU 1.5.3 emits them for CUDA and its CPU
+    /// accelerator, and for OpenCL only as Intel sub-group shuffles, on platforms whose vendor it identifies as Intel
+    /// (<see cref="CLAccelerator.Vendor"/>); the kernels that merge lanes use a shared-memory exchange elsewhere
+    /// (<see cref="SharedMemoryExchange"/>).
+    /// </summary>
+    public bool HasWarpShuffles { get; set; }
+
+    /// <summary>The rule of <see cref="HasWarpShuffles"/>, from ILGPU's own view of the device.</summary>
+    public static bool SupportsWarpShuffles(Accelerator accelerator) => accelerator is not CLAccelerator cl || cl.Vendor == CLDeviceVendor.Intel;
 
     public CachingAllocator Allocator => allocator;
 

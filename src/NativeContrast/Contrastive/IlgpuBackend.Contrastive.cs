@@ -43,8 +43,7 @@ internal sealed partial class IlgpuBackend
             return;
         }
         bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
-        var kernel = Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            vector ? ContrastiveKernels.RowStatsTiledVector : ContrastiveKernels.RowStatsTiled);
+        var kernel = HasWarpShuffles ? RowStatsTiled<WarpShuffleExchange>(vector) : RowStatsTiled<SharedMemoryExchange>(vector);
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
     }
@@ -93,11 +92,22 @@ internal sealed partial class IlgpuBackend
             F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
     }
 
-    /// <summary>The tensor-core row statistics with the given operands: on tensor cores on CUDA, with the software mma elsewhere.</summary>
+    /// <summary>The tiled row statistics (variant 2, or 4 when <paramref name="vector"/>) with the given lane exchange.</summary>
+    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
+        RowStatsTiled<TExchange>(bool vector) where TExchange : struct, ILaneExchange<TExchange> =>
+        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+            vector ? ContrastiveKernels.RowStatsTiledVector<TExchange> : ContrastiveKernels.RowStatsTiled<TExchange>);
+
+    /// <summary>
+    /// The tensor-core row statistics with the given operands: on tensor cores on CUDA, with the software mma elsewhere
+    /// (and a shared-memory lane exchange where the device has no warp shuffles).
+    /// </summary>
     private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
         RowStatsTensorCore<TOperands>() where TOperands : struct, ITensorCoreOperands =>
         Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-            accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands> : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands>);
+            accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands>
+            : HasWarpShuffles ? ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands, WarpShuffleExchange>
+            : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands, SharedMemoryExchange>);
 
     /// <summary>The tensor-core gradient with the given operands (as <see cref="RowStatsTensorCore{TOperands}"/>).</summary>
     private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
@@ -131,7 +141,8 @@ internal sealed partial class IlgpuBackend
         {
             Grouped<ScaledRows, ArrayView<float>, int>(ContrastiveKernels.RowSquaredNorms)(
                 n, R(z), norms.View.SubView(0, n), d);
-            var mine = Explicit<ScaledRows, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(ContrastiveKernels.TripletMineTiled);
+            var mine = Explicit<ScaledRows, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int, int, int>(
+                HasWarpShuffles ? ContrastiveKernels.TripletMineTiled<WarpShuffleExchange> : ContrastiveKernels.TripletMineTiled<SharedMemoryExchange>);
             var config = new KernelConfig(new Index2D(Blocks(n, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
             for (int pass = 0; pass < (semiHard ? 2 : 1); pass++)
                 mine(config, R(z), norms.View.SubView(0, n), I(labels), I(positive), I(negative), positiveDistance.View.SubView(0, n), n, d, distance, pass);

@@ -47,6 +47,17 @@ public sealed class IlgpuDevice : Device
         set => backend.ConvolutionVariant = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown convolution kernel variant.");
     }
 
+    /// <summary>
+    /// Whether the kernels that merge lanes use warp shuffles here (CUDA, ILGPU's CPU accelerator, OpenCL platforms ILGPU
+    /// identifies as Intel) or a shared-memory exchange (other OpenCL platforms, where ILGPU 1.5.3 cannot emit shuffles).
+    /// Tests set it to run the shared-memory path where shuffles exist.
+    /// </summary>
+    public bool WarpShuffles
+    {
+        get => backend.HasWarpShuffles;
+        internal set => backend.HasWarpShuffles = value;
+    }
+
     /// <summary>Number of kernels compiled on this device so far.</summary>
     public int CompiledKernelCount => backend.CompiledKernelCount;
 

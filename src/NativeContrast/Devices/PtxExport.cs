@@ -22,15 +22,15 @@ public static class PtxExport
     /// <summary>The kernels of the fused-loss fast path (explicitly grouped: their group size is fixed by the code).</summary>
     public static IReadOnlyList<MethodInfo> FastPathKernels { get; } =
     [
-        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiled)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiled)).MakeGenericMethod(typeof(WarpShuffleExchange)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTiled)),
-        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiledVector)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTiledVector)).MakeGenericMethod(typeof(WarpShuffleExchange)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTiledVector)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTensorCore)).MakeGenericMethod(typeof(Tf32Operands)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTensorCore)).MakeGenericMethod(typeof(Tf32Operands)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.RowStatsTensorCore)).MakeGenericMethod(typeof(SplitTf32Operands)),
         Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.GradientTensorCore)).MakeGenericMethod(typeof(SplitTf32Operands)),
-        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.TripletMineTiled)),
+        Method(typeof(ContrastiveKernels), nameof(ContrastiveKernels.TripletMineTiled)).MakeGenericMethod(typeof(WarpShuffleExchange)),
         Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvForwardGemm)),
         Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvDataGemm)),
         Method(typeof(ConvolutionKernels), nameof(ConvolutionKernels.ImplicitGemmTiled)).MakeGenericMethod(typeof(ConvFilterGemm)),
@@ -53,7 +53,8 @@ public static class PtxExport
         {
             var entry = EntryPointDescription.FromExplicitlyGroupedKernel(method);
             var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
-            string name = method.IsGenericMethod ? $"{method.Name}.{method.GetGenericArguments()[0].Name}" : method.Name;
+            // Named by their operands or GEMM direction; the lane exchange is warp shuffles on CUDA, so it goes unnamed.
+            string name = method.Name + string.Concat(method.GetGenericArguments().Where(a => a != typeof(WarpShuffleExchange)).Select(a => "." + a.Name));
             result.Add(new Kernel($"{method.DeclaringType!.Name}.{name}", compiled.PTXAssembly));
         }
         if (result.Count == 0) throw new ArgumentException($"No fast-path kernel's name contains '{only}'.", nameof(only));

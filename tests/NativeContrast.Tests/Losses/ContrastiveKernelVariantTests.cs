@@ -47,6 +47,33 @@ public class ContrastiveKernelVariantTests
         }
     }
 
+    /// <summary>
+    /// The lane-merging kernels (row statistics of the tiled, tiled-vec and tensor-core variants, triplet mining) with the
+    /// shared-memory lane exchange that OpenCL devices without warp shuffles get, run here on ILGPU's CPU accelerator.
+    /// </summary>
+    [TestCase(ContrastiveKernelVariant.Tiled, "supcon")]
+    [TestCase(ContrastiveKernelVariant.TiledVector, "clip")]
+    [TestCase(ContrastiveKernelVariant.TensorCoreTf32x3, "ntxent")]
+    [TestCase(ContrastiveKernelVariant.Tiled, "triplet-semihard")]
+    public void SharedMemoryLaneExchange_MatchesCpuFloat64(ContrastiveKernelVariant variant, string loss)
+    {
+        var device = (IlgpuDevice)Devices.Get("ilgpu-cpu");
+        var (previousVariant, previousShuffles) = (device.ContrastiveVariant, device.WarpShuffles);
+        device.ContrastiveVariant = variant;
+        device.WarpShuffles = false;
+        try
+        {
+            var expected = Run(loss, 0.1, Device.Cpu, DType.Float64, SmallSize);
+            var actual = Run(loss, 0.1, device, DType.Float32, SmallSize);
+            AssertRelative(actual.Loss, expected.Loss, Tolerance(variant), "loss");
+            for (int i = 0; i < expected.Grads.Length; i++) AssertRelative(actual.Grads[i], expected.Grads[i], Tolerance(variant), $"gradient of input {i}");
+        }
+        finally
+        {
+            (device.ContrastiveVariant, device.WarpShuffles) = (previousVariant, previousShuffles);
+        }
+    }
+
     [Test]
     public void UnknownVariant_IsRefused()
     {
