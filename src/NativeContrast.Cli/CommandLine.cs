@@ -4,7 +4,7 @@ namespace NativeContrast.Cli;
 
 /// <summary>
 /// The <c>nativecontrast</c> command. Argument errors (ArgumentException family, bad files) become one
-/// line on standard error and exit code 2, never a stack trace.
+/// line on standard error and exit code 2, never a stack trace; a kernel the device cannot compile, one line and exit code 1.
 /// </summary>
 public static class CommandLine
 {
@@ -14,6 +14,12 @@ public static class CommandLine
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (KernelCompilationException e)
+        {
+            // A device failure, not the user's input: exit code 1.
+            error.WriteLine($"error: {e.Message}");
+            return 1;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException or DllNotFoundException or EntryPointNotFoundException)
         {

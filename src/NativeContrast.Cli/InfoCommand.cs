@@ -33,6 +33,6 @@ internal static class InfoCommand
         var (picked, reason) = DeviceCatalog.ResolveAuto();
         output.WriteLine();
         output.WriteLine($"auto: {picked}");
-        if (picked == "cpu") output.WriteLine($"  (no GPU device was usable: {reason})");
+        output.WriteLine($"  why: {(picked == "cpu" ? $"no GPU device is usable ({reason})" : reason)}");
     }
 }

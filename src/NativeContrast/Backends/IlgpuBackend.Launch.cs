@@ -13,9 +13,42 @@ namespace NativeContrast.Backends;
 /// </summary>
 internal sealed partial class IlgpuBackend
 {
-    /// <summary>The loaded form of <paramref name="kernel"/> on this accelerator, compiled on first use.</summary>
+    /// <summary>
+    /// The loaded form of <paramref name="kernel"/> on this accelerator, compiled on first use. A kernel the device cannot
+    /// compile becomes a <see cref="KernelCompilationException"/> naming the device, the family and the variant.
+    /// </summary>
     private TLaunch Cached<TLaunch>(Delegate kernel, Func<TLaunch> load) where TLaunch : Delegate =>
-        (TLaunch)kernels.GetOrAdd(kernel.Method, _ => load());
+        (TLaunch)kernels.GetOrAdd(kernel.Method, method =>
+        {
+            try
+            {
+                if (CompilationFailureHook?.Invoke(method) == true) throw new NotSupportedException("compilation failed on purpose (test hook)");
+                return load();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new KernelCompilationException(DeviceName, Family(method), KernelName(method), Variant(method), e);
+            }
+        });
+
+    /// <summary>Test hook: a kernel for which it returns true fails to compile, as on a device whose compiler refuses it.</summary>
+    internal static Func<System.Reflection.MethodInfo, bool>? CompilationFailureHook { get; set; }
+
+    /// <summary>The family of a kernel: its class's name without "Kernels" (ContrastiveKernels → contrastive).</summary>
+    private static string Family(System.Reflection.MethodInfo method) =>
+        method.DeclaringType!.Name.Replace("Kernels", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    private static string KernelName(System.Reflection.MethodInfo method) => method.IsGenericMethod
+        ? $"{method.Name}<{string.Join(", ", method.GetGenericArguments().Select(a => a.Name))}>"
+        : method.Name;
+
+    /// <summary>The variant setting of the families that have one.</summary>
+    private string? Variant(System.Reflection.MethodInfo method) => method.DeclaringType!.Name switch
+    {
+        nameof(NativeContrast.Kernels.ContrastiveKernels) => ContrastiveVariant.ToString(),
+        nameof(NativeContrast.Kernels.ConvolutionKernels) => ConvolutionVariant.ToString(),
+        _ => null,
+    };
 
     private Action<Index1D, T1> Grouped<T1>(Action<Index1D, T1> kernel) where T1 : struct =>
         Cached(kernel, () => accelerator.LoadAutoGroupedStreamKernel(kernel));

@@ -17,12 +17,16 @@ internal sealed partial class IlgpuBackend : IBackend, IDisposable
     private readonly CachingAllocator allocator;
     private readonly ConcurrentDictionary<System.Reflection.MethodInfo, Delegate> kernels = new();
 
-    public IlgpuBackend(Accelerator accelerator)
+    public IlgpuBackend(Accelerator accelerator, string deviceName)
     {
         this.accelerator = accelerator;
+        DeviceName = deviceName;
         allocator = new CachingAllocator(accelerator);
         HasWarpShuffles = SupportsWarpShuffles(accelerator);
     }
+
+    /// <summary>The device's name, for messages.</summary>
+    public string DeviceName { get; }
 
     /// <summary>
     /// Whether ILGPU can compile warp shuffles for this accelerator. ILGPU 1.5.3 emits them for CUDA and its CPU

@@ -21,7 +21,7 @@ public sealed class IlgpuDevice : Device
         Kind = kind;
         this.context = context;
         this.accelerator = accelerator;
-        backend = new IlgpuBackend(accelerator);
+        backend = new IlgpuBackend(accelerator, name);
     }
 
     public override string Name { get; }

@@ -9,8 +9,18 @@ public static class Devices
     private static readonly Dictionary<string, Device?> Cache = new();
     private static readonly Dictionary<string, string> Missing = new();
 
-    /// <summary>Devices that parity tests compare against <c>cpu</c>.</summary>
-    public static readonly string[] Accelerated = ["ilgpu-cpu", "cuda", "opencl"];
+    /// <summary>
+    /// Devices that parity tests compare against <c>cpu</c>: ILGPU's CPU accelerator, CUDA, and every OpenCL device ILGPU
+    /// accepts (<c>opencl:0</c>, <c>opencl:1</c>, …; with PoCL's two builds, one without warp shuffles and one with
+    /// Intel sub-groups), or <c>opencl</c> when there is none, so that the absence shows as skipped.
+    /// </summary>
+    public static readonly string[] Accelerated = ["ilgpu-cpu", "cuda", .. OpenCLDevices()];
+
+    private static string[] OpenCLDevices()
+    {
+        var usable = DeviceCatalog.Probe().Where(r => r.Usable && r.Kind == DeviceKind.OpenCL).Select(r => r.Name).ToArray();
+        return usable.Length > 0 ? usable : ["opencl"];
+    }
 
     public static Device Get(string name)
     {
