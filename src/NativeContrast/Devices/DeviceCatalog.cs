@@ -232,7 +232,10 @@ public static class DeviceCatalog
             for (int i = 0; i < all.Count; i++)
             {
                 var d = all[i];
-                string description = $"{d.Name} ({d.PlatformName}, {d.DeviceVersion}, OpenCL C {d.CVersion}, {(d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU) ? "GPU" : d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) ? "CPU" : "other")} type)";
+                string type = d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU) ? "GPU" : d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) ? "CPU" : "other";
+                // ILGPU 1.5.3 emits warp shuffles on OpenCL only for the vendor it identifies as Intel (see IlgpuBackend.HasWarpShuffles).
+                string shuffles = d.Vendor == CLDeviceVendor.Intel ? "warp shuffles" : "no warp shuffles: lanes exchange through shared memory";
+                string description = $"{d.Name} ({d.PlatformName}, {d.DeviceVersion}, OpenCL C {d.CVersion}, {type} type, {shuffles})";
                 if (d.Capabilities.GenericAddressSpace)
                     reports.Add(new DeviceReport($"opencl:{usable++}", DeviceKind.OpenCL, description, true, IsGpu: d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU)));
                 else
