@@ -1,32 +1,62 @@
 using System.CommandLine;
+using NativeContrast.Training;
 
 namespace NativeContrast.Cli;
 
 /// <summary>
-/// The <c>nativecontrast</c> command. Argument errors (ArgumentException family, bad files) become one
-/// line on standard error and exit code 2, never a stack trace; a kernel the device cannot compile, one line and exit code 1.
+/// The <c>nativecontrast</c> command. Exit codes: 0 success; 1 a runtime failure (diverged loss, device error, failed
+/// check); 2 a usage or input error (parser errors included); 130 interrupted. Every error is one line on standard error,
+/// never a stack trace: an unexpected exception prints <c>internal error: type: message (details in PATH)</c> and writes
+/// its stack trace to a crash log (<see cref="CrashLog"/>).
 /// </summary>
 public static class CommandLine
 {
+    /// <summary>Exit codes: success.</summary>
+    public const int Success = 0;
+
+    /// <summary>A runtime failure: a diverged loss, a device that cannot compile a kernel, a failed check, an internal error.</summary>
+    public const int RuntimeFailure = 1;
+
+    /// <summary>A usage or input error: the parser's errors, bad option values, unreadable or invalid files.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Test hook: runs before the command, so a test can throw what no input provokes (an unexpected exception).</summary>
+    internal static Action? FaultInjection { get; set; }
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parsed = Root(output, error).Parse(args);
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            FaultInjection?.Invoke();
+            int code = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parsed.Errors.Count > 0 ? UsageError : code;
         }
-        catch (KernelCompilationException e)
+        catch (OperationCanceledException)
         {
-            // A device failure, not the user's input: exit code 1.
-            error.WriteLine($"error: {e.Message}");
-            return 1;
+            error.WriteLine("interrupted");
+            return Interrupted;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is KernelCompilationException or TrainingDivergedException)
+        {
+            error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            return RuntimeFailure;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException
+            or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty) : e.Message;
             // ArgumentOutOfRangeException appends "Actual value was …" on a second line: keep it to one.
             error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
-            return 2;
+            return UsageError;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"internal error: {e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")} (details in {CrashLog.Write(e, args)})");
+            return RuntimeFailure;
         }
     }
 

@@ -20,6 +20,7 @@ internal static class EvalCommand
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(run)!;
+            using var ctrlC = new CtrlC(error, "stopping the evaluation (Ctrl-C again to abort)…");
             var config = Trainer.ReadConfig(folder);
             if (parse.GetValue(data) is { } d) config = config with { DataFolder = d };
             using var dev = Device.Create(parse.GetValue(device)!, output);
@@ -34,7 +35,8 @@ internal static class EvalCommand
             {
                 foreach (var t in checkpoint.Tensors.Values) t.Dispose();
             }
-            var report = Evaluator.Run(encoder, train, test, dev, output);
+            var report = Evaluator.Run(encoder, train, test, dev, output, ctrlC.Token);
+            ctrlC.Token.ThrowIfCancellationRequested();
             RunPlots.Embeddings(folder, encoder, test, dev);
             var metrics = new Dictionary<string, object> { ["method"] = Names.Of(config.Method), ["encoder"] = Names.Of(config.Encoder), ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
             AddReport(metrics, report);

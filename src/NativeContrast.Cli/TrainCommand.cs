@@ -40,9 +40,10 @@ internal static class TrainCommand
         var outFolder = new Option<string?>("--out") { Description = "Run folder (default runs/<method>-<time>)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint, as its config.json defines it (only --device, --data and --no-eval may be given with it)." };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -101,25 +102,40 @@ internal static class TrainCommand
                     SyncBatchNorm = parse.GetValue(syncBn),
                 };
                 config.Validate();
-                runFolder = parse.GetValue(outFolder) ?? Path.Combine("runs", $"{Names.Of(m)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                runFolder = parse.GetValue(outFolder) is { } chosen
+                    ? CheckOutFolder(chosen, parse.GetValue(overwrite))
+                    : FreshFolder(Path.Combine("runs", $"{Names.Of(m)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
             }
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                if (!cancel.IsCancellationRequested) error.WriteLine("stopping after this step (Ctrl-C again to abort)…");
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, cancel.Token, communicator);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var ctrlC = new CtrlC(error, "stopping after this step (Ctrl-C again to abort)…");
+            return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, ctrlC.Token, communicator);
         }
+    }
+
+    /// <summary>The files a run writes into its folder; any of them marks the folder as holding a run.</summary>
+    internal static readonly string[] RunFiles = ["config.json", Checkpoint.FileName, "log.csv", "metrics.json", "loss.png", "embeddings.png"];
+
+    /// <summary>
+    /// The folder <c>--out</c> names, if a new run may be written there: not a file, and not a folder that holds a run
+    /// unless <paramref name="overwrite"/> (then that run's files are deleted first; nothing else in the folder is touched).
+    /// </summary>
+    internal static string CheckOutFolder(string folder, bool overwrite)
+    {
+        if (File.Exists(folder)) throw new ArgumentException($"--out '{folder}' is a file; name a folder for the run.");
+        var existing = RunFiles.Where(f => File.Exists(Path.Combine(folder, f))).ToList();
+        if (existing.Count == 0) return folder;
+        if (!overwrite)
+            throw new ArgumentException($"--out '{folder}' already holds a run ({string.Join(", ", existing)}); continue it with --resume {folder}, " +
+                "choose another folder, or add --overwrite to replace it.");
+        foreach (var f in existing) File.Delete(Path.Combine(folder, f));
+        return folder;
+    }
+
+    /// <summary><paramref name="folder"/>, or the same name with -2, -3, … when a folder of that name exists (two runs started in one second).</summary>
+    private static string FreshFolder(string folder)
+    {
+        string candidate = folder;
+        for (int i = 2; Directory.Exists(candidate) || File.Exists(candidate); i++) candidate = $"{folder}-{i}";
+        return candidate;
     }
 
     /// <summary>An option whose values are the names of <typeparamref name="T"/> (<see cref="Names"/>: declared once, on the enum).</summary>
@@ -137,6 +153,7 @@ internal static class TrainCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var device = Device.Create(communicator.IsDistributed ? DeviceCatalog.ForLocalRank(config.Device, communicator.LocalRank) : config.Device, output);
         var (train, test) = TrainingData.Load(config, output);
+        cancel.ThrowIfCancellationRequested();
         if (!resume)
         {
             // Written once the images are known: the default crop depends on them, and config.json records the one
@@ -182,13 +199,16 @@ internal static class TrainCommand
             ["ranks"] = communicator.Size,
             ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
+        // Training is over and its checkpoint written: Ctrl-C from here on stops at the next batch of plotting or evaluation.
         RunPlots.Loss(runFolder);
         if (evaluate)
         {
-            var report = Evaluator.Run(trainer.Encoder, train, test, device, output);
+            var report = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel);
             EvalCommand.AddReport(summary, report);
+            cancel.ThrowIfCancellationRequested();
             RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);
         }
+        cancel.ThrowIfCancellationRequested();
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");

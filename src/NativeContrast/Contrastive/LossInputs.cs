@@ -26,7 +26,7 @@ internal static class LossInputs
         for (int i = 0; i < n; i++)
         {
             if (!double.IsFinite(rowNorms[i]))
-                throw new ArgumentException($"{loss}: row {i} of the {name} contains NaN or infinity.", name);
+                throw new NonFiniteInputException($"{loss}: row {i} of the {name} contains NaN or infinity.", name);
             if ((normalize || rejectZeroRows) && rowNorms[i] == 0)
                 throw new ArgumentException($"{loss}: row {i} of the {name} has zero norm and cannot be normalized.", name);
         }

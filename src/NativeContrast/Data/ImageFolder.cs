@@ -1,4 +1,8 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -15,6 +19,14 @@ namespace NativeContrast.Data;
 public static class ImageFolder
 {
     public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif"];
+
+    /// <summary>
+    /// The decoders files are read with: PNG, JPEG, BMP and GIF only. ImageSharp picks the decoder from a file's content,
+    /// not its name, so with its default configuration a TIFF, WebP, TGA or PBM file renamed .png would reach those
+    /// decoders; here it is "not an image in a supported format" and skipped by name.
+    /// </summary>
+    internal static readonly Configuration Decoders = new(new PngConfigurationModule(), new JpegConfigurationModule(),
+        new BmpConfigurationModule(), new GifConfigurationModule());
 
     public static ImageFolderResult Load(string root, int size, int channels = 3, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20, TextWriter? log = null)
     {
@@ -56,7 +68,8 @@ public static class ImageFolder
         if (length > maxFileBytes) return $"'{file}' is {length} bytes, over the {maxFileBytes}-byte limit.";
         try
         {
-            var info = Image.Identify(file);
+            using var stream = File.OpenRead(file);
+            var info = Image.Identify(Decoders, stream);
             if (info is null) return $"'{file}' is not an image in a supported format (PNG, JPEG, BMP, GIF).";
             if ((long)info.Width * info.Height > maxPixels)
                 return $"'{file}' is {info.Width}×{info.Height} pixels, over the {maxPixels}-pixel limit.";
@@ -64,14 +77,16 @@ public static class ImageFolder
             bytes = new byte[channels * size * size];
             if (channels == 1)
             {
-                using var image = Image.Load<L8>(file);
+                stream.Position = 0;
+                using var image = Image.Load<L8>(Decoders, stream);
                 image.Mutate(x => x.Resize(options));
                 for (int y = 0; y < size; y++)
                     for (int x = 0; x < size; x++) bytes[y * size + x] = image[x, y].PackedValue;
             }
             else
             {
-                using var image = Image.Load<Rgb24>(file);
+                stream.Position = 0;
+                using var image = Image.Load<Rgb24>(Decoders, stream);
                 image.Mutate(x => x.Resize(options));
                 int plane = size * size;
                 for (int y = 0; y < size; y++)

@@ -11,16 +11,18 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class Evaluator
 {
-    public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null)
+    /// <summary>Runs the evaluation; <paramref name="cancel"/> is checked between batches (OperationCanceledException).</summary>
+    public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
         log?.WriteLine($"evaluating: embedding {train.Count} training and {test.Count} test images");
-        var trainFeatures = Embeddings.Compute(encoder, train, device, out int dim);
-        var testFeatures = Embeddings.Compute(encoder, test, device, out _);
+        var trainFeatures = Embeddings.Compute(encoder, train, device, out int dim, cancel: cancel);
+        var testFeatures = Embeddings.Compute(encoder, test, device, out _, cancel: cancel);
+        cancel.ThrowIfCancellationRequested();
         int classes = Math.Max(train.ClassNames.Count, test.ClassNames.Count);
         var knn = KnnClassifier.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, [20, 200]);
         log?.WriteLine($"  kNN: k=20 {knn[20]:P2}, k=200 {knn[200]:P2}");
-        double probe = LinearProbe.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes);
+        double probe = LinearProbe.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, cancel: cancel);
         log?.WriteLine($"  linear probe: {probe:P2}");
         var (p1, rp, map) = RetrievalMetrics.Compute(testFeatures, test.Labels, dim);
         log?.WriteLine($"  retrieval: precision@1 {p1:P2}, R-precision {rp:P2}, MAP@R {map:P2}");

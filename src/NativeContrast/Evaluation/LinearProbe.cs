@@ -11,7 +11,7 @@ namespace NativeContrast.Evaluation;
 public static class LinearProbe
 {
     public static double Accuracy(float[] train, int[] trainLabels, float[] test, int[] testLabels, int dim, int classes,
-        int epochs = 30, int batchSize = 512, double learningRate = 1e-2, double weightDecay = 1e-4, int seed = 0)
+        int epochs = 30, int batchSize = 512, double learningRate = 1e-2, double weightDecay = 1e-4, int seed = 0, CancellationToken cancel = default)
     {
         var (mean, scale) = Standardization(train, dim);
         var xTrain = Standardize(train, dim, mean, scale);
@@ -27,6 +27,7 @@ public static class LinearProbe
         int step = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
+            cancel.ThrowIfCancellationRequested();
             rng.Shuffle(order);
             for (int start = 0; start < order.Length; start += batchSize)
             {

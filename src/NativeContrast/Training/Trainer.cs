@@ -146,7 +146,17 @@ public sealed class Trainer : IDisposable
                     using (var scope = TensorScope.Begin())
                     {
                         var views = augmentation.Views(batch.Images, 2, batch.Seed);
-                        var loss = Loss(views, batch);
+                        Tensor loss;
+                        try
+                        {
+                            loss = Loss(views, batch);
+                        }
+                        catch (NonFiniteInputException e)
+                        {
+                            // The embeddings come from this run's own weights: they went non-finite, the run diverged.
+                            throw new TrainingDivergedException($"The embeddings became non-finite at epoch {epoch + 1}, step {batchNumber + 1} ({e.Message}); " +
+                                $"lower the learning rate (now {optimizer.LearningRate:G3}).");
+                        }
                         loss.Backward();
                         DataParallel.AverageGradients(optimizer.Parameters.Select(p => p.Parameter), communicator);
                         optimizer.Step();
@@ -155,7 +165,7 @@ public sealed class Trainer : IDisposable
                         value = loss.Item();
                     }
                     if (!double.IsFinite(value))
-                        throw new InvalidOperationException($"The loss became {value} at epoch {epoch + 1}, step {batchNumber + 1}; lower the learning rate (now {optimizer.LearningRate:G3}).");
+                        throw new TrainingDivergedException($"The loss became {value} at epoch {epoch + 1}, step {batchNumber + 1}; lower the learning rate (now {optimizer.LearningRate:G3}).");
                     lossSum += value;
                     lossCount++;
                     images += batch.Count;

@@ -45,6 +45,19 @@ public class ImageFolderTests
     }
 
     [Test]
+    public void TiffAndWebPRenamedPng_AreSkippedAndNamed_NotDecoded()
+    {
+        // ImageSharp's default configuration would decode both (it picks the decoder from the content).
+        using (var tiff = new Image<Rgb24>(10, 10, new Rgb24(1, 2, 3))) tiff.SaveAsTiff(Path.Combine(root, "cats", "tiff-inside.png"));
+        using (var webp = new Image<Rgb24>(10, 10, new Rgb24(1, 2, 3))) webp.SaveAsWebp(Path.Combine(root, "dogs", "webp-inside.png"));
+        Assert.That(Image.Identify(Path.Combine(root, "cats", "tiff-inside.png")), Is.Not.Null, "the default configuration reads it");
+        var result = ImageFolder.Load(root, size: 8, channels: 3, maxPixels: 10_000);
+        Assert.That(result.Dataset.Count, Is.EqualTo(7), "the 6 PNGs and the BMP");
+        foreach (var name in new[] { "tiff-inside.png", "webp-inside.png" })
+            Assert.That(result.Problems.Single(p => p.Contains(name)), Does.Contain("not an image in a supported format (PNG, JPEG, BMP, GIF)"));
+    }
+
+    [Test]
     public void FileOverTheByteLimit_IsSkipped()
     {
         var result = ImageFolder.Load(root, size: 8, channels: 1, maxFileBytes: 2000);

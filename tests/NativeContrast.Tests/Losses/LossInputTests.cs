@@ -28,7 +28,7 @@ public class LossInputTests
     public void NaN_NamesTheRow(string name, Func<Tensor, Tensor> loss)
     {
         using var scope = TensorScope.Begin();
-        var e = Assert.Throws<ArgumentException>(() => loss(WithNaN(6, 3, 4)));
+        var e = Assert.Throws<NonFiniteInputException>(() => loss(WithNaN(6, 3, 4)));
         Assert.That(e!.Message, Does.Contain("row 4").And.Contain("NaN"), name);
     }
 
