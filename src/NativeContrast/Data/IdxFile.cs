@@ -15,6 +15,9 @@ public static class IdxFile
     /// <summary>At most this many data bytes (a guard against a crafted header claiming terabytes).</summary>
     public const long MaxDataBytes = 1L << 30;
 
+    /// <summary>The first chunk a stream of unknown length is read into (it doubles as data arrives).</summary>
+    private const int InitialChunk = 1 << 20;
+
     public static IdxArray Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
@@ -57,8 +60,17 @@ public static class IdxFile
             count *= d;
             if (count > MaxDataBytes) throw new InvalidDataException($"'{name}': dimensions [{string.Join(", ", dims.Take(i + 1))}] claim more than {MaxDataBytes} bytes.");
         }
-        var data = new byte[count];
+        // Allocate no more than the data there is: a file that can tell its length is checked first; a stream that
+        // cannot (gzip) is read in chunks that grow with what arrives, so a header claiming a gigabyte costs nothing.
+        if (stream.CanSeek && count > stream.Length - stream.Position)
+            throw new InvalidDataException($"'{name}' is truncated: dimensions [{string.Join(", ", dims)}] need {count} data bytes, the file has {stream.Length - stream.Position}.");
+        var data = new byte[Math.Min(count, InitialChunk)];
         int read = ReadUpTo(stream, data);
+        while (read == data.Length && read < count)
+        {
+            Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+            read += ReadUpTo(stream, data.AsSpan(read));
+        }
         if (read < count)
             throw new InvalidDataException($"'{name}' is truncated: dimensions [{string.Join(", ", dims)}] need {count} data bytes, the file has {read}.");
         if (stream.ReadByte() >= 0)

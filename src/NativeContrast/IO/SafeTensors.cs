@@ -93,8 +93,8 @@ public static class SafeTensors
                     var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
                     var range = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
                     int size = dtype switch { "F32" or "I32" => 4, "F64" or "I64" => 8, _ => throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has dtype {dtype}; supported are F32, F64, I32, I64.") };
-                    long count = shape.Aggregate(1L, (p, d) => d < 0 ? throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has a negative dimension.") : p * d);
-                    if (range.Length != 2 || range[0] < 0 || range[1] < range[0] || dataStart + range[1] > bytes.Length || range[1] - range[0] != count * size)
+                    long count = shape.Aggregate(1L, (p, d) => d < 0 ? throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has a negative dimension.") : checked(p * d));
+                    if (range.Length != 2 || range[0] < 0 || range[1] < range[0] || dataStart + range[1] > bytes.Length || range[1] - range[0] != checked(count * size))
                         throw new InvalidDataException($"'{path}': tensor '{entry.Name}' ({dtype} [{string.Join(", ", shape)}]) claims bytes [{string.Join(", ", range)}] of a {bytes.Length - dataStart}-byte data section (truncated or corrupt).");
                     var span = bytes.AsSpan(dataStart + (int)range[0], (int)(range[1] - range[0]));
                     tensors[entry.Name] = dtype switch
