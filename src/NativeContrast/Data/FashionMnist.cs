@@ -140,28 +140,72 @@ public static class FashionMnist
     }
 
     /// <summary>Downloads the four files into <paramref name="folder"/>, each to a temporary name, checked, then renamed.</summary>
-    private static void Download(string folder, TextWriter? log)
+    private static void Download(string folder, TextWriter? log) => Download(folder, DownloadBase, Sha256, log);
+
+    /// <summary>
+    /// Downloads <c>stem.gz</c> for each of <paramref name="checksums"/> from <paramref name="baseUrl"/> into
+    /// <paramref name="folder"/>: to a <c>.part</c> file, with a progress line at every quarter, checked against its
+    /// SHA-256, then renamed. A failed transfer or a wrong checksum is tried once more; a second failure is one clear
+    /// error, and no partial file is left behind.
+    /// </summary>
+    internal static void Download(string folder, string baseUrl, IReadOnlyDictionary<string, string> checksums, TextWriter? log)
     {
         Directory.CreateDirectory(folder);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        foreach (var (stem, expected) in Sha256)
+        foreach (var (stem, expected) in checksums)
         {
             var target = Path.Combine(folder, stem + ".gz");
             var temp = target + ".part";
-            log?.WriteLine($"Fashion-MNIST: downloading {DownloadBase}{stem}.gz");
-            using (var response = http.GetAsync(DownloadBase + stem + ".gz").GetAwaiter().GetResult())
+            string url = baseUrl + stem + ".gz";
+            for (int attempt = 1; ; attempt++)
             {
-                response.EnsureSuccessStatusCode();
-                using var output = File.Create(temp);
-                response.Content.CopyToAsync(output).GetAwaiter().GetResult();
-            }
-            var actual = ContentSha256(temp);
-            if (actual != expected)
-            {
+                string? failure = null;
+                try
+                {
+                    log?.WriteLine($"Fashion-MNIST: downloading {url}{(attempt > 1 ? " (second try)" : "")}");
+                    Fetch(http, url, temp, stem, log);
+                    var actual = ContentSha256(temp);
+                    if (actual == expected)
+                    {
+                        File.Move(temp, target, overwrite: true);
+                        break;
+                    }
+                    failure = $"its SHA-256 is {actual}, expected {expected}";
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    failure = e.Message;
+                }
                 File.Delete(temp);
-                throw new InvalidDataException($"{stem}.gz: SHA-256 of its data is {actual}, expected {expected}");
+                if (attempt == 2)
+                    throw new InvalidDataException($"Fashion-MNIST: {url} failed twice ({failure}); nothing was kept. " +
+                        $"Put the four files into {folder} by hand, or install Debian's dataset-fashion-mnist.");
+                log?.WriteLine($"Fashion-MNIST: {stem}.gz failed ({failure}); trying once more");
             }
-            File.Move(temp, target, overwrite: true);
+        }
+    }
+
+    /// <summary>Streams one file to <paramref name="path"/>, writing a progress line at 25, 50, 75 and 100 %.</summary>
+    private static void Fetch(HttpClient http, string url, string path, string stem, TextWriter? log)
+    {
+        using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+        response.EnsureSuccessStatusCode();
+        long? total = response.Content.Headers.ContentLength;
+        using var input = response.Content.ReadAsStream();
+        using var output = File.Create(path);
+        var buffer = new byte[81920];
+        long done = 0;
+        int reported = 0;
+        for (int n; (n = input.Read(buffer)) > 0;)
+        {
+            output.Write(buffer, 0, n);
+            done += n;
+            if (total is > 0 && done * 4 / total.Value > reported)
+            {
+                reported = (int)(done * 4 / total.Value);
+                log?.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {stem}.gz {reported * 25} % ({done / 1e6:F1} of {total.Value / 1e6:F1} MB)"));
+            }
         }
     }
 
