@@ -156,7 +156,7 @@ public class TrainCommandTests
     }
 
     /// <summary>Whether SIGINT (signal 2) is in this process's ignored set (the SigIgn mask of /proc/self/status); children inherit it.</summary>
-    private static bool SigintIgnored()
+    internal static bool SigintIgnored()
     {
         string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
