@@ -163,6 +163,14 @@ internal static class TrainCommand
         }
         using var trainer = new Trainer(config, device, train, communicator);
         int startEpoch = 0, startBatch = 0;
+        // A process killed while writing a file leaves its temporary (AtomicFile names them NAME.tmp-PID-GUID); never the file itself.
+        if (resume) foreach (var leftover in Directory.GetFiles(runFolder, "*.tmp-*")) File.Delete(leftover);
+        if (resume && !File.Exists(Path.Combine(runFolder, Checkpoint.FileName)))
+        {
+            // Stopped (or killed) before its first checkpoint: the run starts again from its config.
+            output.WriteLine($"{runFolder} has no checkpoint yet: training it from the first step");
+            resume = false;
+        }
         if (resume)
         {
             var checkpoint = Checkpoint.Load(Path.Combine(runFolder, Checkpoint.FileName), device);

@@ -115,6 +115,7 @@ public sealed class Trainer : IDisposable
         {
             Directory.CreateDirectory(runFolder);
             if (startEpoch == 0 && startBatch == 0) File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second\n");
+            else KeepLogUpTo(csvPath, startEpoch * loader.BatchesPerEpoch + startBatch);
         }
         int perEpoch = loader.BatchesPerEpoch;
         var run = Stopwatch.StartNew();
@@ -191,6 +192,19 @@ public sealed class Trainer : IDisposable
             progress.Message(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
         }
         return true;
+    }
+
+    /// <summary>
+    /// On resume: drops the rows of log.csv after <paramref name="steps"/> (steps a stopped or killed process took after its
+    /// last checkpoint, which the resumed run takes again), so that each step has one row.
+    /// </summary>
+    private static void KeepLogUpTo(string csvPath, int steps)
+    {
+        if (!File.Exists(csvPath)) return;
+        var lines = File.ReadAllLines(csvPath);
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l =>
+            l.Split(',') is [_, var step, ..] && int.TryParse(step, CultureInfo.InvariantCulture, out int s) && s <= steps)).ToList();
+        if (kept.Count != lines.Length) IO.AtomicFile.WriteAllText(csvPath, string.Join('\n', kept) + "\n");
     }
 
     /// <summary>Writes the checkpoint (rank 0 only; other ranks hold the same state).</summary>
