@@ -89,7 +89,7 @@ public class NtXentLossTests
         var values = new float[4 * 3];
         for (int i = 0; i < values.Length; i++) values[i] = i + 1;
         values[7] = float.NaN;
-        var e = Assert.Throws<ArgumentException>(() => new NtXentLoss().Forward(Tensor.FromArray(values, 4, 3)));
+        var e = Assert.Throws<NonFiniteInputException>(() => new NtXentLoss().Forward(Tensor.FromArray(values, 4, 3)));
         Assert.That(e!.Message, Does.Contain("row 2").And.Contain("NaN"));
     }
 
