@@ -24,17 +24,6 @@ public sealed record LossDefinition(
     Func<LossArguments, LossOptions, Tensor> Reference,
     Func<int, int, int, LossOptions, double> Flops)
 {
-    /// <summary>Checks that <paramref name="given"/> holds every required input and nothing the loss does not read.</summary>
-    /// <exception cref="ArgumentException">Names the first missing or unexpected input.</exception>
-    public void CheckInputs(LossInputKinds given)
-    {
-        foreach (var input in new[] { LossInputKinds.Keys, LossInputKinds.Labels, LossInputKinds.Positives })
-        {
-            if (Requires.HasFlag(input) && !given.HasFlag(input)) throw new ArgumentException($"{Name} needs {Describe(input)}.");
-            if (!Accepts.HasFlag(input) && given.HasFlag(input)) throw new ArgumentException($"{Name} takes no {Describe(input)}.");
-        }
-    }
-
     /// <summary>The input's name as the <c>loss</c> command spells its option.</summary>
     public static string Describe(LossInputKinds input) => input switch
     {

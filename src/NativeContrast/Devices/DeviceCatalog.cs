@@ -232,12 +232,13 @@ public static class DeviceCatalog
             for (int i = 0; i < all.Count; i++)
             {
                 var d = all[i];
-                string type = d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU) ? "GPU" : d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) ? "CPU" : "other";
+                bool gpu = d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU);
+                string type = gpu ? "GPU" : d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_CPU) ? "CPU" : "other";
                 // ILGPU 1.5.3 emits warp shuffles on OpenCL only for the vendor it identifies as Intel (see IlgpuBackend.HasWarpShuffles).
                 string shuffles = d.Vendor == CLDeviceVendor.Intel ? "warp shuffles" : "no warp shuffles: lanes exchange through shared memory";
                 string description = $"{d.Name} ({d.PlatformName}, {d.DeviceVersion}, OpenCL C {d.CVersion}, {type} type, {shuffles})";
                 if (d.Capabilities.GenericAddressSpace)
-                    reports.Add(new DeviceReport($"opencl:{usable++}", DeviceKind.OpenCL, description, true, IsGpu: d.DeviceType.HasFlag(CLDeviceType.CL_DEVICE_TYPE_GPU)));
+                    reports.Add(new DeviceReport($"opencl:{usable++}", DeviceKind.OpenCL, description, true, IsGpu: gpu));
                 else
                     reports.Add(new DeviceReport("opencl", DeviceKind.OpenCL, description, false,
                         $"'{d.Name}' on platform '{d.PlatformName}' lacks the generic address space that ILGPU's OpenCL backend needs"));
