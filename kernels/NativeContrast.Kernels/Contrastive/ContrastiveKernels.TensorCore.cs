@@ -76,8 +76,8 @@ public static partial class ContrastiveKernels
                     candidates.RowScaleOrZero(first + 8, shape.RowsB), candidates.RowScaleOrZero(first + 9, shape.RowsB));
                 var columns = new Int4(first, first + 1, first + 8, first + 9);
                 var columnKeys = shape.ByLabel != 0 ? Int4.Gather(keyB, columns, shape.RowsB) : default;
-                stateG = stateG.Add(new Float4(c.X, c.Y, e.X, e.Y), Valid(rowG, columns, shape), Positive(keyG, rowG, columns, columnKeys, shape));
-                stateG8 = stateG8.Add(new Float4(c.Z, c.W, e.Z, e.W), Valid(rowG8, columns, shape), Positive(keyG8, rowG8, columns, columnKeys, shape));
+                stateG = stateG.Add(new Float4(c.X, c.Y, e.X, e.Y), Valid(rowG, columns, shape), Positive(keyG, rowG, columns, columnKeys, shape), shape.ExcludePositives != 0);
+                stateG8 = stateG8.Add(new Float4(c.Z, c.W, e.Z, e.W), Valid(rowG8, columns, shape), Positive(keyG8, rowG8, columns, columnKeys, shape), shape.ExcludePositives != 0);
             }
         }
         stateG = stateG.MergeAcrossQuad(exchange);

@@ -38,10 +38,10 @@ public static partial class ContrastiveKernels
             int firstColumn = colBase + tx;
             var columns = new Int4(firstColumn, firstColumn + GroupSide, firstColumn + 2 * GroupSide, firstColumn + 3 * GroupSide);
             var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, GroupSide, shape.RowsB) : default;
-            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape));
-            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape));
-            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape));
-            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape));
+            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape), shape.ExcludePositives != 0);
+            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape), shape.ExcludePositives != 0);
+            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), shape.ExcludePositives != 0);
+            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), shape.ExcludePositives != 0);
         }
         MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA, exchange);
     }
@@ -139,7 +139,8 @@ public static partial class ContrastiveKernels
 
     /// <summary>
     /// W_ab of <see cref="GradientNaive"/> for one anchor (row) and candidate (column) whose similarity is s:
-    /// cA (exp(s − lseA) − wA [b ∈ P(a)]) + cB (exp(s − lseB) − wB [a ∈ P(b)]), each term where the shape has it;
+    /// cA (exp(s − lseA) − wA [b ∈ P(a)]) + cB (exp(s − lseB) − wB [a ∈ P(b)]), each term where the shape has it
+    /// (without the exp of a positive when the shape excludes positives);
     /// 0 past either set's end and on the excluded diagonal.
     /// </summary>
     private static float GradientWeight(float s, int row, SoftmaxTerm rowTerm, int column, SoftmaxTerm columnTerm, ContrastiveShape shape)
@@ -149,15 +150,19 @@ public static partial class ContrastiveKernels
         if (shape.HasRowTerm != 0)
         {
             bool positive = shape.ByLabel != 0 ? rowTerm.Key == columnTerm.Key : rowTerm.Key == column;
-            w += rowTerm.Coefficient * (MathF.Exp(s - rowTerm.Lse) - (positive ? rowTerm.PositiveWeight : 0f));
+            w += rowTerm.Coefficient * (SoftmaxPart(s, rowTerm.Lse, positive, shape) - (positive ? rowTerm.PositiveWeight : 0f));
         }
         if (shape.HasColumnTerm != 0)
         {
             bool positive = shape.ByLabel != 0 ? columnTerm.Key == rowTerm.Key : columnTerm.Key == row;
-            w += columnTerm.Coefficient * (MathF.Exp(s - columnTerm.Lse) - (positive ? columnTerm.PositiveWeight : 0f));
+            w += columnTerm.Coefficient * (SoftmaxPart(s, columnTerm.Lse, positive, shape) - (positive ? columnTerm.PositiveWeight : 0f));
         }
         return w;
     }
+
+    /// <summary>exp(s − lse): the candidate's softmax probability, 0 for a positive when the shape leaves positives out of the denominator.</summary>
+    private static float SoftmaxPart(float s, float lse, bool positive, ContrastiveShape shape) =>
+        positive && shape.ExcludePositives != 0 ? 0f : MathF.Exp(s - lse);
 
     /// <summary>Which of the four candidates are in range and not the anchor itself (one set).</summary>
     private static Bool4 Valid(int row, Int4 columns, ContrastiveShape shape) => new(

@@ -34,7 +34,7 @@ namespace NativeContrast.Kernels;
 public static partial class ContrastiveKernels
 {
     /// <summary>
-    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set);
+    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set; b ∉ P(a) when the shape excludes positives);
     /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
     public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
@@ -45,7 +45,11 @@ public static partial class ContrastiveKernels
         {
             if (shape.ExcludeDiagonal != 0 && b == a) continue;
             float s = Dot(anchors, a, candidates, b, shape.Dim) * shape.InvTau;
-            if (IsPositive(keyA, a, keyB, b, shape.ByLabel)) positive += s;
+            if (IsPositive(keyA, a, keyB, b, shape.ByLabel))
+            {
+                positive += s;
+                if (shape.ExcludePositives != 0) continue;
+            }
             if (s > max)
             {
                 sum = sum * MathF.Exp(max - s) + 1f;
@@ -79,13 +83,15 @@ public static partial class ContrastiveKernels
             float w = 0f;
             if (shape.HasRowTerm != 0)
             {
-                w += coefficientA[a] * MathF.Exp(s - lseA[a]);
-                if (IsPositive(keyA, a, keyB, b, shape.ByLabel)) w -= coefficientA[a] * positiveWeightA[a];
+                bool positive = IsPositive(keyA, a, keyB, b, shape.ByLabel);
+                if (!(positive && shape.ExcludePositives != 0)) w += coefficientA[a] * MathF.Exp(s - lseA[a]);
+                if (positive) w -= coefficientA[a] * positiveWeightA[a];
             }
             if (shape.HasColumnTerm != 0)
             {
-                w += coefficientB[b] * MathF.Exp(s - lseB[b]);
-                if (IsPositive(keyB, b, keyA, a, shape.ByLabel)) w -= coefficientB[b] * positiveWeightB[b];
+                bool positive = IsPositive(keyB, b, keyA, a, shape.ByLabel);
+                if (!(positive && shape.ExcludePositives != 0)) w += coefficientB[b] * MathF.Exp(s - lseB[b]);
+                if (positive) w -= coefficientB[b] * positiveWeightB[b];
             }
             if (w == 0f) continue;
             for (int k = 0; k < d; k++) gradA[row + k] += w * candidates.Load(b, k, d);

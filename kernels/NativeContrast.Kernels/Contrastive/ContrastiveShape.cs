@@ -20,6 +20,12 @@ public struct ContrastiveShape
     /// </summary>
     public int ByLabel;
 
+    /// <summary>
+    /// 1: an anchor's positives are left out of its log-sum-exp (forward) and so out of the softmax term of its
+    /// weights (backward): LSE_a = ln Σ_{b ∉ P(a)} exp S_ab (DCL, debiased, HCL). 0: every candidate counts (NT-Xent).
+    /// </summary>
+    public int ExcludePositives;
+
     /// <summary>Backward only: whether the A-anchored (row) and B-anchored (column) softmax terms are present.</summary>
     public int HasRowTerm, HasColumnTerm;
 }

@@ -16,11 +16,16 @@ public struct SoftmaxState
     /// <summary>ln Σ exp s over the stream (−∞ when it was empty).</summary>
     public readonly float LogSumExp => Max + MathF.Log(Sum);
 
-    /// <summary>Adds the logits whose <paramref name="valid"/> flag is set; those flagged positive also add to <see cref="Positive"/>.</summary>
-    public readonly SoftmaxState Add(Float4 s, Bool4 valid, Bool4 positive)
+    /// <summary>
+    /// Adds the logits whose <paramref name="valid"/> flag is set to the log-sum-exp (not those flagged positive when
+    /// <paramref name="excludePositives"/>: DCL and the debiased losses); those flagged positive also add to <see cref="Positive"/>.
+    /// </summary>
+    public readonly SoftmaxState Add(Float4 s, Bool4 valid, Bool4 positive, bool excludePositives)
     {
-        float x = valid.X ? s.X : float.NegativeInfinity, y = valid.Y ? s.Y : float.NegativeInfinity;
-        float z = valid.Z ? s.Z : float.NegativeInfinity, w = valid.W ? s.W : float.NegativeInfinity;
+        float x = valid.X && !(excludePositives && positive.X) ? s.X : float.NegativeInfinity;
+        float y = valid.Y && !(excludePositives && positive.Y) ? s.Y : float.NegativeInfinity;
+        float z = valid.Z && !(excludePositives && positive.Z) ? s.Z : float.NegativeInfinity;
+        float w = valid.W && !(excludePositives && positive.W) ? s.W : float.NegativeInfinity;
         float positiveSum = Positive + (positive.X ? s.X : 0f) + (positive.Y ? s.Y : 0f) + (positive.Z ? s.Z : 0f) + (positive.W ? s.W : 0f);
         float max = MathF.Max(MathF.Max(MathF.Max(x, y), MathF.Max(z, w)), Max);
         if (max == float.NegativeInfinity) return new SoftmaxState { Max = Max, Sum = Sum, Positive = positiveSum };

@@ -60,6 +60,55 @@ internal static class ComposedLosses
         Tensor.CrossEntropy(Logits(z, z, tau, normalize, theta) + DiagonalMask(positives.Length, z.Device, z.DType),
             Tensor.FromArray(positives, [positives.Length], z.Device));
 
+    /// <summary>DCL: −S_ip + ln Σ_{k ∉ {i, p(i)}} exp S_ik from the full matrix, mean over rows.</summary>
+    public static Tensor Dcl(Tensor z, int[] positives, double tau, bool normalize, Tensor? theta = null)
+    {
+        int n = positives.Length;
+        var s = Logits(z, z, tau, normalize, theta);
+        var logNegatives = (s.Exp() * NegativeMask(positives, z)).Sum(1).Log();
+        var positive = (s * PositiveMask(positives, z)).Sum(1);
+        return (logNegatives - positive).Mean();
+    }
+
+    /// <summary>
+    /// Debiased (β = 0) and HCL: with pos = exp S_ip, imp = exp βS on the negatives, R = Σ imp·exp S / ((1/M) Σ imp),
+    /// Ng = max((R − τ⁺M·pos)/(1 − τ⁺), M e^(−1/τ)) (as relu(x − floor) + floor), L = mean −ln(pos/(pos + Ng)).
+    /// </summary>
+    public static Tensor Debiased(Tensor z, int[] positives, double tau, double tauPlus, double beta, bool normalize, Tensor? theta = null)
+    {
+        int n = positives.Length, m = n - 2;
+        var s = Logits(z, z, tau, normalize, theta);
+        var negatives = NegativeMask(positives, z);
+        var pos = (s * PositiveMask(positives, z)).Sum(1).Exp();
+        var neg = s.Exp() * negatives;
+        var imp = (s * beta).Exp() * negatives;
+        var reweighted = (imp * neg).Sum(1) / (imp.Sum(1) / m);
+        var ng = (reweighted - pos * (tauPlus * m)) / (1 - tauPlus);
+        var floor = theta is null ? Tensor.Scalar(m * Math.Exp(-1 / tau), z.Device, z.DType) : (-theta.Exp()).Exp() * m;
+        ng = (ng - floor).Relu() + floor;
+        return (-(pos / (pos + ng)).Log()).Mean();
+    }
+
+    /// <summary>1 at (i, p(i)), 0 elsewhere.</summary>
+    private static Tensor PositiveMask(int[] positives, Tensor like)
+    {
+        int n = positives.Length;
+        var mask = new double[n * n];
+        for (int i = 0; i < n; i++) mask[i * n + positives[i]] = 1;
+        return Tensor.FromArray(mask, [n, n], like.Device).ToDType(like.DType);
+    }
+
+    /// <summary>1 at (i, k) for the negatives k ∉ {i, p(i)}, 0 elsewhere.</summary>
+    private static Tensor NegativeMask(int[] positives, Tensor like)
+    {
+        int n = positives.Length;
+        var mask = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++)
+                mask[i * n + k] = k == i || k == positives[i] ? 0 : 1;
+        return Tensor.FromArray(mask, [n, n], like.Device).ToDType(like.DType);
+    }
+
     /// <summary>Batch-hard triplet loss (hinge, Euclidean) from the full distance matrix and label masks.</summary>
     public static Tensor TripletBatchHard(Tensor z, int[] labels, double margin, bool normalize)
     {

@@ -70,15 +70,18 @@ internal sealed partial class CpuBackend
         });
     }
 
+    /// <summary>Whether float32 takes the tiled SIMD path: AVX2 and D ≤ 512, and not labels with positives out of the denominator (streamed).</summary>
+    private static bool Tiled(ContrastiveShape shape) => CpuTiledContrastive.Supports(shape.Dim) && !(shape.ByLabel != 0 && shape.ExcludePositives != 0);
+
     private void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
         bool oneSet = shape.ExcludeDiagonal != 0;
-        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        if (a.Buffer is CpuBuffer<float> && Tiled(shape))
         {
             var rowSide = TiledSide(rows, shape.RowsA, withCoefficient: false);
             var columnSide = oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: false);
             CpuTiledContrastive.Forward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
-                rowSide, columnSide, invTau);
+                rowSide, columnSide, invTau, shape.ExcludePositives != 0);
             WriteBack(rowSide, rows);
             if (columnSide is not null) WriteBack(columnSide, columns!.Value);
             return;
@@ -106,12 +109,12 @@ internal sealed partial class CpuBackend
     {
         bool oneSet = shape.ExcludeDiagonal != 0;
         if (oneSet) columns = rows;
-        if (a.Buffer is CpuBuffer<float> && CpuTiledContrastive.Supports(shape.Dim))
+        if (a.Buffer is CpuBuffer<float> && Tiled(shape))
         {
             CpuTiledContrastive.Backward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
                 rows is null ? null : TiledSide(rows.Value, shape.RowsA, withCoefficient: true),
                 oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: true),
-                Array<float>(gradA), gradA.Offset, oneSet || gradB is null ? null : Array<float>(gradB.Value), gradB?.Offset ?? 0, invTau);
+                Array<float>(gradA), gradA.Offset, oneSet || gradB is null ? null : Array<float>(gradB.Value), gradB?.Offset ?? 0, invTau, shape.ExcludePositives != 0);
             return;
         }
         var swapped = shape with { RowsA = shape.RowsB, RowsB = shape.RowsA };

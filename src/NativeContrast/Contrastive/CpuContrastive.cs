@@ -27,7 +27,7 @@ internal static class CpuContrastive
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
-        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0;
+        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0, excludePositives = shape.ExcludePositives != 0;
         int blocks = (rowsA + RowBlock - 1) / RowBlock;
         CpuParallel.For(blocks, (long)RowBlock * rowsB * d, (startBlock, endBlock) =>
         {
@@ -53,11 +53,18 @@ internal static class CpuContrastive
                         if (byLabel)
                         {
                             positive[r] += LabelSum(row, keyA[i], keyB.AsSpan(j0, cols), diagonal);
+                            if (excludePositives)
+                                for (int c = 0; c < cols; c++)
+                                    if (keyB[j0 + c] == keyA[i]) row[c] = T.NegativeInfinity;
                         }
                         else
                         {
                             int p = keyA[i] - j0;
-                            if (p >= 0 && p < cols) positive[r] += row[p];
+                            if (p >= 0 && p < cols)
+                            {
+                                positive[r] += row[p];
+                                if (excludePositives) row[p] = T.NegativeInfinity;
+                            }
                         }
                         if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
                         T tileMax = RowMax(row);
@@ -84,7 +91,7 @@ internal static class CpuContrastive
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
-        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0;
+        bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0, excludePositives = shape.ExcludePositives != 0;
         // What a positive pair subtracts from W, per candidate b when b anchors the column term: c_b·w_b.
         T[]? columnPositive = columnTerm is { } ct ? ct.Coefficient.Zip(ct.PositiveWeight, (c, w) => c * w).ToArray() : null;
         int blocks = (rowsA + RowBlock - 1) / RowBlock;
@@ -92,6 +99,7 @@ internal static class CpuContrastive
         CpuParallel.For(blocks, (long)RowBlock * rowsB * d * 2, (startBlock, endBlock) =>
         {
             var tile = new T[RowBlock * ColumnBlock];
+            var similarity = excludePositives ? new T[ColumnBlock] : null;
             for (int blk = startBlock; blk < endBlock; blk++)
             {
                 int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
@@ -106,8 +114,11 @@ internal static class CpuContrastive
                         var row = tile.AsSpan(r * cols, cols);
                         T rowCoefficient = rowTerm is { } rt ? rt.Coefficient[i] : T.Zero;
                         T rowPositive = rowTerm is { } rp ? rp.Coefficient[i] * rp.PositiveWeight[i] : T.Zero;
+                        if (similarity is not null) row.CopyTo(similarity);
                         SoftmaxWeights(row, rowCoefficient, rowTerm is { } rl ? rl.Lse[i] : T.Zero,
                             columnTerm is { } cc ? cc.Coefficient.AsSpan(j0, cols) : default, columnTerm is { } cl ? cl.Lse.AsSpan(j0, cols) : default);
+                        if (similarity is not null)
+                            SoftmaxWeightsWithoutPositives(row, similarity.AsSpan(0, cols), i, j0, keyA, keyB, byLabel, rowTerm, columnTerm);
                         if (byLabel)
                         {
                             SubtractLabelPositives(row, keyA[i], keyB.AsSpan(j0, cols), rowPositive, columnPositive is null ? default : columnPositive.AsSpan(j0, cols));
@@ -139,6 +150,28 @@ internal static class CpuContrastive
                 for (int t = 0; t < block.Length; t++) block[t] *= outScale;
             }
         });
+    }
+
+    /// <summary>
+    /// With positives out of the denominator: the pairs (i, j) where j ∈ P(i) (row term) or i ∈ P(j) (column term) get
+    /// their softmax parts again, without the excluded term(s): row[c] ← [no j ∈ P(i)] cA·exp(S − lseA) + [no i ∈ P(j)] cB·exp(S − lseB).
+    /// Written afresh rather than subtracted: exp(S − LSE) of a positive can be far above 1 when the LSE leaves it out.
+    /// </summary>
+    private static void SoftmaxWeightsWithoutPositives<T>(Span<T> row, ReadOnlySpan<T> similarity, int i, int j0, int[] keyA, int[] keyB, bool byLabel,
+        (T[] Lse, T[] Coefficient, T[] PositiveWeight)? rowTerm, (T[] Lse, T[] Coefficient, T[] PositiveWeight)? columnTerm)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c = 0; c < row.Length; c++)
+        {
+            int j = j0 + c;
+            bool rowPositive = rowTerm is not null && (byLabel ? keyB[j] == keyA[i] : keyA[i] == j);
+            bool columnPositive = columnTerm is not null && (byLabel ? keyB[j] == keyA[i] : keyB[j] == i);
+            if (!rowPositive && !columnPositive) continue;
+            T w = T.Zero;
+            if (rowTerm is { } rt && !rowPositive && rt.Coefficient[i] != T.Zero) w += rt.Coefficient[i] * T.Exp(similarity[c] - rt.Lse[i]);
+            if (columnTerm is { } ct && !columnPositive) w += ct.Coefficient[j] * T.Exp(similarity[c] - ct.Lse[j]);
+            row[c] = w;
+        }
     }
 
     /// <summary>tile[r, c] = a_{r}·b_{c}/τ for the given row and column blocks.</summary>

@@ -37,9 +37,12 @@ internal static unsafe class CpuTiledContrastive
     /// anchors (<paramref name="columns"/>, two sets only).
     /// </summary>
     public static void Forward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        Side rows, Side? columns, double invTau)
+        Side rows, Side? columns, double invTau, bool excludePositives = false)
     {
         if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
+        if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
+        // Whose positives the column statistics leave out: the column anchors' (one set: the same rows').
+        var columnKeys = excludePositives ? (oneSet ? rows.Keys : columns?.Keys) : null;
         var rowStats = new Stats(nA);
         var columnStats = oneSet ? rowStats : columns is null ? null : new Stats(nB);
         float alpha = (float)invTau;
@@ -72,12 +75,17 @@ internal static unsafe class CpuTiledContrastive
                         PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
                         bool diagonal = oneSet && block == unit;
                         if (threadColumns[thread] is { } target && !diagonal)
+                        {
+                            if (columnKeys is not null) HideColumnPositives(s, height, width, i0, j0, columnKeys, hide: true);
                             ColumnStats(s, height, width, byLabel ? rows.Keys : null, i0, j0, target);
+                            if (columnKeys is not null) HideColumnPositives(s, height, width, i0, j0, columnKeys, hide: false);
+                        }
                         for (int r = 0; r < height; r++)
                         {
                             var row = new Span<float>(s.Similarity + r * Tile, width);
                             if (byLabel) rowPositive[r] += LabelSum(row, rows.Keys[i0 + r], rows.Keys.AsSpan(j0, width), diagonal ? r : -1);
                             if (diagonal) row[r] = float.NegativeInfinity;
+                            if (excludePositives && rows.Keys[i0 + r] - j0 is var p && p >= 0 && p < width) row[p] = float.NegativeInfinity;
                             OnlineLogSumExp(row, ref rowMax[r], ref rowSum[r]);
                         }
                     }
@@ -110,8 +118,9 @@ internal static unsafe class CpuTiledContrastive
     /// One set: both terms are the same rows' and W = G + Gᵀ with W_ii = 0.
     /// </summary>
     public static void Backward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        Side? rows, Side? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau)
+        Side? rows, Side? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false)
     {
+        if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
         if (oneSet) columns = rows;
         var rowAmount = rows is null ? null : Amounts(rows);
         var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns);
@@ -150,7 +159,9 @@ internal static unsafe class CpuTiledContrastive
                         int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
                         bool diagonal = oneSet && block == unit;
                         PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
+                        var positivePairs = excludePositives ? PositivePairs(s, height, width, i0, j0, rows, columns) : null;
                         Weights(s, height, width, i0, j0, rows, columns, rowAmount, columnAmount, byLabel, diagonal);
+                        if (positivePairs is not null) WeightsWithoutPositives(s, positivePairs, i0, j0, rows, columns, rowAmount, columnAmount, diagonal);
                         // dA_I += G·B_J / τ
                         PackedSgemm.PackAsA(s.Similarity, Tile, false, height, width, s.PackedWeights);
                         PackedSgemm.PackAsB(bBase + j0 * d, d, false, width, d, s.ColumnsAsB);
@@ -207,6 +218,73 @@ internal static unsafe class CpuTiledContrastive
         {
             int r = columns.Keys[j0 + c] - i0;
             if (r >= 0 && r < height && !(diagonal && r == c)) s.Similarity[r * Tile + c] -= columnAmount![j0 + c];
+        }
+    }
+
+    /// <summary>A pair (i, j) of a tile where j is i's positive or i is j's, with its similarity S_ij (saved before the tile becomes weights).</summary>
+    private readonly record struct PositivePair(int Row, int Column, float Similarity, bool RowPositive, bool ColumnPositive);
+
+    /// <summary>The tile's pairs where j = p(i) (row term) or i = p(j) (column term): at most one per row and one per column.</summary>
+    private static List<PositivePair> PositivePairs(Scratch s, int height, int width, int i0, int j0, Side? rows, Side? columns)
+    {
+        var pairs = new List<PositivePair>();
+        for (int r = 0; r < height; r++)
+        {
+            if (rows is null || rows.Keys[i0 + r] - j0 is not (var c and >= 0) || c >= width) continue;
+            bool columnPositive = columns is not null && columns.Keys[j0 + c] == i0 + r;
+            pairs.Add(new PositivePair(r, c, s.Similarity[r * Tile + c], true, columnPositive));
+        }
+        if (columns is null) return pairs;
+        for (int c = 0; c < width; c++)
+        {
+            int r = columns.Keys[j0 + c] - i0;
+            if (r < 0 || r >= height || (rows is not null && rows.Keys[i0 + r] == j0 + c)) continue; // listed above
+            pairs.Add(new PositivePair(r, c, s.Similarity[r * Tile + c], false, true));
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// With positives out of the denominator, the weights of the positive pairs written afresh: the softmax part of the
+    /// side whose positive the other is is left out, its −c·w kept (exp(S − LSE) of a left-out positive can be far above 1,
+    /// so subtracting it from what <see cref="Weights"/> wrote would cancel badly in float32).
+    /// </summary>
+    private static void WeightsWithoutPositives(Scratch s, List<PositivePair> pairs, int i0, int j0, Side? rows, Side? columns,
+        float[]? rowAmount, float[]? columnAmount, bool diagonal)
+    {
+        foreach (var pair in pairs)
+        {
+            if (diagonal && pair.Row == pair.Column) continue;
+            int i = i0 + pair.Row, j = j0 + pair.Column;
+            float w = 0f;
+            if (rows is not null)
+                w += pair.RowPositive ? -rowAmount![i] : rows.Coefficient![i] * MathF.Exp(pair.Similarity - rows.Lse[i]);
+            if (columns is not null)
+                w += pair.ColumnPositive ? -columnAmount![j] : columns.Coefficient![j] * MathF.Exp(pair.Similarity - columns.Lse[j]);
+            s.Similarity[pair.Row * Tile + pair.Column] = w;
+        }
+    }
+
+    /// <summary>
+    /// Hides (S ← −∞) or restores the tile entries (i, j) with i = p(j), so that the column statistics leave each column
+    /// anchor's positive out; the row pass, which reads the same tile next, gets the values back.
+    /// </summary>
+    private static void HideColumnPositives(Scratch s, int height, int width, int i0, int j0, int[] columnKeys, bool hide)
+    {
+        for (int c = 0; c < width; c++)
+        {
+            int r = columnKeys[j0 + c] - i0;
+            if (r < 0 || r >= height) continue;
+            ref float entry = ref s.Similarity[r * Tile + c];
+            if (hide)
+            {
+                s.Hidden[c] = entry;
+                entry = float.NegativeInfinity;
+            }
+            else
+            {
+                entry = s.Hidden[c];
+            }
         }
     }
 
@@ -433,6 +511,9 @@ internal static unsafe class CpuTiledContrastive
         public float[] ColumnSum { get; } = new float[Tile];
 
         public float[] ColumnPositive { get; } = new float[Tile];
+
+        /// <summary>The entries <see cref="HideColumnPositives"/> hid, by column.</summary>
+        public float[] Hidden { get; } = new float[Tile];
 
         public void Dispose()
         {

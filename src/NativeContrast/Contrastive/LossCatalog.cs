@@ -5,7 +5,8 @@ namespace NativeContrast.Losses;
 /// BenchmarkDotNet rows, the tests (fused vs reference, finite differences) and the docs table read. Adding a
 /// loss is its class, its composed reference, one entry here and a test case; every command and catalog
 /// test then covers it. Softmax losses cost 6·N·M·D (one N×M×D product forward, two backward); triplet
-/// mining 2·N²·D per pass (one pass for hard mining, two for semi-hard).
+/// mining 2·N²·D per pass (one pass for hard mining, two for semi-hard). HCL with β &gt; 0 runs the softmax passes twice
+/// (at scales (1+β)/τ and β/τ).
 /// </summary>
 public static class LossCatalog
 {
@@ -34,6 +35,21 @@ public static class LossCatalog
             (x, o) => new SupConLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Labels!),
             (x, o) => ComposedLosses.SupCon(x.Embeddings, x.Labels!.ToIntArray(), o.Temperature, o.Normalize),
             (n, m, d, o) => 6.0 * n * n * d),
+        new("dcl", "DCL (Yeh et al.): NT-Xent with the positive out of its own denominator",
+            LossInputKinds.None, LossInputKinds.Positives, Softmax,
+            (x, o) => new DecoupledContrastiveLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
+            (x, o) => ComposedLosses.Dcl(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.Normalize),
+            (n, m, d, o) => 6.0 * n * n * d),
+        new("debiased", "debiased contrastive (Chuang et al.): the same-class share τ⁺ of the negatives subtracted",
+            LossInputKinds.None, LossInputKinds.Positives, [.. Softmax, nameof(LossOptions.TauPlus)],
+            (x, o) => new DebiasedContrastiveLoss(o.TauPlus, 0.0, o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
+            (x, o) => ComposedLosses.Debiased(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.TauPlus, 0.0, o.Normalize),
+            (n, m, d, o) => 6.0 * n * n * d),
+        new("hcl", "hard-negative contrastive (Robinson et al.): debiased, negatives weighted by exp(β·S)",
+            LossInputKinds.None, LossInputKinds.Positives, [.. Softmax, nameof(LossOptions.TauPlus), nameof(LossOptions.Beta)],
+            (x, o) => new DebiasedContrastiveLoss(o.TauPlus, o.Beta, o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
+            (x, o) => ComposedLosses.Debiased(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.TauPlus, o.Beta, o.Normalize),
+            (n, m, d, o) => (o.Beta > 0 ? 12.0 : 6.0) * n * n * d),
         new("triplet", "triplet with batch-hard or semi-hard mining",
             LossInputKinds.Labels, LossInputKinds.Labels,
             [nameof(LossOptions.Margin), nameof(LossOptions.Mining), nameof(LossOptions.Distance), nameof(LossOptions.SoftMargin), nameof(LossOptions.Normalize)],

@@ -18,6 +18,12 @@ public sealed record LossOptions
     /// <summary>Triplet: ln(1 + eˣ) instead of the hinge.</summary>
     public bool SoftMargin { get; init; }
 
+    /// <summary>The class prior τ⁺ ∈ [0, 1) of the debiased losses (debiased, hcl).</summary>
+    public double TauPlus { get; init; } = 0.1;
+
+    /// <summary>HCL's concentration β ≥ 0 on hard negatives.</summary>
+    public double Beta { get; init; } = 1.0;
+
     /// <summary>L2-normalize rows inside the loss.</summary>
     public bool Normalize { get; init; } = true;
 }

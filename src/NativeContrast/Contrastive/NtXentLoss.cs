@@ -37,7 +37,7 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     /// <summary>p(i) = i + N/2 for the first half, i − N/2 for the second, as an Int32 tensor.</summary>
     public static Tensor DefaultPositives(int n, Device device) => Tensor.FromArray(DefaultPositiveIndex(n), [n], device);
 
-    private static int[] DefaultPositiveIndex(int n)
+    internal static int[] DefaultPositiveIndex(int n)
     {
         if (n % 2 != 0)
             throw new ArgumentException($"NT-Xent with default positives needs an even number of rows (two views per image); got {n}. Pass explicit positives otherwise.", nameof(n));

@@ -9,7 +9,8 @@ namespace NativeContrast.Ops;
 /// the N×M similarity matrix: the forward keeps O(N) statistics per direction, the backward recomputes
 /// tiles.
 /// For a direction with anchors A, candidates B, S_ab = a·b/τ (τ fixed, or τ = 1/exp θ with θ learned):
-///   LSE_a = ln Σ_{b ∈ C(a)} exp S_ab   (C(a) = all of B, or B \ {a} for one set),
+///   LSE_a = ln Σ_{b ∈ C(a)} exp S_ab   (C(a) = all of B, or B \ {a} for one set; without P(a) when the
+///   direction excludes positives: DCL),
 ///   L = Σ_a λ_a (LSE_a − w_a Σ_{p ∈ P(a)} S_ap),   λ = loss weight, w = 1/|P(a)|.
 /// One set (NT-Xent, SupCon): A = B = Z. Two sets (InfoNCE, CLIP): queries → keys, and for CLIP also
 /// keys → queries (the reverse direction).
@@ -58,7 +59,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
     {
         var z = rows.Input;
         var stats = Statistics.For(z);
-        z.Backend.ContrastiveForward(rows.View, rows.View, stats.Side(direction, null), null, Shape(z, z, direction.ByLabel, oneSet: true), temperature.InverseTemperature);
+        z.Backend.ContrastiveForward(rows.View, rows.View, stats.Side(direction, null), null, Shape(z, z, direction, oneSet: true), temperature.InverseTemperature);
         var loss = WeightedSum(stats, direction);
         Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
         return Record(loss, () => new SoftmaxContrastiveOp(inputs, rows, null, direction, null, stats, null, temperature.InverseTemperature, temperature.Clamped), inputs);
@@ -71,7 +72,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         var stats = Statistics.For(queries);
         var reverseStats = reverse is null ? null : Statistics.For(keys);
         queries.Backend.ContrastiveForward(q.View, k.View, stats.Side(forward, null), reverseStats?.Side(reverse!, null),
-            Shape(queries, keys, false, oneSet: false), temperature.InverseTemperature);
+            Shape(queries, keys, forward, oneSet: false), temperature.InverseTemperature);
         var loss = WeightedSum(stats, forward);
         if (reverse is not null)
         {
@@ -93,13 +94,14 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         return scope.Keep(((stats.Lse - stats.PositiveLogit) * direction.LossWeight).Sum());
     }
 
-    private static ContrastiveShape Shape(Tensor a, Tensor b, bool byLabel, bool oneSet) => new()
+    internal static ContrastiveShape Shape(Tensor a, Tensor b, SoftmaxDirection direction, bool oneSet) => new()
     {
         RowsA = a.ShapeArray[0],
         RowsB = b.ShapeArray[0],
         Dim = a.ShapeArray[1],
         ExcludeDiagonal = oneSet ? 1 : 0,
-        ByLabel = byLabel ? 1 : 0,
+        ByLabel = direction.ByLabel ? 1 : 0,
+        ExcludePositives = direction.ExcludePositives ? 1 : 0,
     };
 
     // With P_ab = exp(S_ab − LSE_a) over a's candidates and g the upstream gradient,
@@ -123,7 +125,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         {
             var z = first.Input;
             var dz = coefficients.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
-            z.Backend.ContrastiveBackward(first.View, first.View, rows, rows, dz.Data, null, Shape(z, z, forward.ByLabel, oneSet: true), invTau);
+            z.Backend.ContrastiveBackward(first.View, first.View, rows, rows, dz.Data, null, Shape(z, z, forward, oneSet: true), invTau);
             if (needTemperature) grads[1] = coefficients.Keep(TemperatureGradient(first, dz, 0.5, logScale!));
             first.ToInputGradient(dz);
             grads[0] = dz;
@@ -134,7 +136,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         // dQ is always computed: it also gives θ's gradient.
         var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
         var dk = keys.RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;
-        queries.Backend.ContrastiveBackward(first.View, second.View, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, false, oneSet: false), invTau);
+        queries.Backend.ContrastiveBackward(first.View, second.View, rows, columns, dq.Data, dk?.Data, Shape(queries, keys, forward, oneSet: false), invTau);
         if (needTemperature) grads[2] = coefficients.Keep(TemperatureGradient(first, dq, 1.0, logScale!));
         first.ToInputGradient(dq);
         if (dk is not null) second.ToInputGradient(dk);

@@ -5,5 +5,6 @@ namespace NativeContrast.Ops;
 /// positives (<see cref="Keys"/>: an index into the candidates, or a label when <see cref="ByLabel"/>),
 /// the weight 1/|P| of each positive, and the anchor's weight in the loss (1/N for a mean, 0 for an
 /// anchor left out). All three tensors have one entry per anchor and sit on the embeddings' device.
+/// <see cref="ExcludePositives"/>: the positives leave the anchor's log-sum-exp (DCL; the debiased losses' negatives).
 /// </summary>
-internal sealed record SoftmaxDirection(Tensor Keys, Tensor PositiveWeight, Tensor LossWeight, bool ByLabel);
+internal sealed record SoftmaxDirection(Tensor Keys, Tensor PositiveWeight, Tensor LossWeight, bool ByLabel, bool ExcludePositives = false);

@@ -5,7 +5,7 @@ namespace NativeContrast.Tests.Losses;
 
 /// <summary>
 /// Each ILGPU variant of the fused contrastive kernels (naive, tiled, tiled-vec, TF32 and 3xTF32 tensor core) against the <c>cpu</c> backend in
-/// float64, on sizes that cross the tiled kernels' edges: several 64-row tiles with a partial last one,
+/// float64 (with the positives in the denominator and out of it: DCL, HCL), on sizes that cross the tiled kernels' edges: several 64-row tiles with a partial last one,
 /// D past one 128-wide gradient slice and not a multiple of the 16-dimension chunk, M ≠ N for the
 /// two-set losses, and τ = 0.01; triplet mining (hard and semi-hard) likewise. Relative error = max |a − b| / max |b| ≤ 1e-5, the bound for
 /// float32 kernels and for 3xTF32 (fp32 products from three TF32 mma), and ≤ 3e-3 for TF32 (off CUDA the tensor-core kernels run
@@ -19,7 +19,7 @@ public class ContrastiveKernelVariantTests
     private static IEnumerable<TestCaseData> Cases() =>
         from device in Devices.Accelerated
         from variant in Enum.GetValues<ContrastiveKernelVariant>()
-        from loss in new[] { "ntxent", "supcon", "infonce-queue", "clip", "triplet-hard", "triplet-semihard" }
+        from loss in new[] { "ntxent", "supcon", "infonce-queue", "clip", "triplet-hard", "triplet-semihard", "dcl", "hcl" }
         where !(loss.StartsWith("triplet") && variant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TiledVector or ContrastiveKernelVariant.TensorCoreTf32x3) // mining is the tiled kernel there
         from tau in loss is "ntxent" or "clip" ? new[] { 0.2, 0.01 } : new[] { 0.2 }
         select new TestCaseData(device, variant, loss, tau).SetName($"Loss_MatchesCpuFloat64({device}, {variant}, {loss}, tau {tau})");
@@ -139,6 +139,9 @@ public class ContrastiveKernelVariantTests
             "supcon" => new SupConLoss(tau).Forward(a, labels),
             "infonce-queue" => new InfoNceLoss(tau).Forward(a, b.Rows(0, n), b.Rows(n, m - n), null),
             "triplet-hard" => new TripletLoss(0.2).Forward(a, labels),
+            // Positives left out of the denominator; the positives are not mutual (p(p(i)) ≠ i), so the row and column terms differ.
+            "dcl" => new DecoupledContrastiveLoss(tau).Forward(a, Tensor.FromArray(Enumerable.Range(0, n).Select(i => (i * 5 + 3) % n).ToArray(), [n], device)),
+            "hcl" => new DebiasedContrastiveLoss(0.1, 1.0, tau).Forward(a),
             "triplet-semihard" => new TripletLoss(0.2, TripletMining.SemiHard, DistanceMetric.SquaredEuclidean).Forward(a, labels),
             _ => new ClipLoss(tau).Forward(a, b),
         };

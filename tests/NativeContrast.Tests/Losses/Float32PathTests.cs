@@ -48,6 +48,23 @@ public class Float32PathTests
         AssertClose(x => new NtXentLoss(0.05, normalize: false).Forward(x[0] * 0.2, positives), Rows(n, d, n + d + 1));
     }
 
+    [TestCase(8, 3)]
+    [TestCase(194, 17)]
+    [TestCase(500, 128)]
+    [TestCase(386, 512)]
+    [TestCase(200, 600)]
+    public void PositivesOutOfTheDenominator_Float32MatchesFloat64(int n, int d)
+    {
+        // The tiled cpu path (D ≤ 512) hides a column anchor's positive from the column statistics and rewrites the positive pairs' weights;
+        // non-mutual positives (p(p(i)) ≠ i) put the row and column positives of a tile in different places.
+        using var scope = TensorScope.Begin();
+        var positives = Tensor.FromArray(Enumerable.Range(0, n).Select(i => (i * 5 + 3) % n == i ? (i + 1) % n : (i * 5 + 3) % n).ToArray(), [n], Device.Cpu);
+        AssertClose(x => new DecoupledContrastiveLoss(0.1).Forward(x[0]), Rows(n, d, n + d));
+        AssertClose(x => new DecoupledContrastiveLoss(0.05, normalize: false).Forward(x[0] * 0.2, positives), Rows(n, d, n + d + 1));
+        AssertClose(x => new DebiasedContrastiveLoss(0.1, 0.0, 0.1).Forward(x[0], positives), Rows(n, d, n + d + 2));
+        AssertClose(x => new DebiasedContrastiveLoss(0.1, 2.0, 0.05).Forward(x[0]), Rows(n, d, n + d + 3));
+    }
+
     [TestCase(10, 4, 3)]
     [TestCase(450, 32, 20)]
     [TestCase(600, 128, 300)]

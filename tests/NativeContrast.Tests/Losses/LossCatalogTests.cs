@@ -30,7 +30,7 @@ public class LossCatalogTests
     {
         Assert.That(LossCatalog.Names, Is.Unique);
         var error = Assert.Throws<ArgumentException>(() => LossCatalog.Get("ntxnet"))!;
-        Assert.That(error.Message, Does.StartWith("Unknown loss 'ntxnet'; use ntxent, infonce, clip, supcon, triplet."));
+        Assert.That(error.Message, Does.StartWith("Unknown loss 'ntxnet'; use ntxent, infonce, clip, supcon, dcl, debiased, hcl, triplet."));
     }
 
     /// <summary>

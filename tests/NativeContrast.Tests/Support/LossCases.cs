@@ -28,6 +28,14 @@ public static class LossCases
         yield return new OpCase("supcon, anchor without positive", [[6, 4]], (x, d) => new SupConLoss(0.2).Forward(x[0], Ints(d, 0, 1, 0, 2, 1, 0)));
         yield return new OpCase("supcon raw", [[7, 3]], (x, d) => new SupConLoss(0.5, normalize: false).Forward(x[0], Ints(d, 3, 3, 1, 1, 1, 3, 0)));
         yield return new OpCase("supcon learned temperature", [[5, 4], [1]], (x, d) => new SupConLoss(Learned(x[1])).Forward(x[0], Ints(d, 0, 0, 1, 1, 1)));
+        yield return new OpCase("dcl normalized", [[6, 4]], (x, _) => new DecoupledContrastiveLoss(0.5).Forward(x[0]));
+        yield return new OpCase("dcl raw, explicit positives", [[5, 4]], (x, d) => new DecoupledContrastiveLoss(0.3, normalize: false).Forward(x[0], Ints(d, 2, 3, 0, 0, 1)));
+        yield return new OpCase("dcl learned temperature", [[6, 4], [1]], (x, _) => new DecoupledContrastiveLoss(Learned(x[1])).Forward(x[0]));
+        yield return new OpCase("debiased tau+ 0.1", [[8, 4]], (x, _) => new DebiasedContrastiveLoss(0.1, 0.0, 0.5).Forward(x[0]));
+        yield return new OpCase("debiased tau+ 0.9 (floor clamps)", [[6, 3]], (x, _) => new DebiasedContrastiveLoss(0.9, 0.0, 0.5).Forward(x[0]));
+        yield return new OpCase("hcl beta 1, raw", [[6, 4]], (x, _) => new DebiasedContrastiveLoss(0.1, 1.0, 0.5, normalize: false).Forward(x[0]));
+        yield return new OpCase("hcl beta 2, explicit positives", [[5, 4]], (x, d) => new DebiasedContrastiveLoss(0.2, 2.0, 0.4).Forward(x[0], Ints(d, 2, 3, 0, 0, 1)));
+        yield return new OpCase("hcl learned temperature", [[6, 4], [1]], (x, _) => new DebiasedContrastiveLoss(0.1, 1.0, Learned(x[1])).Forward(x[0]));
         yield return new OpCase("triplet batch-hard euclidean", [[7, 4]], (x, d) => new TripletLoss(1.0).Forward(x[0], Ints(d, 0, 0, 1, 1, 2, 2, 0)));
         yield return new OpCase("triplet semi-hard squared", [[8, 3]], (x, d) =>
             new TripletLoss(0.8, TripletMining.SemiHard, DistanceMetric.SquaredEuclidean).Forward(x[0], Ints(d, 0, 1, 0, 1, 0, 1, 2, 2)));
