@@ -24,6 +24,8 @@ internal static class LossCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels [N] int32/int64 .npy (supcon, triplet)." };
         var positives = new Option<FileInfo?>("--positives") { Description = "Positive index per row [N] int32/int64 .npy (ntxent, infonce)." };
         var temperature = new Option<double>("--temperature") { Description = "τ for the softmax losses.", DefaultValueFactory = _ => 0.1 };
+        var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: the class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
+        var beta = new Option<double>("--beta") { Description = "hcl: the concentration β ≥ 0 on hard negatives (0 = debiased).", DefaultValueFactory = _ => 1.0 };
         var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = $"Triplet mining: {string.Join(" | ", Training.Names.All<TripletMining>())}.", DefaultValueFactory = _ => "hard" };
         mining.AcceptOnlyFromAmong([.. Training.Names.All<TripletMining>()]);
@@ -36,13 +38,13 @@ internal static class LossCommand
         var keysGradOut = new Option<FileInfo?>("--keys-grad-out") { Description = "Write dLoss/dKeys [M, D] here (float32 .npy)." };
 
         var command = new Command("loss", "Compute one contrastive loss and its gradient on .npy embeddings (for comparing implementations).");
-        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
+        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, tauPlus, beta, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
             var request = new LossRequest(
                 parse.GetValue(kind)!, parse.GetValue(input)!.FullName, parse.GetValue(keys)?.FullName, parse.GetValue(labels)?.FullName,
-                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(margin), parse.GetValue(mining)!,
+                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(tauPlus), parse.GetValue(beta), parse.GetValue(margin), parse.GetValue(mining)!,
                 parse.GetValue(distance)!, parse.GetValue(softMargin), parse.GetValue(normalize), parse.GetValue(gradOut)?.FullName,
                 parse.GetValue(keysGradOut)?.FullName);
             using var d = Device.Create(parse.GetValue(device)!, error);
@@ -52,11 +54,13 @@ internal static class LossCommand
         return command;
     }
 
-    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double Margin,
+    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double TauPlus, double Beta, double Margin,
         string Mining, string Distance, bool SoftMargin, bool Normalize, string? GradOut, string? KeysGradOut);
 
     private static string Run(LossRequest r, Device device)
     {
+        if (!(r.TauPlus >= 0 && r.TauPlus < 1)) throw new ArgumentException($"--tau-plus must be in [0, 1); got {r.TauPlus.ToString(CultureInfo.InvariantCulture)}.");
+        if (!(r.Beta >= 0) || double.IsInfinity(r.Beta)) throw new ArgumentException($"--beta must be a finite number ≥ 0; got {r.Beta.ToString(CultureInfo.InvariantCulture)}.");
         var z = Embeddings(r.Input, "--input");
         var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
         var definition = LossCatalog.Get(r.Kind);
@@ -76,6 +80,8 @@ internal static class LossCommand
         var options = new LossOptions
         {
             Temperature = r.Temperature,
+            TauPlus = r.TauPlus,
+            Beta = r.Beta,
             Margin = r.Margin,
             Mining = Training.Names.Parse<TripletMining>(r.Mining, "mining"),
             Distance = r.Distance switch

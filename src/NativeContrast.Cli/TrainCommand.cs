@@ -30,6 +30,9 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
         var temperature = new Option<double?>("--temperature") { Description = "τ (default: the method's)." };
         var learnTemperature = new Option<bool>("--learn-temperature") { Description = "Learn τ (log-parametrized, 1/τ ≤ 100)." };
+        var loss = NamedOption<SimClrLoss>("--loss", "SimCLR's loss (false and hard negatives: see the README)", SimClrLoss.NtXent);
+        var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
+        var beta = new Option<double>("--beta") { Description = "hcl: concentration β ≥ 0 on hard negatives.", DefaultValueFactory = _ => 1.0 };
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
         var mining = NamedOption<Losses.TripletMining>("--mining", "Triplet mining", Losses.TripletMining.Hard);
         var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
@@ -43,7 +46,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -92,6 +95,9 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(epochs),
                     Temperature = parse.GetValue(temperature) ?? Defaults.Temperature(m),
                     LearnTemperature = parse.GetValue(learnTemperature),
+                    Loss = Names.Parse<SimClrLoss>(parse.GetValue(loss)!, "loss"),
+                    TauPlus = parse.GetValue(tauPlus),
+                    Beta = parse.GetValue(beta),
                     Margin = parse.GetValue(margin),
                     Mining = Names.Parse<Losses.TripletMining>(parse.GetValue(mining)!, "mining"),
                     QueueSize = parse.GetValue(queue),
@@ -207,6 +213,7 @@ internal static class TrainCommand
             ["ranks"] = communicator.Size,
             ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
+        if (config.Method == TrainingMethod.SimClr) summary["loss"] = Names.Of(config.Loss);
         // Training is over and its checkpoint written: Ctrl-C from here on stops at the next batch of plotting or evaluation.
         RunPlots.Loss(runFolder);
         if (evaluate)
@@ -220,7 +227,7 @@ internal static class TrainCommand
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Names.Of(config.Method)} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
         if (summary.TryGetValue("knn_top20", out var k20))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));

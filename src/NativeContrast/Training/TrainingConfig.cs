@@ -40,6 +40,15 @@ public sealed record TrainingConfig
     /// <summary>Learn τ (log-parametrized, 1/τ ≤ 100) starting from <see cref="Temperature"/>.</summary>
     public bool LearnTemperature { get; init; }
 
+    /// <summary>SimCLR's loss (ntxent | debiased | hcl | dcl); the other methods have their own.</summary>
+    public SimClrLoss Loss { get; init; } = SimClrLoss.NtXent;
+
+    /// <summary>debiased, hcl: the class prior τ⁺ ∈ [0, 1), the expected share of same-class rows among the negatives.</summary>
+    public double TauPlus { get; init; } = 0.1;
+
+    /// <summary>hcl: the concentration β ≥ 0 on hard negatives.</summary>
+    public double Beta { get; init; } = 1.0;
+
     public double Margin { get; init; } = 0.2;
 
     /// <summary>Triplet mining (hard | semihard).</summary>
@@ -68,6 +77,14 @@ public sealed record TrainingConfig
     /// <summary>Train on the first N images only (quick runs and tests); 0 = all.</summary>
     public int Subset { get; init; }
 
+    /// <summary>The method as runs print it: "simclr", or with a loss other than NT-Xent e.g. "simclr (hcl, τ⁺ 0.1, β 1)".</summary>
+    public string Objective => Method != TrainingMethod.SimClr || Loss == SimClrLoss.NtXent ? Names.Of(Method) : Loss switch
+    {
+        SimClrLoss.Debiased => FormattableString.Invariant($"simclr (debiased, τ⁺ {TauPlus:G3})"),
+        SimClrLoss.Hcl => FormattableString.Invariant($"simclr (hcl, τ⁺ {TauPlus:G3}, β {Beta:G3})"),
+        _ => $"simclr ({Names.Of(Loss)})",
+    };
+
     /// <summary>The learning rate the run uses.</summary>
     public double EffectiveLearningRate => LearningRate ?? Defaults.LearningRate(Method, Optimizer) * BatchSize / 256.0;
 
@@ -77,6 +94,11 @@ public sealed record TrainingConfig
         CheckDefined(Encoder, "encoder");
         CheckDefined(Optimizer, "optimizer");
         CheckDefined(Mining, "mining");
+        CheckDefined(Loss, "loss");
+        if (Loss != SimClrLoss.NtXent && Method != TrainingMethod.SimClr)
+            throw new ArgumentException($"--loss {Names.Of(Loss)} is a SimCLR loss (two views, one positive each); {Names.Of(Method)} has its own objective, so use --method simclr or drop --loss.");
+        if (!(TauPlus >= 0 && TauPlus < 1)) throw new ArgumentException($"The class prior τ⁺ (--tau-plus) must be in [0, 1); got {TauPlus}.");
+        if (!(Beta >= 0) || double.IsInfinity(Beta)) throw new ArgumentException($"The concentration β (--beta) must be a finite number ≥ 0; got {Beta}.");
         if (BatchSize < 2) throw new ArgumentException($"The batch size must be at least 2; got {BatchSize}.");
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1; got {Epochs}.");
         if (!(Temperature > 0)) throw new ArgumentException($"The temperature must be > 0; got {Temperature}.");

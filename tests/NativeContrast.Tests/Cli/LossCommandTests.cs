@@ -62,6 +62,17 @@ public class LossCommandTests
         Assert.That(error, Does.Contain("temperature").And.Not.Contain("\n"));
     }
 
+    [TestCase("--tau-plus", "1", "error: --tau-plus must be in [0, 1); got 1.")]
+    [TestCase("--tau-plus", "-0.1", "error: --tau-plus must be in [0, 1); got -0.1.")]
+    [TestCase("--beta", "-1", "error: --beta must be a finite number ≥ 0; got -1.")]
+    public void BadNegativeOptions_OneLineUsageError(string option, string value, string message)
+    {
+        var (code, output, error) = Run("loss", "--kind", "hcl", "--input", Fixture("losses", "ntxent_default", "input.npy"), option, value);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Is.EqualTo(message));
+    }
+
     [Test]
     public void UnknownKind_IsAParseError()
     {

@@ -38,6 +38,42 @@ public class TrainCommandTests
         }
     }
 
+    [TestCase("hcl", "simclr (hcl, τ⁺ 0.2, β 0.5)")]
+    [TestCase("dcl", "simclr (dcl)")]
+    public void TrainWithALossForNegatives_RecordsItInConfigAndMetrics(string loss, string objective)
+    {
+        var data = IdxFiles.FakeFashionMnist(64);
+        var run = Path.Combine(data, "run");
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = NativeContrast.Cli.CommandLine.Run(["train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval",
+                "--loss", loss, "--tau-plus", "0.2", "--beta", "0.5", "--out", run], output, error);
+            Assert.That(code, Is.EqualTo(0), error.ToString() + output);
+            Assert.That(output.ToString(), Does.Contain($"training {objective} / small-cnn"));
+            var config = Trainer.ReadConfig(run);
+            Assert.That(Names.Of(config.Loss), Is.EqualTo(loss));
+            Assert.That((config.TauPlus, config.Beta), Is.EqualTo((0.2, 0.5)));
+            Assert.That(File.ReadAllText(Path.Combine(run, "config.json")), Does.Contain($"\"Loss\": \"{loss}\"").Or.Contain($"\"loss\": \"{loss}\""));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    [TestCase("--method", "supcon", "--loss", "dcl", "error: --loss dcl is a SimCLR loss")]
+    [TestCase("--loss", "hcl", "--tau-plus", "1", "error: The class prior τ⁺ (--tau-plus) must be in [0, 1); got 1.")]
+    [TestCase("--loss", "hcl", "--beta", "-2", "error: The concentration β (--beta) must be a finite number ≥ 0; got -2.")]
+    public void ALossForNegatives_WithBadSettings_IsAOneLineUsageError(string a, string b, string c, string d, string message)
+    {
+        var error = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["train", a, b, c, d, "--out", "/nonexistent/never-written"], new StringWriter(), error);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString().Trim(), Does.StartWith(message).And.Not.Contain("\n"));
+    }
+
     /// <summary>
     /// A real SIGINT (what Ctrl-C sends) to a training process: it stops after the current step, writes a
     /// loadable checkpoint of where it stopped, says how to continue, and exits with 130.

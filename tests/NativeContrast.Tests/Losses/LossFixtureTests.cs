@@ -54,6 +54,9 @@ public class LossFixtureTests
             "infonce" => new InfoNceLoss(c.GetProperty("temperature").GetDouble(), normalize).Forward(z, k!, positives),
             "clip" => new ClipLoss(c.GetProperty("temperature").GetDouble(), normalize).Forward(z, k!),
             "supcon" => new SupConLoss(c.GetProperty("temperature").GetDouble(), normalize).Forward(z, labels!),
+            "dcl" => new DecoupledContrastiveLoss(c.GetProperty("temperature").GetDouble(), normalize).Forward(z, positives),
+            "debiased" or "hcl" => new DebiasedContrastiveLoss(c.GetProperty("tau_plus").GetDouble(), c.GetProperty("beta").GetDouble(),
+                c.GetProperty("temperature").GetDouble(), normalize).Forward(z, positives),
             _ => new TripletLoss(c.GetProperty("margin").GetDouble(),
                 c.GetProperty("mining").GetString() == "hard" ? TripletMining.Hard : TripletMining.SemiHard,
                 c.GetProperty("distance").GetString() switch { "cosine" => DistanceMetric.Cosine, "squared" => DistanceMetric.SquaredEuclidean, _ => DistanceMetric.Euclidean },
@@ -81,6 +84,8 @@ public class LossFixtureTests
             if (Fixture(name, "positives") is { } positives) args.AddRange(["--positives", positives]);
             args.AddRange(["--normalize", c.GetProperty("normalize").GetBoolean() ? "true" : "false"]);
             if (c.TryGetProperty("temperature", out var t)) args.AddRange(["--temperature", t.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
+            if (c.TryGetProperty("tau_plus", out var tauPlus)) args.AddRange(["--tau-plus", tauPlus.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
+            if (c.TryGetProperty("beta", out var beta) && c.GetProperty("kind").GetString() == "hcl") args.AddRange(["--beta", beta.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
             if (c.TryGetProperty("margin", out var m))
             {
                 args.AddRange(["--margin", m.GetDouble().ToString("R", CultureInfo.InvariantCulture), "--mining", c.GetProperty("mining").GetString()!,

@@ -53,6 +53,41 @@ def supcon(z, labels, tau, normalize):
     return -mean_log_prob.mean()
 
 
+def dcl(z, positives, tau, normalize):
+    """Yeh et al. 2022: the positive leaves its own denominator."""
+    if normalize:
+        z = F.normalize(z, dim=1)
+    n = len(z)
+    rows = torch.arange(n)
+    s = z @ z.T / tau
+    negative = ~torch.eye(n, dtype=torch.bool)
+    negative[rows, positives] = False
+    return (-s[rows, positives] + torch.logsumexp(s.masked_fill(~negative, float("-inf")), dim=1)).mean()
+
+
+def debiased(z, positives, tau, tau_plus, beta, normalize):
+    """Chuang et al. 2020 (beta = 0) and HCL, Robinson et al. 2021 (beta > 0), as the authors' code writes them:
+    imp = exp(beta * log neg), Ng clamped below at M * e^(-1/tau), M = N - 2 negatives per anchor."""
+    if normalize:
+        z = F.normalize(z, dim=1)
+    n = len(z)
+    m = n - 2
+    rows = torch.arange(n)
+    s = z @ z.T / tau
+    negative = ~torch.eye(n, dtype=torch.bool)
+    negative[rows, positives] = False
+    pos = torch.exp(s[rows, positives])
+    neg = torch.exp(s)[negative].view(n, m)
+    if beta > 0:
+        imp = (beta * neg.log()).exp()
+        reweight_neg = (imp * neg).sum(dim=-1) / imp.mean(dim=-1)
+    else:
+        reweight_neg = neg.sum(dim=-1)
+    ng = (-tau_plus * m * pos + reweight_neg) / (1 - tau_plus)
+    ng = torch.clamp(ng, min=m * np.e ** (-1 / tau))
+    return (-torch.log(pos / (pos + ng))).mean()
+
+
 def distances(z, metric):
     if metric == "cosine":
         zn = F.normalize(z, dim=1)
@@ -158,6 +193,31 @@ def main():
     triplet_case("triplet_semihard_cosine", 20, 8, 4, 0.3, "semihard", "cosine", False, False)
     triplet_case("triplet_hard_squared_soft", 18, 6, 3, 0.2, "hard", "squared", True, False)
     triplet_case("triplet_semihard_euclidean_raw", 22, 5, 5, 1.0, "semihard", "euclidean", False, False)
+
+    def negatives_case(name, kind, n, d, tau, normalize, explicit=False, tau_plus=None, beta=None):
+        z = rng.standard_normal((n, d))
+        arrays = {"input": z}
+        zt = leaf(z)
+        pos = rng.permutation(n) if explicit else (np.arange(n) + n // 2) % n
+        pos = np.where(pos == np.arange(n), (pos + 1) % n, pos)
+        if explicit:
+            arrays["positives"] = pos.astype(np.int64)
+        entry = dict(kind=kind, temperature=tau, normalize=normalize)
+        if kind == "dcl":
+            loss = dcl(zt, torch.tensor(pos), tau, normalize)
+        else:
+            entry.update(tau_plus=tau_plus, beta=beta)
+            loss = debiased(zt, torch.tensor(pos), tau, tau_plus, beta, normalize)
+        loss.backward()
+        save(name, arrays, entry, loss, {"grad": zt.grad})
+
+    # Added after the cases above, so their random draws (and files) stay the same.
+    negatives_case("dcl_default", "dcl", 24, 8, 0.1, True)
+    negatives_case("dcl_explicit_raw", "dcl", 15, 6, 0.5, False, explicit=True)
+    negatives_case("debiased", "debiased", 24, 8, 0.1, True, tau_plus=0.1, beta=0.0)
+    negatives_case("debiased_floor", "debiased", 16, 6, 0.5, True, tau_plus=0.5, beta=0.0)
+    negatives_case("hcl", "hcl", 24, 8, 0.2, True, tau_plus=0.1, beta=1.0)
+    negatives_case("hcl_tau005_beta2", "hcl", 20, 8, 0.05, True, explicit=True, tau_plus=0.1, beta=2.0)
 
     with open("manifest.json", "w") as f:
         json.dump({"generator": f"PyTorch {torch.__version__}, float64", "cases": manifest}, f, indent=1)
