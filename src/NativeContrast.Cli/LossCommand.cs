@@ -21,11 +21,13 @@ internal static class LossCommand
         kind.AcceptOnlyFromAmong(LossCatalog.Names.ToArray());
         var input = new Option<FileInfo>("--input") { Description = "Embeddings (queries for infonce/clip), [N, D] float32 or float64 .npy.", Required = true };
         var keys = new Option<FileInfo?>("--keys") { Description = "Keys [M, D] .npy (infonce: M ≥ N, key i is query i's positive; clip: M = N)." };
-        var labels = new Option<FileInfo?>("--labels") { Description = "Labels [N] int32/int64 .npy (supcon, triplet)." };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Labels [N] int32/int64 .npy (supcon, triplet; ntxent with --false-negatives, −1 = unknown)." };
         var positives = new Option<FileInfo?>("--positives") { Description = "Positive index per row [N] int32/int64 .npy (ntxent, infonce)." };
         var temperature = new Option<double>("--temperature") { Description = "τ for the softmax losses.", DefaultValueFactory = _ => 0.1 };
         var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: the class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
         var beta = new Option<double>("--beta") { Description = "hcl: the concentration β ≥ 0 on hard negatives (0 = debiased).", DefaultValueFactory = _ => 1.0 };
+        var falseNegatives = new Option<string>("--false-negatives") { Description = "ntxent with --labels (−1 = unknown): keep | drop | attract same-class negatives.", DefaultValueFactory = _ => "keep" };
+        falseNegatives.AcceptOnlyFromAmong("keep", "drop", "attract");
         var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = $"Triplet mining: {string.Join(" | ", Training.Names.All<TripletMining>())}.", DefaultValueFactory = _ => "hard" };
         mining.AcceptOnlyFromAmong([.. Training.Names.All<TripletMining>()]);
@@ -38,13 +40,13 @@ internal static class LossCommand
         var keysGradOut = new Option<FileInfo?>("--keys-grad-out") { Description = "Write dLoss/dKeys [M, D] here (float32 .npy)." };
 
         var command = new Command("loss", "Compute one contrastive loss and its gradient on .npy embeddings (for comparing implementations).");
-        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, tauPlus, beta, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
+        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, tauPlus, beta, falseNegatives, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
             var request = new LossRequest(
                 parse.GetValue(kind)!, parse.GetValue(input)!.FullName, parse.GetValue(keys)?.FullName, parse.GetValue(labels)?.FullName,
-                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(tauPlus), parse.GetValue(beta), parse.GetValue(margin), parse.GetValue(mining)!,
+                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(tauPlus), parse.GetValue(beta), parse.GetValue(falseNegatives)!, parse.GetValue(margin), parse.GetValue(mining)!,
                 parse.GetValue(distance)!, parse.GetValue(softMargin), parse.GetValue(normalize), parse.GetValue(gradOut)?.FullName,
                 parse.GetValue(keysGradOut)?.FullName);
             using var d = Device.Create(parse.GetValue(device)!, error);
@@ -54,7 +56,7 @@ internal static class LossCommand
         return command;
     }
 
-    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double TauPlus, double Beta, double Margin,
+    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double TauPlus, double Beta, string FalseNegatives, double Margin,
         string Mining, string Distance, bool SoftMargin, bool Normalize, string? GradOut, string? KeysGradOut);
 
     private static string Run(LossRequest r, Device device)
@@ -64,6 +66,11 @@ internal static class LossCommand
         var z = Embeddings(r.Input, "--input");
         var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
         var definition = LossCatalog.Get(r.Kind);
+        var handling = r.FalseNegatives switch { "drop" => FalseNegatives.Drop, "attract" => FalseNegatives.Attract, _ => FalseNegatives.Keep };
+        if (handling != FalseNegatives.Keep && (r.Kind != "ntxent" || r.Labels is null))
+            throw new ArgumentException($"--false-negatives {r.FalseNegatives} goes with --kind ntxent and --labels (one label per row, −1 where unknown).");
+        if (r.Kind == "ntxent" && r.Labels is not null && handling == FalseNegatives.Keep)
+            throw new ArgumentException("--kind ntxent reads --labels only to handle false negatives: add --false-negatives drop or attract.");
         CheckInputs(definition, (k is null && r.KeysGradOut is null ? LossInputKinds.None : LossInputKinds.Keys)
             | (r.Labels is null ? LossInputKinds.None : LossInputKinds.Labels) | (r.Positives is null ? LossInputKinds.None : LossInputKinds.Positives));
         int n = z.Shape[0], d = z.Shape[1];
@@ -82,6 +89,7 @@ internal static class LossCommand
             Temperature = r.Temperature,
             TauPlus = r.TauPlus,
             Beta = r.Beta,
+            FalseNegatives = handling,
             Margin = r.Margin,
             Mining = Training.Names.Parse<TripletMining>(r.Mining, "mining"),
             Distance = r.Distance switch

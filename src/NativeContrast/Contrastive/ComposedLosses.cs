@@ -60,6 +60,34 @@ internal static class ComposedLosses
         Tensor.CrossEntropy(Logits(z, z, tau, normalize, theta) + DiagonalMask(positives.Length, z.Device, z.DType),
             Tensor.FromArray(positives, [positives.Length], z.Device));
 
+    /// <summary>
+    /// NT-Xent with labels y (−1 unknown) from the definitions: same(i, k) = k ∉ {i, p(i)} and y_k = y_i ≥ 0.
+    /// Drop: cross-entropy against p(i) over the logits with the diagonal and same(i, ·) masked. Attract: −(1/|P_i|)
+    /// Σ_{q∈P_i} log softmax_{k≠i}(S_i·)_q, P_i = {p(i)} ∪ same(i, ·), mean over rows.
+    /// </summary>
+    public static Tensor NtXentFalseNegatives(Tensor z, int[] positives, int[] labels, FalseNegatives handling, double tau, bool normalize, Tensor? theta = null)
+    {
+        int n = positives.Length;
+        bool Same(int i, int k) => k != i && k != positives[i] && labels[i] >= 0 && labels[k] == labels[i];
+        var s = Logits(z, z, tau, normalize, theta);
+        if (handling == FalseNegatives.Drop)
+        {
+            var mask = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < n; k++)
+                    mask[i * n + k] = k == i || Same(i, k) ? -1e9 : 0;
+            return Tensor.CrossEntropy(s + Tensor.FromArray(mask, [n, n], z.Device).ToDType(z.DType), Tensor.FromArray(positives, [n], z.Device));
+        }
+        var logProbability = (s + DiagonalMask(n, z.Device, z.DType)).LogSoftmax();
+        var weights = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            var set = Enumerable.Range(0, n).Where(k => k == positives[i] || Same(i, k)).ToList();
+            foreach (var k in set) weights[i * n + k] = -1.0 / (set.Count * n);
+        }
+        return (logProbability * Tensor.FromArray(weights, [n, n], z.Device).ToDType(z.DType)).Sum();
+    }
+
     /// <summary>DCL: −S_ip + ln Σ_{k ∉ {i, p(i)}} exp S_ik from the full matrix, mean over rows.</summary>
     public static Tensor Dcl(Tensor z, int[] positives, double tau, bool normalize, Tensor? theta = null)
     {

@@ -15,10 +15,14 @@ public static class LossCatalog
     /// <summary>The losses, in the order commands list them.</summary>
     public static IReadOnlyList<LossDefinition> All { get; } =
     [
-        new("ntxent", "NT-Xent (SimCLR): one set, positive i ± N/2 or given, self excluded",
-            LossInputKinds.None, LossInputKinds.Positives, Softmax,
-            (x, o) => new NtXentLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
-            (x, o) => ComposedLosses.NtXent(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.Normalize),
+        new("ntxent", "NT-Xent (SimCLR): one set, positive i ± N/2 or given, self excluded; with labels, same-class negatives dropped or attracted",
+            LossInputKinds.None, LossInputKinds.Positives | LossInputKinds.Labels, [.. Softmax, nameof(LossOptions.FalseNegatives)],
+            (x, o) => x.Labels is { } labels
+                ? new NtXentLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives, labels, RequireHandling(o))
+                : new NtXentLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
+            (x, o) => x.Labels is { } labels
+                ? ComposedLosses.NtXentFalseNegatives(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), labels.ToIntArray(), RequireHandling(o), o.Temperature, o.Normalize)
+                : ComposedLosses.NtXent(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.Normalize),
             (n, m, d, o) => 6.0 * n * n * d),
         new("infonce", "InfoNCE: queries against keys (key i is query i's positive, or given)",
             LossInputKinds.Keys, LossInputKinds.Keys | LossInputKinds.Positives, Softmax,
@@ -68,6 +72,11 @@ public static class LossCatalog
     public static LossDefinition Get(string name) =>
         All.FirstOrDefault(l => l.Name == name)
         ?? throw new ArgumentException($"Unknown loss '{name}'; use {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>Labels are read only to handle false negatives: with labels, the handling must say what to do with them.</summary>
+    private static FalseNegatives RequireHandling(LossOptions o) => o.FalseNegatives != FalseNegatives.Keep
+        ? o.FalseNegatives
+        : throw new ArgumentException("NT-Xent reads labels only to handle false negatives; say drop or attract (--false-negatives), or give no labels.");
 
     private static Tensor Identity(int n, Device device) => Tensor.FromArray(Enumerable.Range(0, n).ToArray(), [n], device);
 

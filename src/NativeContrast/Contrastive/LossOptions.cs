@@ -24,6 +24,9 @@ public sealed record LossOptions
     /// <summary>HCL's concentration β ≥ 0 on hard negatives.</summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>NT-Xent with labels: what happens to same-class negatives (keep, drop, attract).</summary>
+    public FalseNegatives FalseNegatives { get; init; } = FalseNegatives.Keep;
+
     /// <summary>L2-normalize rows inside the loss.</summary>
     public bool Normalize { get; init; } = true;
 }

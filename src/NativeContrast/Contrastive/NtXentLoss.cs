@@ -34,6 +34,58 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
         return SoftmaxContrastiveOp.OneSet(rows, SoftmaxDirections.OnePositive(p, 1.0 / n, z), temperature);
     }
 
+    /// <summary>
+    /// The loss with some labels known (Int32 [N], −1 = unknown), whose same-class negatives are handled as
+    /// <paramref name="handling"/> says (see <see cref="FalseNegatives"/>). Rows i and p(i) are two views of one image:
+    /// positives must pair rows both ways (p(p(i)) = i) and the two rows of a pair must carry the same label.
+    /// Attract is SupCon over keys (the label where known, else one key per pair), fused as SupCon is. Drop is
+    /// L_i = −ln softmax([S_ip, LSE_i])_0 with LSE_i over the rows of other keys, a fused per-row log-sum-exp
+    /// (<see cref="RowLogSumExpOp"/>); S_ip comes from the (normalized) rows and their partners, O(N·D).
+    /// </summary>
+    public Tensor Forward(Tensor z, Tensor? positives, Tensor labels, FalseNegatives handling)
+    {
+        if (handling == FalseNegatives.Keep) return Forward(z, positives);
+        if (!Enum.IsDefined(handling)) throw new ArgumentOutOfRangeException(nameof(handling), handling, "Unknown false-negative handling.");
+        var rows = LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
+        int n = z.ShapeArray[0];
+        var p = positives is null ? DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
+        LossInputs.PositiveIndices(LossName, p, n, oneSet: true);
+        var y = LossInputs.IntVector(LossName, nameof(labels), labels, n, z.Device);
+        var keys = PairKeys(p, y);
+        var temperature = ResolveTemperature(z);
+        if (handling == FalseNegatives.Attract)
+        {
+            var counts = new Dictionary<int, int>();
+            foreach (var key in keys) counts[key] = counts.GetValueOrDefault(key) + 1;
+            var positiveWeight = keys.Select(key => 1.0 / (counts[key] - 1)).ToArray();
+            return SoftmaxContrastiveOp.OneSet(rows, SoftmaxDirections.ByLabel(keys, positiveWeight, Enumerable.Repeat(1.0 / n, n).ToArray(), z), temperature);
+        }
+        var others = SoftmaxDirections.ByLabel(keys, new double[n], new double[n], z) with { ExcludePositives = true };
+        var lse = RowLogSumExpOp.Forward(rows, others, temperature);
+        var unit = Normalize ? z.L2NormalizeRows() : z;
+        var dots = (unit * unit.Gather(0, Tensor.FromArray(p, [n], z.Device))).Sum(1);
+        var positiveLogit = temperature.LogScale is { } theta && !temperature.Clamped ? dots * theta.Exp() : dots * temperature.InverseTemperature;
+        var logits = Tensor.Concat([positiveLogit.Reshape(n, 1), lse.Reshape(n, 1)], 1);
+        return Tensor.CrossEntropy(logits, Tensor.FromArray(new int[n], [n], z.Device));
+    }
+
+    /// <summary>One key per row: its label where known (≥ 0), else −1 − (the pair's lower row), so that rows share a key exactly when they are a pair or of one known class.</summary>
+    private int[] PairKeys(int[] p, int[] y)
+    {
+        var keys = new int[p.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            int j = p[i];
+            if (p[j] != i)
+                throw new ArgumentException($"{LossName} with false-negative handling needs positives that pair rows both ways (two views of one image): p({i}) = {j} but p({j}) = {p[j]}.");
+            if (y[i] < -1) throw new ArgumentException($"{LossName}: label {y[i]} of row {i} is neither a class (≥ 0) nor unknown (−1).");
+            if (y[i] != y[j])
+                throw new ArgumentException($"{LossName} with false-negative handling: rows {i} and {j} are a positive pair (two views of one image) but carry labels {y[i]} and {y[j]}.");
+            keys[i] = y[i] >= 0 ? y[i] : -1 - Math.Min(i, j);
+        }
+        return keys;
+    }
+
     /// <summary>p(i) = i + N/2 for the first half, i − N/2 for the second, as an Int32 tensor.</summary>
     public static Tensor DefaultPositives(int n, Device device) => Tensor.FromArray(DefaultPositiveIndex(n), [n], device);
 

@@ -74,6 +74,20 @@ public class LossCommandTests
     }
 
     [Test]
+    public void FalseNegatives_NeedNtXentAndLabels_AndLabelsNeedAHandling()
+    {
+        var input = Fixture("losses", "ntxent_drop", "input.npy");
+        var labels = Fixture("losses", "ntxent_drop", "labels.npy");
+        var (code, _, error) = Run("loss", "--kind", "ntxent", "--input", input, "--false-negatives", "drop");
+        Assert.That((code, error), Is.EqualTo((2, "error: --false-negatives drop goes with --kind ntxent and --labels (one label per row, −1 where unknown).")));
+        (code, _, error) = Run("loss", "--kind", "ntxent", "--input", input, "--labels", labels);
+        Assert.That((code, error), Is.EqualTo((2, "error: --kind ntxent reads --labels only to handle false negatives: add --false-negatives drop or attract.")));
+        (code, _, error) = Run("loss", "--kind", "dcl", "--input", input, "--labels", labels, "--false-negatives", "attract");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.StartWith("error: --false-negatives attract goes with --kind ntxent"));
+    }
+
+    [Test]
     public void UnknownKind_IsAParseError()
     {
         var (code, _, error) = Run("loss", "--kind", "hinge", "--input", Fixture("losses", "clip", "input.npy"));

@@ -28,6 +28,9 @@ public static class LossCases
         yield return new OpCase("supcon, anchor without positive", [[6, 4]], (x, d) => new SupConLoss(0.2).Forward(x[0], Ints(d, 0, 1, 0, 2, 1, 0)));
         yield return new OpCase("supcon raw", [[7, 3]], (x, d) => new SupConLoss(0.5, normalize: false).Forward(x[0], Ints(d, 3, 3, 1, 1, 1, 3, 0)));
         yield return new OpCase("supcon learned temperature", [[5, 4], [1]], (x, d) => new SupConLoss(Learned(x[1])).Forward(x[0], Ints(d, 0, 0, 1, 1, 1)));
+        yield return new OpCase("ntxent drop false negatives", [[8, 4]], (x, d) => new NtXentLoss(0.4).Forward(x[0], null, Ints(d, 0, 1, -1, 0, 0, 1, -1, 0), FalseNegatives.Drop));
+        yield return new OpCase("ntxent attract false negatives, raw", [[8, 4]], (x, d) => new NtXentLoss(0.4, normalize: false).Forward(x[0], null, Ints(d, 2, 1, 2, -1, 2, 1, 2, -1), FalseNegatives.Attract));
+        yield return new OpCase("ntxent drop, learned temperature", [[8, 4], [1]], (x, d) => new NtXentLoss(Learned(x[1])).Forward(x[0], null, Ints(d, 0, 1, -1, 0, 0, 1, -1, 0), FalseNegatives.Drop));
         yield return new OpCase("dcl normalized", [[6, 4]], (x, _) => new DecoupledContrastiveLoss(0.5).Forward(x[0]));
         yield return new OpCase("dcl raw, explicit positives", [[5, 4]], (x, d) => new DecoupledContrastiveLoss(0.3, normalize: false).Forward(x[0], Ints(d, 2, 3, 0, 0, 1)));
         yield return new OpCase("dcl learned temperature", [[6, 4], [1]], (x, _) => new DecoupledContrastiveLoss(Learned(x[1])).Forward(x[0]));

@@ -65,6 +65,24 @@ def dcl(z, positives, tau, normalize):
     return (-s[rows, positives] + torch.logsumexp(s.masked_fill(~negative, float("-inf")), dim=1)).mean()
 
 
+def ntxent_false_negatives(z, positives, labels, handling, tau, normalize):
+    """NT-Xent with labels (-1 unknown): same-class negatives (k not in {i, p(i)}, y_k = y_i >= 0) dropped from the
+    denominator, or attracted as extra positives (the mean over P_i = {p(i)} and the same-class rows)."""
+    if normalize:
+        z = F.normalize(z, dim=1)
+    n = len(z)
+    rows = torch.arange(n)
+    s = (z @ z.T / tau).masked_fill(torch.eye(n, dtype=torch.bool), float("-inf"))
+    same = (labels[:, None] == labels[None, :]) & (labels[:, None] >= 0) & ~torch.eye(n, dtype=torch.bool)
+    same[rows, positives] = False
+    if handling == "drop":
+        return F.cross_entropy(s.masked_fill(same, float("-inf")), positives)
+    log_prob = s - torch.logsumexp(s, dim=1, keepdim=True)
+    members = same.clone()
+    members[rows, positives] = True
+    return -(torch.where(members, log_prob, torch.zeros_like(log_prob)).sum(1) / members.sum(1)).mean()
+
+
 def debiased(z, positives, tau, tau_plus, beta, normalize):
     """Chuang et al. 2020 (beta = 0) and HCL, Robinson et al. 2021 (beta > 0), as the authors' code writes them:
     imp = exp(beta * log neg), Ng clamped below at M * e^(-1/tau), M = N - 2 negatives per anchor."""
@@ -218,6 +236,22 @@ def main():
     negatives_case("debiased_floor", "debiased", 16, 6, 0.5, True, tau_plus=0.5, beta=0.0)
     negatives_case("hcl", "hcl", 24, 8, 0.2, True, tau_plus=0.1, beta=1.0)
     negatives_case("hcl_tau005_beta2", "hcl", 20, 8, 0.05, True, explicit=True, tau_plus=0.1, beta=2.0)
+
+    def false_negatives_case(name, handling, n, d, tau, normalize, classes):
+        z = rng.standard_normal((n, d))
+        image = rng.integers(0, classes, n // 2)
+        image[::4] = -1  # unknown labels
+        labels = np.concatenate([image, image])
+        pos = (np.arange(n) + n // 2) % n
+        zt = leaf(z)
+        loss = ntxent_false_negatives(zt, torch.tensor(pos), torch.tensor(labels), handling, tau, normalize)
+        loss.backward()
+        entry = dict(kind="ntxent", temperature=tau, normalize=normalize, false_negatives=handling)
+        save(name, {"input": z, "labels": labels.astype(np.int64)}, entry, loss, {"grad": zt.grad})
+
+    false_negatives_case("ntxent_drop", "drop", 24, 8, 0.1, True, 3)
+    false_negatives_case("ntxent_attract", "attract", 24, 8, 0.2, True, 3)
+    false_negatives_case("ntxent_drop_raw", "drop", 20, 6, 0.5, False, 2)
 
     with open("manifest.json", "w") as f:
         json.dump({"generator": f"PyTorch {torch.__version__}, float64", "cases": manifest}, f, indent=1)

@@ -1,0 +1,111 @@
+using NativeContrast.Losses;
+using NativeContrast.Tests.Support;
+
+namespace NativeContrast.Tests.Losses;
+
+/// <summary>
+/// NT-Xent with labels whose same-class negatives are dropped or attracted (<see cref="FalseNegatives"/>): fused against
+/// the composed reference written from the definitions, in float64 (loss, gradients, the learned temperature's gradient)
+/// on sizes across the cpu tiles, by finite differences, and the input checks. Parity with ILGPU devices is in
+/// <see cref="LossCases"/>; PyTorch fixtures in <see cref="LossFixtureTests"/>.
+/// </summary>
+public class FalseNegativeTests
+{
+    /// <summary>Labels per row for two views of n/2 images (row i and i ± n/2 share the image's label); every fifth image unknown (−1).</summary>
+    private static int[] PairLabels(int n, int classes, int seed)
+    {
+        var rng = new Random(seed);
+        var image = Enumerable.Range(0, n / 2).Select(i => i % 5 == 4 ? -1 : rng.Next(classes)).ToArray();
+        return Enumerable.Range(0, n).Select(i => image[i % (n / 2)]).ToArray();
+    }
+
+    private static (double Loss, double[][] Grads) Run(Func<Tensor[], Tensor> loss, params (double[] Values, int[] Shape)[] inputs)
+    {
+        using var scope = TensorScope.Begin();
+        var leaves = inputs.Select(i => Tensor.FromArray(i.Values, i.Shape, Device.Cpu, requiresGrad: true)).ToArray();
+        var l = loss(leaves);
+        l.Backward();
+        return (l.Item(), leaves.Select(t => t.Grad!.ToDoubleArray()).ToArray());
+    }
+
+    [TestCase(FalseNegatives.Drop, 12, 5, 3, 0.2, true)]
+    [TestCase(FalseNegatives.Attract, 12, 5, 3, 0.2, true)]
+    [TestCase(FalseNegatives.Drop, 400, 9, 10, 0.07, true)]
+    [TestCase(FalseNegatives.Attract, 400, 9, 10, 0.07, true)]
+    [TestCase(FalseNegatives.Drop, 260, 16, 4, 0.5, false)]
+    [TestCase(FalseNegatives.Attract, 260, 16, 4, 0.5, false)]
+    public void Fused_EqualsTheDefinition(FalseNegatives handling, int n, int d, int classes, double tau, bool normalize)
+    {
+        var labels = PairLabels(n, classes, n);
+        var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
+        var z = (Tensor.RandomNormal([n, d], n + d, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
+        var fused = Run(x => new NtXentLoss(tau, normalize).Forward(x[0], null, Tensor.FromArray(labels, [n], Device.Cpu), handling), z);
+        var reference = Run(x => ComposedLosses.NtXentFalseNegatives(x[0], positives, labels, handling, tau, normalize), z);
+        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
+        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
+    }
+
+    [TestCase(FalseNegatives.Drop)]
+    [TestCase(FalseNegatives.Attract)]
+    public void LearnedTemperature_GetsTheDefinitionsGradient(FalseNegatives handling)
+    {
+        int n = 20, d = 6;
+        var labels = PairLabels(n, 3, 7);
+        var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
+        var z = (Tensor.RandomNormal([n, d], 3, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
+        var theta = (new[] { Math.Log(1 / 0.3) }, new[] { 1 });
+        var fused = Run(x => new NtXentLoss(LearnableTemperature.FromLogInverseTemperature(x[1])).Forward(x[0], null, Tensor.FromArray(labels, [n], Device.Cpu), handling), z, theta);
+        var reference = Run(x => ComposedLosses.NtXentFalseNegatives(x[0], positives, labels, handling, 0.3, true, x[1]), z, theta);
+        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9), "loss");
+        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
+        Close.Assert(fused.Grads[1], reference.Grads[1], 1e-10, 1e-7, "θ gradient");
+    }
+
+    [Test]
+    public void WithNoLabelKnown_DropAndAttract_AreNtXent()
+    {
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([16, 4], 5, Device.Cpu, DType.Float64);
+        var unknown = Tensor.FromArray(Enumerable.Repeat(-1, 16).ToArray(), [16], Device.Cpu);
+        double plain = new NtXentLoss(0.2).Forward(z).Item();
+        Assert.That(new NtXentLoss(0.2).Forward(z, null, unknown, FalseNegatives.Drop).Item(), Is.EqualTo(plain).Within(1e-12));
+        Assert.That(new NtXentLoss(0.2).Forward(z, null, unknown, FalseNegatives.Attract).Item(), Is.EqualTo(plain).Within(1e-12));
+    }
+
+    [Test]
+    public void DroppingSameClassNegatives_LowersTheLoss_AttractingThemChangesIt()
+    {
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([16, 4], 5, Device.Cpu, DType.Float64);
+        var labels = Tensor.FromArray(PairLabels(16, 2, 1), [16], Device.Cpu);
+        double plain = new NtXentLoss(0.2).Forward(z).Item();
+        Assert.That(new NtXentLoss(0.2).Forward(z, null, labels, FalseNegatives.Drop).Item(), Is.LessThan(plain));
+        Assert.That(new NtXentLoss(0.2).Forward(z, null, labels, FalseNegatives.Attract).Item(), Is.Not.EqualTo(plain).Within(1e-6));
+    }
+
+    [Test]
+    public void BadPairsOrLabels_AreRefusedWithAMessageThatNamesThem()
+    {
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([6, 3], 1, Device.Cpu, DType.Float64);
+        var loss = new NtXentLoss(0.2);
+        var split = Tensor.FromArray(new[] { 0, 1, 2, 0, 1, 5 }, [6], Device.Cpu);
+        var e = Assert.Throws<ArgumentException>(() => loss.Forward(z, null, split, FalseNegatives.Drop))!;
+        Assert.That(e.Message, Does.Contain("rows 2 and 5 are a positive pair").And.Contain("labels 2 and 5"));
+        var oneWay = Tensor.FromArray(new[] { 1, 2, 0, 4, 5, 3 }, [6], Device.Cpu);
+        e = Assert.Throws<ArgumentException>(() => loss.Forward(z, oneWay, Tensor.FromArray(new int[6], [6], Device.Cpu), FalseNegatives.Attract))!;
+        Assert.That(e.Message, Does.Contain("p(0) = 1 but p(1) = 2"));
+        e = Assert.Throws<ArgumentException>(() => loss.Forward(z, null, Tensor.FromArray(new[] { -3, 0, 0, -3, 0, 0 }, [6], Device.Cpu), FalseNegatives.Drop))!;
+        Assert.That(e.Message, Does.Contain("label -3 of row 0"));
+    }
+
+    [TestCase(FalseNegatives.Drop)]
+    [TestCase(FalseNegatives.Attract)]
+    public void Backward_MatchesFiniteDifferences(FalseNegatives handling)
+    {
+        var labels = new[] { 0, 1, -1, 0, 0, 1, -1, 0 };
+        var c = new OpCase($"ntxent {handling}", [[8, 3]], (x, d) => new NtXentLoss(0.5).Forward(x[0], null, Tensor.FromArray(labels, [8], d), handling));
+        var (analytic, numeric) = GradientChecker.Compare(c, 4);
+        Close.Assert(analytic[0], numeric[0], atol: 1e-6, rtol: 1e-5, "gradient");
+    }
+}
