@@ -24,6 +24,34 @@ internal static class RunPlots
         Save(plot, Path.Combine(runFolder, "loss.png"));
     }
 
+    /// <summary>
+    /// SimCLR runs: negatives.png, the mean cosine similarity per step of the negatives of the anchor's own class (false
+    /// negatives, by the dataset's labels) and of the others, from log.csv's columns (nothing when the log has none).
+    /// </summary>
+    public static void Negatives(string runFolder)
+    {
+        var lines = File.ReadLines(Path.Combine(runFolder, "log.csv")).ToList();
+        if (lines.Count < 2) return;
+        var header = lines[0].Split(',');
+        int same = Array.IndexOf(header, "same_class_negative_similarity"), other = Array.IndexOf(header, "other_negative_similarity");
+        if (same < 0 || other < 0) return;
+        var rows = lines.Skip(1).Select(l => l.Split(',')).Where(r => r.Length > other).ToList();
+        double Value(string[] r, int column) => double.Parse(r[column], CultureInfo.InvariantCulture);
+        var steps = rows.Select(r => Value(r, 1)).ToArray();
+        var plot = new ScottPlot.Plot();
+        var sameLine = plot.Add.Scatter(steps, rows.Select(r => Value(r, same)).ToArray());
+        sameLine.MarkerSize = 0;
+        sameLine.LegendText = "same-class negatives (false negatives)";
+        var otherLine = plot.Add.Scatter(steps, rows.Select(r => Value(r, other)).ToArray());
+        otherLine.MarkerSize = 0;
+        otherLine.LegendText = "other negatives";
+        plot.ShowLegend();
+        plot.Title("Mean cosine similarity of an anchor's negatives");
+        plot.XLabel("step");
+        plot.YLabel("cosine similarity");
+        Save(plot, Path.Combine(runFolder, "negatives.png"));
+    }
+
     public static void Embeddings(string runFolder, Module encoder, ImageDataset test, Device device, int maxPoints = 3000)
     {
         var subset = test.Count > maxPoints ? test.Subset(Enumerable.Range(0, maxPoints).ToArray()) : test;

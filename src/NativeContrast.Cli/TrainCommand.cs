@@ -33,6 +33,8 @@ internal static class TrainCommand
         var loss = NamedOption<SimClrLoss>("--loss", "SimCLR's loss (false and hard negatives: see the README)", SimClrLoss.NtXent);
         var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
         var beta = new Option<double>("--beta") { Description = "hcl: concentration β ≥ 0 on hard negatives.", DefaultValueFactory = _ => 1.0 };
+        var falseNegatives = NamedOption<Losses.FalseNegatives>("--false-negatives", "SimCLR with NT-Xent: same-class negatives among the labels shown to the loss", Losses.FalseNegatives.Keep);
+        var labelFraction = new Option<double>("--label-fraction") { Description = "The share of training images whose label the loss is shown (for --false-negatives); 0 = none.", DefaultValueFactory = _ => 0.0 };
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
         var mining = NamedOption<Losses.TripletMining>("--mining", "Triplet mining", Losses.TripletMining.Hard);
         var queue = new Option<int>("--queue-size") { Description = "MoCo queue of negatives.", DefaultValueFactory = _ => 4096 };
@@ -46,7 +48,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -98,6 +100,8 @@ internal static class TrainCommand
                     Loss = Names.Parse<SimClrLoss>(parse.GetValue(loss)!, "loss"),
                     TauPlus = parse.GetValue(tauPlus),
                     Beta = parse.GetValue(beta),
+                    FalseNegatives = Names.Parse<Losses.FalseNegatives>(parse.GetValue(falseNegatives)!, "false-negatives"),
+                    LabelFraction = parse.GetValue(labelFraction),
                     Margin = parse.GetValue(margin),
                     Mining = Names.Parse<Losses.TripletMining>(parse.GetValue(mining)!, "mining"),
                     QueueSize = parse.GetValue(queue),
@@ -117,8 +121,24 @@ internal static class TrainCommand
         }
     }
 
+    /// <summary>The means over the last epoch's rows of log.csv of the named columns it has.</summary>
+    private static IEnumerable<(string Column, double Mean)> LastEpochMeans(string runFolder, int epochs, params string[] columns)
+    {
+        var lines = File.ReadLines(Path.Combine(runFolder, "log.csv")).ToList();
+        if (lines.Count < 2) yield break;
+        var header = lines[0].Split(',');
+        var last = lines.Skip(1).Select(l => l.Split(',')).Where(r => r[0] == epochs.ToString(CultureInfo.InvariantCulture)).ToList();
+        foreach (var column in columns)
+        {
+            int at = Array.IndexOf(header, column);
+            if (at < 0) continue;
+            var values = last.Where(r => r.Length > at).Select(r => double.Parse(r[at], CultureInfo.InvariantCulture)).Where(double.IsFinite).ToList();
+            if (values.Count > 0) yield return (column, values.Average());
+        }
+    }
+
     /// <summary>The files a run writes into its folder; any of them marks the folder as holding a run.</summary>
-    internal static readonly string[] RunFiles = ["config.json", Checkpoint.FileName, "log.csv", "metrics.json", "loss.png", "embeddings.png"];
+    internal static readonly string[] RunFiles = ["config.json", Checkpoint.FileName, "log.csv", "metrics.json", "loss.png", "negatives.png", "embeddings.png"];
 
     /// <summary>
     /// The folder <c>--out</c> names, if a new run may be written there: not a file, and not a folder that holds a run
@@ -213,9 +233,20 @@ internal static class TrainCommand
             ["ranks"] = communicator.Size,
             ["train_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        if (config.Method == TrainingMethod.SimClr) summary["loss"] = Names.Of(config.Loss);
+        if (config.Method == TrainingMethod.SimClr)
+        {
+            summary["loss"] = Names.Of(config.Loss);
+            if (config.FalseNegatives != Losses.FalseNegatives.Keep)
+            {
+                summary["false_negatives"] = Names.Of(config.FalseNegatives);
+                summary["label_fraction"] = config.LabelFraction;
+            }
+            foreach (var (column, mean) in LastEpochMeans(runFolder, config.Epochs, "same_class_negative_share", "same_class_negative_similarity", "other_negative_similarity"))
+                summary["last_epoch_" + column] = Math.Round(mean, 4);
+        }
         // Training is over and its checkpoint written: Ctrl-C from here on stops at the next batch of plotting or evaluation.
         RunPlots.Loss(runFolder);
+        RunPlots.Negatives(runFolder);
         if (evaluate)
         {
             var report = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel);

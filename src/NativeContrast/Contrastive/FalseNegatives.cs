@@ -1,17 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace NativeContrast.Losses;
 
 /// <summary>
 /// What NT-Xent does with the negatives that share the anchor's class, when some labels are known (−1 = unknown).
 /// For an anchor i with label y_i ≥ 0, its same-class rows are k ∉ {i, p(i)} with y_k = y_i.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FalseNegatives>))]
 public enum FalseNegatives
 {
     /// <summary>Plain NT-Xent: every row but i and p(i) is a negative.</summary>
-    Keep,
+    [JsonStringEnumMemberName("keep")] Keep,
 
     /// <summary>Same-class rows leave the anchor's denominator: L_i = −ln(e^S_ip / (e^S_ip + Σ_{k other class or unknown} e^S_ik)).</summary>
-    Drop,
+    [JsonStringEnumMemberName("drop")] Drop,
 
     /// <summary>Same-class rows become positives too (SupCon over the known labels): L_i = −(1/|P_i|) Σ_{q∈P_i} ln softmax_{k≠i}(S_i·)_q, P_i = {p(i)} ∪ same class.</summary>
-    Attract,
+    [JsonStringEnumMemberName("attract")] Attract,
 }

@@ -92,12 +92,18 @@ public sealed class Trainer : IDisposable
     /// The loss of one batch of views [2n, ...] with labels [n]. This rank encodes its shard of the views;
     /// the loss sees the embeddings of all ranks in the order of the whole batch.
     /// </summary>
-    private Tensor Loss(Tensor views, Batch batch)
+    private (Tensor Loss, Tensor Projections) Loss(Tensor views, Batch batch)
     {
         var localViews = DataParallel.ShardViews(views, 2, communicator);
         var z = head.Forward(encoder.Forward(localViews)).AllGatherViews(2, communicator);
-        return method.Loss(new MethodBatch(z, localViews, batch, learnedTemperature, config.Temperature));
+        return (method.Loss(new MethodBatch(z, localViews, batch, learnedTemperature, config.Temperature)), z);
     }
+
+    private static string NegativeColumns(NegativeStatistics? s) =>
+        s is { } n ? FormattableString.Invariant($",{n.SameClassShare:G4},{n.SameClassSimilarity:G4},{n.OtherSimilarity:G4}") : "";
+
+    /// <summary>SimCLR runs log the false-negative picture of each batch (<see cref="NegativeStatistics"/>).</summary>
+    private bool LogsNegatives => config.Method == TrainingMethod.SimClr;
 
     /// <summary>
     /// Trains from <paramref name="startEpoch"/>/<paramref name="startBatch"/> to the end (or until cancelled),
@@ -114,9 +120,13 @@ public sealed class Trainer : IDisposable
         if (writes)
         {
             Directory.CreateDirectory(runFolder);
-            if (startEpoch == 0 && startBatch == 0) File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second\n");
+            if (startEpoch == 0 && startBatch == 0)
+                File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second" +
+                    (LogsNegatives ? ",same_class_negative_share,same_class_negative_similarity,other_negative_similarity" : "") + "\n");
             else KeepLogUpTo(csvPath, startEpoch * loader.BatchesPerEpoch + startBatch);
         }
+        // A run resumed from a log.csv written before these columns existed keeps its columns.
+        bool logNegatives = writes && LogsNegatives && File.ReadLines(csvPath).FirstOrDefault()?.Contains("same_class_negative_share", StringComparison.Ordinal) == true;
         int perEpoch = loader.BatchesPerEpoch;
         var run = Stopwatch.StartNew();
         int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
@@ -144,13 +154,14 @@ public sealed class Trainer : IDisposable
                     int step = epoch * perEpoch + batchNumber;
                     schedule.Apply(optimizer, step);
                     double value;
+                    NegativeStatistics? negatives = null;
                     using (var scope = TensorScope.Begin())
                     {
                         var views = augmentation.Views(batch.Images, 2, batch.Seed);
-                        Tensor loss;
+                        Tensor loss, projections;
                         try
                         {
-                            loss = Loss(views, batch);
+                            (loss, projections) = Loss(views, batch);
                         }
                         catch (NonFiniteInputException e)
                         {
@@ -158,12 +169,24 @@ public sealed class Trainer : IDisposable
                             throw new TrainingDivergedException($"The embeddings became non-finite at epoch {epoch + 1}, step {batchNumber + 1} ({e.Message}); " +
                                 $"lower the learning rate (now {optimizer.LearningRate:G3}).");
                         }
+                        var negativeSums = logNegatives ? NegativeStatistics.Sums(projections, batch.LabelValues) : null;
                         loss.Backward();
                         DataParallel.AverageGradients(optimizer.Parameters.Select(p => p.Parameter), communicator);
                         optimizer.Step();
                         optimizer.ZeroGrad();
                         method.AfterStep();
-                        value = loss.Item();
+                        if (negativeSums is null)
+                        {
+                            value = loss.Item();
+                        }
+                        else
+                        {
+                            // One read back for the loss and the negatives' sums (on a GPU each read waits for the queued work).
+                            using var noGrad = GradMode.NoGrad();
+                            var values = Tensor.Concat([loss.Detach().Reshape(1), negativeSums]).ToDoubleArray();
+                            value = values[0];
+                            negatives = NegativeStatistics.FromSums(values.AsSpan(1), batch.LabelValues);
+                        }
                     }
                     if (!double.IsFinite(value))
                         throw new TrainingDivergedException($"The loss became {value} at epoch {epoch + 1}, step {batchNumber + 1}; lower the learning rate (now {optimizer.LearningRate:G3}).");
@@ -174,7 +197,7 @@ public sealed class Trainer : IDisposable
                     batchNumber++;
                     double rate = images / epochClock.Elapsed.TotalSeconds;
                     csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}"));
+                        $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}{NegativeColumns(negatives)}"));
                     double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
                     progress.Step(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left));
                     if (DataParallel.AnyRank(cancel.IsCancellationRequested, communicator))

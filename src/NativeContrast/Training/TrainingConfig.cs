@@ -49,6 +49,12 @@ public sealed record TrainingConfig
     /// <summary>hcl: the concentration β ≥ 0 on hard negatives.</summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>SimCLR with NT-Xent: what the loss does with same-class negatives among the labels it is shown (keep | drop | attract).</summary>
+    public Losses.FalseNegatives FalseNegatives { get; init; } = Losses.FalseNegatives.Keep;
+
+    /// <summary>The share of training images whose label the loss is shown (the rest −1), for <see cref="FalseNegatives"/>; 0 for self-supervised runs.</summary>
+    public double LabelFraction { get; init; }
+
     public double Margin { get; init; } = 0.2;
 
     /// <summary>Triplet mining (hard | semihard).</summary>
@@ -77,13 +83,29 @@ public sealed record TrainingConfig
     /// <summary>Train on the first N images only (quick runs and tests); 0 = all.</summary>
     public int Subset { get; init; }
 
-    /// <summary>The method as runs print it: "simclr", or with a loss other than NT-Xent e.g. "simclr (hcl, τ⁺ 0.1, β 1)".</summary>
-    public string Objective => Method != TrainingMethod.SimClr || Loss == SimClrLoss.NtXent ? Names.Of(Method) : Loss switch
+    /// <summary>
+    /// The method as runs print it: "simclr", or with another loss or false-negative handling e.g. "simclr (hcl, τ⁺ 0.1, β 1)",
+    /// "simclr (drop same-class negatives, 10% of labels shown)".
+    /// </summary>
+    public string Objective
     {
-        SimClrLoss.Debiased => FormattableString.Invariant($"simclr (debiased, τ⁺ {TauPlus:G3})"),
-        SimClrLoss.Hcl => FormattableString.Invariant($"simclr (hcl, τ⁺ {TauPlus:G3}, β {Beta:G3})"),
-        _ => $"simclr ({Names.Of(Loss)})",
-    };
+        get
+        {
+            if (Method != TrainingMethod.SimClr) return Names.Of(Method);
+            string? loss = Loss switch
+            {
+                SimClrLoss.Debiased => FormattableString.Invariant($"debiased, τ⁺ {TauPlus:G3}"),
+                SimClrLoss.Hcl => FormattableString.Invariant($"hcl, τ⁺ {TauPlus:G3}, β {Beta:G3}"),
+                SimClrLoss.Dcl => "dcl",
+                _ => null,
+            };
+            string? negatives = FalseNegatives == Losses.FalseNegatives.Keep
+                ? null
+                : FormattableString.Invariant($"{Names.Of(FalseNegatives)} same-class negatives, {LabelFraction * 100:G3}% of labels shown");
+            var parts = new[] { loss, negatives }.OfType<string>().ToList();
+            return parts.Count == 0 ? "simclr" : $"simclr ({string.Join("; ", parts)})";
+        }
+    }
 
     /// <summary>The learning rate the run uses.</summary>
     public double EffectiveLearningRate => LearningRate ?? Defaults.LearningRate(Method, Optimizer) * BatchSize / 256.0;
@@ -97,6 +119,15 @@ public sealed record TrainingConfig
         CheckDefined(Loss, "loss");
         if (Loss != SimClrLoss.NtXent && Method != TrainingMethod.SimClr)
             throw new ArgumentException($"--loss {Names.Of(Loss)} is a SimCLR loss (two views, one positive each); {Names.Of(Method)} has its own objective, so use --method simclr or drop --loss.");
+        CheckDefined(FalseNegatives, "false-negative handling");
+        if (!(LabelFraction >= 0 && LabelFraction <= 1)) throw new ArgumentException($"The label fraction (--label-fraction) is a share of the training images in [0, 1]; got {LabelFraction}.");
+        if (FalseNegatives != Losses.FalseNegatives.Keep)
+        {
+            if (Method != TrainingMethod.SimClr || Loss != SimClrLoss.NtXent)
+                throw new ArgumentException($"--false-negatives {Names.Of(FalseNegatives)} works with SimCLR's NT-Xent (--method simclr --loss ntxent).");
+            if (LabelFraction == 0)
+                throw new ArgumentException($"--false-negatives {Names.Of(FalseNegatives)} needs some labels: give --label-fraction F > 0, the share of training labels the loss may see.");
+        }
         if (!(TauPlus >= 0 && TauPlus < 1)) throw new ArgumentException($"The class prior τ⁺ (--tau-plus) must be in [0, 1); got {TauPlus}.");
         if (!(Beta >= 0) || double.IsInfinity(Beta)) throw new ArgumentException($"The concentration β (--beta) must be a finite number ≥ 0; got {Beta}.");
         if (BatchSize < 2) throw new ArgumentException($"The batch size must be at least 2; got {BatchSize}.");

@@ -63,6 +63,37 @@ public class TrainCommandTests
         }
     }
 
+    [Test]
+    public void TrainDroppingFalseNegatives_WithHalfTheLabelsShown_LogsTheNegativesAndPlotsThem()
+    {
+        var data = IdxFiles.FakeFashionMnist(64);
+        var run = Path.Combine(data, "run");
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = NativeContrast.Cli.CommandLine.Run(["train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu",
+                "--false-negatives", "drop", "--label-fraction", "0.5", "--out", run], output, error);
+            Assert.That(code, Is.EqualTo(0), error.ToString() + output);
+            Assert.That(output.ToString(), Does.Contain("training simclr (drop same-class negatives, 50% of labels shown) / small-cnn"));
+            var log = File.ReadAllLines(Path.Combine(run, "log.csv"));
+            Assert.That(log[0], Does.EndWith(",same_class_negative_share,same_class_negative_similarity,other_negative_similarity"));
+            var share = double.Parse(log[1].Split(',')[6], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(share, Is.InRange(0.0, 1.0));
+            Assert.That(File.Exists(Path.Combine(run, "negatives.png")), Is.True);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+            Assert.That(metrics.RootElement.GetProperty("false_negatives").GetString(), Is.EqualTo("drop"));
+            Assert.That(metrics.RootElement.GetProperty("last_epoch_same_class_negative_share").GetDouble(), Is.InRange(0.0, 1.0));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    [TestCase("--false-negatives", "drop", "--label-fraction", "0", "error: --false-negatives drop needs some labels")]
+    [TestCase("--false-negatives", "attract", "--method", "supcon", "error: --false-negatives attract works with SimCLR's NT-Xent")]
+    [TestCase("--false-negatives", "drop", "--label-fraction", "1.5", "error: The label fraction (--label-fraction) is a share of the training images in [0, 1]; got 1.5.")]
     [TestCase("--method", "supcon", "--loss", "dcl", "error: --loss dcl is a SimCLR loss")]
     [TestCase("--loss", "hcl", "--tau-plus", "1", "error: The class prior τ⁺ (--tau-plus) must be in [0, 1); got 1.")]
     [TestCase("--loss", "hcl", "--beta", "-2", "error: The concentration β (--beta) must be a finite number ≥ 0; got -2.")]

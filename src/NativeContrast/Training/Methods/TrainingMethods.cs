@@ -9,7 +9,7 @@ internal static class TrainingMethods
     public static ContrastiveMethod Create(TrainingConfig config, int channels, Device device, Module encoder, ProjectionHead head, Communicator communicator) =>
         config.Method switch
         {
-            TrainingMethod.SimClr => new SimClrMethod(config.Loss, config.TauPlus, config.Beta),
+            TrainingMethod.SimClr => new SimClrMethod(config),
             TrainingMethod.SupCon => new SupConMethod(),
             TrainingMethod.Triplet => new TripletMethod(config.Margin, config.Mining),
             TrainingMethod.MoCo => new MoCoMethod(config, channels, device, encoder, head, communicator),
