@@ -35,7 +35,7 @@ internal static class EvalCommand
             {
                 foreach (var t in checkpoint.Tensors.Values) t.Dispose();
             }
-            var report = Evaluator.Run(encoder, train, test, dev, output, ctrlC.Token);
+            var report = Evaluator.Run(encoder, train, test, dev, output, ctrlC.Token, Trainer.Augmentation(config, test));
             ctrlC.Token.ThrowIfCancellationRequested();
             RunPlots.Embeddings(folder, encoder, test, dev);
             var metrics = new Dictionary<string, object> { ["method"] = Names.Of(config.Method), ["encoder"] = Names.Of(config.Encoder), ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
@@ -56,6 +56,8 @@ internal static class EvalCommand
         metrics["precision_at_1"] = Math.Round(r.PrecisionAt1, 5);
         metrics["r_precision"] = Math.Round(r.RPrecision, 5);
         metrics["map_at_r"] = Math.Round(r.MapAtR, 5);
+        if (double.IsFinite(r.Uniformity)) metrics["uniformity"] = Math.Round(r.Uniformity, 5);
+        if (double.IsFinite(r.Alignment)) metrics["alignment"] = Math.Round(r.Alignment, 5);
         metrics["eval_seconds"] = Math.Round(r.Seconds, 1);
     }
 }

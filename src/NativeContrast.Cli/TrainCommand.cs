@@ -249,7 +249,7 @@ internal static class TrainCommand
         RunPlots.Negatives(runFolder);
         if (evaluate)
         {
-            var report = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel);
+            var report = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel, Trainer.Augmentation(config, test));
             EvalCommand.AddReport(summary, report);
             cancel.ThrowIfCancellationRequested();
             RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);

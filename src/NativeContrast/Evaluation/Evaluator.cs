@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NativeContrast.Augmentation;
 using NativeContrast.Data;
 using NativeContrast.Nn;
 
@@ -11,8 +12,12 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Runs the evaluation; <paramref name="cancel"/> is checked between batches (OperationCanceledException).</summary>
-    public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the evaluation; <paramref name="cancel"/> is checked between batches (OperationCanceledException). The test
+    /// embeddings' uniformity is always reported; their alignment when <paramref name="augmentation"/> (the training views) is given.
+    /// </summary>
+    public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null, CancellationToken cancel = default,
+        AugmentationPipeline? augmentation = null)
     {
         var clock = Stopwatch.StartNew();
         log?.WriteLine($"evaluating: embedding {train.Count} training and {test.Count} test images");
@@ -26,6 +31,9 @@ public static class Evaluator
         log?.WriteLine($"  linear probe: {probe:P2}");
         var (p1, rp, map) = RetrievalMetrics.Compute(testFeatures, test.Labels, dim);
         log?.WriteLine($"  retrieval: precision@1 {p1:P2}, R-precision {rp:P2}, MAP@R {map:P2}");
-        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds);
+        double uniformity = EmbeddingGeometry.Uniformity(testFeatures, test.Count, dim, device);
+        double alignment = augmentation is null ? double.NaN : EmbeddingGeometry.Alignment(encoder, test, augmentation, device, cancel: cancel);
+        log?.WriteLine(FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(augmentation is null ? "" : $", alignment {alignment:F3}")} (lower is better for both)"));
+        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds, uniformity, alignment);
     }
 }

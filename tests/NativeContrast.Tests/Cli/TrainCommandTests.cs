@@ -26,6 +26,9 @@ public class TrainCommandTests
             Assert.That(Trainer.ReadConfig(run).CropMinScale, Is.EqualTo(0.4), "config.json records the default crop the run took");
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
             Assert.That(metrics.RootElement.GetProperty("linear_probe").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(metrics.RootElement.GetProperty("uniformity").GetDouble(), Is.LessThan(0.0));
+            Assert.That(metrics.RootElement.GetProperty("alignment").GetDouble(), Is.InRange(0.0, 4.0));
+            Assert.That(output.ToString(), Does.Contain("geometry: uniformity"));
 
             output = new StringWriter();
             code = NativeContrast.Cli.CommandLine.Run(["eval", "--run", run, "--device", "cpu"], output, error);

@@ -1,0 +1,64 @@
+using NativeContrast.Augmentation;
+using NativeContrast.Data;
+using NativeContrast.Losses;
+using NativeContrast.Nn;
+using NativeContrast.Ops;
+
+namespace NativeContrast.Evaluation;
+
+/// <summary>
+/// Alignment and uniformity of an encoder's normalized embeddings (Wang and Isola 2020), what a contrastive loss trades off:
+/// alignment = mean over images of ‖f(x) − f(x')‖² for two augmented views x, x' (lower: views closer);
+/// uniformity = ln mean over pairs i ≠ k of exp(−2‖f_i − f_k‖²) (lower: spread more evenly over the sphere).
+/// </summary>
+public static class EmbeddingGeometry
+{
+    /// <summary>
+    /// Uniformity of <paramref name="count"/> L2-normalized rows of <paramref name="features"/> [count, dim]. For unit rows
+    /// −2‖u − v‖² = 4u·v − 4, so it is ln Σ_i exp(LSE_i) − ln(count(count − 1)) − 4 with LSE_i = ln Σ_{k≠i} exp(4 u_i·u_k):
+    /// the fused per-row log-sum-exp of the contrastive losses at 1/τ = 4, never the count × count matrix.
+    /// </summary>
+    public static double Uniformity(float[] features, int count, int dim, Device device)
+    {
+        if (count < 2) throw new ArgumentException($"Uniformity needs at least two embeddings; got {count}.", nameof(count));
+        using var noGrad = GradMode.NoGrad();
+        using var scope = TensorScope.Begin();
+        var z = Tensor.FromArray(features, [count, dim], device);
+        var next = Enumerable.Range(0, count).Select(i => (i + 1) % count).ToArray();
+        var lse = RowLogSumExpOp.Forward(new KernelRows(z, null, null), SoftmaxDirections.OnePositive(next, 1.0, z), ContrastiveTemperature.Fixed(0.25)).ToDoubleArray();
+        double max = lse.Max();
+        double total = max + Math.Log(lse.Sum(v => Math.Exp(v - max)));
+        return total - Math.Log((double)count * (count - 1)) - 4;
+    }
+
+    /// <summary>
+    /// Alignment over <paramref name="data"/>: each image's two views by <paramref name="augmentation"/> (the training
+    /// pipeline; the views fixed by <paramref name="seed"/> and the batch), encoded in evaluation mode and normalized.
+    /// </summary>
+    public static double Alignment(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed = 1, int batchSize = 500,
+        CancellationToken cancel = default)
+    {
+        bool wasTraining = encoder.Training;
+        encoder.Eval();
+        try
+        {
+            using var noGrad = GradMode.NoGrad();
+            double sum = 0;
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = TensorScope.Begin();
+                int n = Math.Min(batchSize, data.Count - start);
+                var views = augmentation.Views(data.Images(Enumerable.Range(start, n).ToArray(), device), 2, Seeds.Mix(seed, start, 0xA11));
+                var z = encoder.Forward(views).L2NormalizeRows();
+                var difference = z.Rows(0, n) - z.Rows(n, n);
+                sum += (difference * difference).Sum().Item();
+            }
+            return sum / Math.Max(1, data.Count);
+        }
+        finally
+        {
+            encoder.Train(wasTraining);
+        }
+    }
+}
