@@ -43,10 +43,15 @@ internal static class EvalCommand
             AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {report.KnnTop20:P2}, kNN (k=200) {report.KnnTop200:P2}, linear probe {report.LinearProbe:P2}; precision@1 {report.PrecisionAt1:P2}, R-precision {report.RPrecision:P2}, MAP@R {report.MapAtR:P2}"));
+            output.WriteLine(AgainstRawPixels(report.KnnTop20, report.RawKnnTop20, report.LinearProbe, report.RawLinearProbe));
             return 0;
         });
         return command;
     }
+
+    /// <summary>The summary's line against the raw pixels: "against raw pixels: kNN (k=20) 85.54 % → −2.65 points, linear probe …".</summary>
+    internal static string AgainstRawPixels(double knn, double rawKnn, double probe, double rawProbe) => string.Create(CultureInfo.InvariantCulture,
+        $"against raw pixels: kNN (k=20) {rawKnn:P2} → encoder {Evaluator.Points(knn, rawKnn)}, linear probe {rawProbe:P2} → encoder {Evaluator.Points(probe, rawProbe)}");
 
     internal static void AddReport(Dictionary<string, object> metrics, EvaluationReport r)
     {
@@ -56,6 +61,12 @@ internal static class EvalCommand
         metrics["precision_at_1"] = Math.Round(r.PrecisionAt1, 5);
         metrics["r_precision"] = Math.Round(r.RPrecision, 5);
         metrics["map_at_r"] = Math.Round(r.MapAtR, 5);
+        if (double.IsFinite(r.RawKnnTop20))
+        {
+            metrics["raw_pixels_knn_top20"] = Math.Round(r.RawKnnTop20, 5);
+            metrics["raw_pixels_knn_top200"] = Math.Round(r.RawKnnTop200, 5);
+            metrics["raw_pixels_linear_probe"] = Math.Round(r.RawLinearProbe, 5);
+        }
         if (double.IsFinite(r.Uniformity)) metrics["uniformity"] = Math.Round(r.Uniformity, 5);
         if (double.IsFinite(r.Alignment)) metrics["alignment"] = Math.Round(r.Alignment, 5);
         metrics["eval_seconds"] = Math.Round(r.Seconds, 1);

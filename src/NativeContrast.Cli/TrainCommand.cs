@@ -262,6 +262,8 @@ internal static class TrainCommand
         if (summary.TryGetValue("knn_top20", out var k20))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));
+        if (summary.TryGetValue("raw_pixels_knn_top20", out var rawKnn))
+            output.WriteLine(EvalCommand.AgainstRawPixels((double)k20!, (double)rawKnn, (double)summary["linear_probe"], (double)summary["raw_pixels_linear_probe"]));
         return 0;
     }
 }

@@ -12,12 +12,15 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>The encoder's accuracy against the raw pixels', in percentage points with a sign ("+1.23 points").</summary>
+    public static string Points(double encoder, double raw) => FormattableString.Invariant($"{(encoder - raw) * 100:+0.00;−0.00;0.00} points");
+
     /// <summary>
     /// Runs the evaluation; <paramref name="cancel"/> is checked between batches (OperationCanceledException). The test
     /// embeddings' uniformity is always reported; their alignment when <paramref name="augmentation"/> (the training views) is given.
     /// </summary>
     public static EvaluationReport Run(Module encoder, ImageDataset train, ImageDataset test, Device device, TextWriter? log = null, CancellationToken cancel = default,
-        AugmentationPipeline? augmentation = null)
+        AugmentationPipeline? augmentation = null, bool rawPixels = true)
     {
         var clock = Stopwatch.StartNew();
         log?.WriteLine($"evaluating: embedding {train.Count} training and {test.Count} test images");
@@ -34,6 +37,10 @@ public static class Evaluator
         double uniformity = EmbeddingGeometry.Uniformity(testFeatures, test.Count, dim, device);
         double alignment = augmentation is null ? double.NaN : EmbeddingGeometry.Alignment(encoder, test, augmentation, device, cancel: cancel);
         log?.WriteLine(FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(augmentation is null ? "" : $", alignment {alignment:F3}")} (lower is better for both)"));
-        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds, uniformity, alignment);
+        var raw = rawPixels ? RawPixelBaseline.Run(train, test, cancel) : (KnnTop20: double.NaN, KnnTop200: double.NaN, LinearProbe: double.NaN);
+        if (rawPixels)
+            log?.WriteLine(FormattableString.Invariant(
+                $"  raw pixels (standardized): kNN k=20 {raw.KnnTop20:P2} (encoder {Points(knn[20], raw.KnnTop20)}), k=200 {raw.KnnTop200:P2} (encoder {Points(knn[200], raw.KnnTop200)}), linear probe {raw.LinearProbe:P2} (encoder {Points(probe, raw.LinearProbe)})"));
+        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds, uniformity, alignment, raw.KnnTop20, raw.KnnTop200, raw.LinearProbe);
     }
 }

@@ -29,6 +29,9 @@ public class TrainCommandTests
             Assert.That(metrics.RootElement.GetProperty("uniformity").GetDouble(), Is.LessThan(0.0));
             Assert.That(metrics.RootElement.GetProperty("alignment").GetDouble(), Is.InRange(0.0, 4.0));
             Assert.That(output.ToString(), Does.Contain("geometry: uniformity"));
+            Assert.That(metrics.RootElement.GetProperty("raw_pixels_knn_top20").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(metrics.RootElement.GetProperty("raw_pixels_linear_probe").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(output.ToString(), Does.Match(@"against raw pixels: kNN \(k=20\) \d+\.\d\d % → encoder [+−]?\d+\.\d\d points, linear probe"));
 
             output = new StringWriter();
             code = NativeContrast.Cli.CommandLine.Run(["eval", "--run", run, "--device", "cpu"], output, error);
