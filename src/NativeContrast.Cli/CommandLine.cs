@@ -70,6 +70,7 @@ public static class CommandLine
         root.Subcommands.Add(InfoCommand.Create(output));
         root.Subcommands.Add(TrainCommand.Create(output, error));
         root.Subcommands.Add(EvalCommand.Create(output, error));
+        root.Subcommands.Add(RunsCommand.Create(output));
         root.Subcommands.Add(EmbedCommand.Create(output, error));
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));

@@ -38,7 +38,12 @@ internal static class EvalCommand
             var report = Evaluator.Run(encoder, train, test, dev, output, ctrlC.Token, Trainer.Augmentation(config, test));
             ctrlC.Token.ThrowIfCancellationRequested();
             RunPlots.Embeddings(folder, encoder, test, dev);
-            var metrics = new Dictionary<string, object> { ["method"] = Names.Of(config.Method), ["encoder"] = Names.Of(config.Encoder), ["device"] = dev.Name, ["epochs"] = checkpoint.Epoch };
+            // What training wrote there (its time, its loss, the false-negative picture) stays; the evaluation's keys are replaced.
+            var metrics = ReadMetrics(folder);
+            metrics["method"] = Names.Of(config.Method);
+            metrics["encoder"] = Names.Of(config.Encoder);
+            metrics["device"] = dev.Name;
+            metrics["epochs"] = checkpoint.Epoch;
             AddReport(metrics, report);
             AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -52,6 +57,18 @@ internal static class EvalCommand
     /// <summary>The summary's line against the raw pixels: "against raw pixels: kNN (k=20) 85.54 % → −2.65 points, linear probe …".</summary>
     internal static string AgainstRawPixels(double knn, double rawKnn, double probe, double rawProbe) => string.Create(CultureInfo.InvariantCulture,
         $"against raw pixels: kNN (k=20) {rawKnn:P2} → encoder {Evaluator.Points(knn, rawKnn)}, linear probe {rawProbe:P2} → encoder {Evaluator.Points(probe, rawProbe)}");
+
+    /// <summary>The run's metrics.json as name → value (numbers as double, the rest as strings); empty when it has none.</summary>
+    internal static Dictionary<string, object> ReadMetrics(string runFolder)
+    {
+        var path = Path.Combine(runFolder, "metrics.json");
+        var metrics = new Dictionary<string, object>();
+        if (!File.Exists(path)) return metrics;
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var p in json.RootElement.EnumerateObject())
+            metrics[p.Name] = p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : p.Value.ToString();
+        return metrics;
+    }
 
     internal static void AddReport(Dictionary<string, object> metrics, EvaluationReport r)
     {

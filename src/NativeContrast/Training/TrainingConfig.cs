@@ -87,6 +87,7 @@ public sealed record TrainingConfig
     /// The method as runs print it: "simclr", or with another loss or false-negative handling e.g. "simclr (hcl, τ⁺ 0.1, β 1)",
     /// "simclr (drop same-class negatives, 10% of labels shown)".
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Objective
     {
         get

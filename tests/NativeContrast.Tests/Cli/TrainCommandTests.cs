@@ -37,6 +37,9 @@ public class TrainCommandTests
             code = NativeContrast.Cli.CommandLine.Run(["eval", "--run", run, "--device", "cpu"], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString());
             Assert.That(output.ToString(), Does.Contain("MAP@R"));
+            using var reevaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+            Assert.That(reevaluated.RootElement.TryGetProperty("train_seconds", out _), Is.True, "eval keeps what training wrote into metrics.json");
+            Assert.That(reevaluated.RootElement.GetProperty("knn_top20").GetDouble(), Is.InRange(0.0, 1.0));
         }
         finally
         {
