@@ -5,22 +5,21 @@ namespace NativeContrast.Kernels;
 /// <summary>
 /// The <see cref="SoftmaxTerm"/>s of a thread's four anchors (rows firstRow … firstRow + 3) in the tiled gradient kernels
 /// (variants 2 and 4), loaded once before the candidates stream. A's keys are read only by the row term and by label
-/// matching: without a row term, in index mode, keyA may be another set's.
+/// matching: without a row term, in index mode, anchorSide.Keys may be another set's.
 /// </summary>
 public struct AnchorTerms
 {
     public SoftmaxTerm R0, R1, R2, R3;
 
-    public static AnchorTerms Load(ArrayView<int> keyA, ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        int firstRow, ContrastiveShape shape)
+    public static AnchorTerms Load(SoftmaxSide side, int firstRow, ContrastiveShape shape)
     {
         bool rowTerm = shape.HasRowTerm != 0, readKey = rowTerm || shape.ByLabel != 0;
         return new AnchorTerms
         {
-            R0 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape.RowsA, readKey, rowTerm),
-            R1 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 1, shape.RowsA, readKey, rowTerm),
-            R2 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 2, shape.RowsA, readKey, rowTerm),
-            R3 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow + 3, shape.RowsA, readKey, rowTerm),
+            R0 = SoftmaxTerm.Load(side, firstRow, shape.RowsA, readKey, rowTerm),
+            R1 = SoftmaxTerm.Load(side, firstRow + 1, shape.RowsA, readKey, rowTerm),
+            R2 = SoftmaxTerm.Load(side, firstRow + 2, shape.RowsA, readKey, rowTerm),
+            R3 = SoftmaxTerm.Load(side, firstRow + 3, shape.RowsA, readKey, rowTerm),
         };
     }
 }

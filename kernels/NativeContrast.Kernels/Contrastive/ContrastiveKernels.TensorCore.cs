@@ -36,12 +36,11 @@ public static partial class ContrastiveKernels
     private const int StageDepth = 32, StagePitch = StageDepth + 8, WeightPitch = TileRows + 8, SlicePitch = TensorCoreSliceWidth + 4;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
-    public static void RowStatsTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    public static void RowStatsTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
-        RowStatsTensorCoreSoftware<TOperands, WarpShuffleExchange>(anchors, candidates, keyA, keyB, positiveWeightA, lse, positiveLogit, shape);
+        RowStatsTensorCoreSoftware<TOperands, WarpShuffleExchange>(anchors, candidates, anchorSide, keyB, shape);
     }
 
     /// <summary>
@@ -49,8 +48,7 @@ public static partial class ContrastiveKernels
     /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTensorCoreSoftware<TOperands, TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    public static void RowStatsTensorCoreSoftware<TOperands, TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
         where TExchange : struct, ILaneExchange<TExchange>
     {
@@ -59,7 +57,7 @@ public static partial class ContrastiveKernels
         var scratch = SharedMemory.Allocate<uint>(TensorCoreScratch);
         int lane = Group.IdxX & 31, g = lane >> 2, t = lane & 3; // see Similarities: no Warp.* and no division
         int rowBase = Grid.IdxX * TileRows, rowG = rowBase + (Group.IdxX >> 5) * 16 + g, rowG8 = rowG + 8;
-        int keyG = rowG < shape.RowsA ? keyA[rowG] : -1, keyG8 = rowG8 < shape.RowsA ? keyA[rowG8] : -1;
+        int keyG = rowG < shape.RowsA ? anchorSide.Keys[rowG] : -1, keyG8 = rowG8 < shape.RowsA ? anchorSide.Keys[rowG8] : -1;
         float scaleG = anchors.RowScaleOrZero(rowG, shape.RowsA) * shape.InvTau, scaleG8 = anchors.RowScaleOrZero(rowG8, shape.RowsA) * shape.InvTau;
         SoftmaxState stateG = SoftmaxState.Empty, stateG8 = SoftmaxState.Empty;
         MmaAccumulators s = default;
@@ -83,19 +81,16 @@ public static partial class ContrastiveKernels
         stateG = stateG.MergeAcrossQuad(exchange);
         stateG8 = stateG8.MergeAcrossQuad(exchange);
         if (t != 0) return;
-        WriteRowStats(stateG, rowG, positiveWeightA, lse, positiveLogit, shape.RowsA);
-        WriteRowStats(stateG8, rowG8, positiveWeightA, lse, positiveLogit, shape.RowsA);
+        WriteRowStats(stateG, rowG, anchorSide, shape.RowsA);
+        WriteRowStats(stateG8, rowG8, anchorSide, shape.RowsA);
     }
 
     /// <summary>Variant 3 of <see cref="GradientNaive"/> on CUDA (declares the accumulator registers, then <see cref="GradientTensorCoreSoftware"/>'s body).</summary>
-    public static void GradientTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
-        ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
-        GradientTensorCoreSoftware<TOperands>(anchors, candidates, keyA, keyB, lseA, coefficientA, positiveWeightA, lseB, coefficientB, positiveWeightB, gradA, shape);
+        GradientTensorCoreSoftware<TOperands>(anchors, candidates, anchorSide, candidateSide, gradA, shape);
     }
 
     /// <summary>
@@ -106,10 +101,7 @@ public static partial class ContrastiveKernels
     /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory (as the operands stage it), then
     /// dA += W × B_slice on tensor cores (register set 1, kept over all steps).
     /// </summary>
-    public static void GradientTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
-        ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         TOperands operands = default;
@@ -124,8 +116,8 @@ public static partial class ContrastiveKernels
         bool rowTerm = shape.HasRowTerm != 0, columnTerm = shape.HasColumnTerm != 0;
         // A's keys are read only by the row term and by label matching (see GradientTiled).
         bool readRowKey = rowTerm || shape.ByLabel != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
-        var termG = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG, shape.RowsA, readRowKey, rowTerm);
-        var termG8 = SoftmaxTerm.Load(keyA, lseA, coefficientA, positiveWeightA, rowG8, shape.RowsA, readRowKey, rowTerm);
+        var termG = SoftmaxTerm.Load(anchorSide, rowG, shape.RowsA, readRowKey, rowTerm);
+        var termG8 = SoftmaxTerm.Load(anchorSide, rowG8, shape.RowsA, readRowKey, rowTerm);
         float scaleG = anchors.RowScaleOrZero(rowG, shape.RowsA) * shape.InvTau, scaleG8 = anchors.RowScaleOrZero(rowG8, shape.RowsA) * shape.InvTau;
         MmaAccumulators s = default, grad = default;
         grad = Tf32Mma.Clear(grad, 1);
@@ -139,8 +131,8 @@ public static partial class ContrastiveKernels
                 int local = n * 8 + 2 * t, column = colBase + local;
                 float scale0 = candidates.RowScaleOrZero(column, shape.RowsB), scale1 = candidates.RowScaleOrZero(column + 1, shape.RowsB);
                 var c = ScaleFragment(Tf32Mma.Read(s, 0, n), scaleG, scaleG8, scale0, scale1);
-                var first = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
-                var second = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column + 1, shape.RowsB, readColumnKey, columnTerm);
+                var first = SoftmaxTerm.Load(candidateSide, column, shape.RowsB, readColumnKey, columnTerm);
+                var second = SoftmaxTerm.Load(candidateSide, column + 1, shape.RowsB, readColumnKey, columnTerm);
                 weights[localG * WeightPitch + local] = operands.Stage(GradientWeight(c.X, rowG, termG, column, first, shape) * scale0);
                 weights[localG * WeightPitch + local + 1] = operands.Stage(GradientWeight(c.Y, rowG, termG, column + 1, second, shape) * scale1);
                 weights[(localG + 8) * WeightPitch + local] = operands.Stage(GradientWeight(c.Z, rowG8, termG8, column, first, shape) * scale0);

@@ -21,8 +21,7 @@ public static partial class ContrastiveKernels
     /// Variant 2 of <see cref="RowStatsNaive"/>. Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTiled<TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    public static void RowStatsTiled<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TExchange : struct, ILaneExchange<TExchange>
     {
         var exchange = default(TExchange).Prepare();
@@ -30,7 +29,7 @@ public static partial class ContrastiveKernels
         var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
         int tx = Group.IdxX, ty = Group.IdxY;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
-        var rowKeys = Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA);
+        var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
         SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -43,7 +42,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), shape.ExcludePositives != 0);
             s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), shape.ExcludePositives != 0);
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA, exchange);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, anchorSide, shape.RowsA, exchange);
     }
 
     /// <summary>
@@ -54,10 +53,7 @@ public static partial class ContrastiveKernels
     /// per step of 64 candidates, the threads recompute their 4×4 block of S, turn it into W in shared memory,
     /// then multiply W (64×64) by the candidates' slice (64×128), 16 candidates at a time.
     /// </summary>
-    public static void GradientTiled(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
-        ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTiled(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
@@ -66,7 +62,7 @@ public static partial class ContrastiveKernels
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
         bool columnTerm = shape.HasColumnTerm != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
-        var rows = AnchorTerms.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape);
+        var rows = AnchorTerms.Load(anchorSide, firstRow, shape);
         MicroTile left = default, right = default; // dimensions sliceBase + tx + 16j, j = 0…3 and 4…7
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
@@ -74,7 +70,7 @@ public static partial class ContrastiveKernels
             for (int j = 0; j < 4; j++)
             {
                 int column = colBase + tx + GroupSide * j;
-                var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
+                var col = SoftmaxTerm.Load(candidateSide, column, shape.RowsB, readColumnKey, columnTerm);
                 int at = ty * 4 * Pad + tx + GroupSide * j;
                 weights[at] = GradientWeight(dots.R0.Get(j) * shape.InvTau, firstRow, rows.R0, column, col, shape);
                 weights[at + Pad] = GradientWeight(dots.R1.Get(j) * shape.InvTau, firstRow + 1, rows.R1, column, col, shape);
@@ -139,7 +135,7 @@ public static partial class ContrastiveKernels
 
     /// <summary>
     /// W_ab of <see cref="GradientNaive"/> for one anchor (row) and candidate (column) whose similarity is s:
-    /// cA (exp(s − lseA) − wA [b ∈ P(a)]) + cB (exp(s − lseB) − wB [a ∈ P(b)]), each term where the shape has it
+    /// cA (exp(s − anchorSide.Lse) − wA [b ∈ P(a)]) + cB (exp(s − candidateSide.Lse) − wB [a ∈ P(b)]), each term where the shape has it
     /// (without the exp of a positive when the shape excludes positives);
     /// 0 past either set's end and on the excluded diagonal.
     /// </summary>
@@ -183,24 +179,24 @@ public static partial class ContrastiveKernels
     /// 16 lanes that share the row (every lane must call it: warp shuffles or group barriers), then written by lane tx = 0.
     /// </summary>
     private static void MergeAndWriteRowStats<TExchange>(SoftmaxState s0, SoftmaxState s1, SoftmaxState s2, SoftmaxState s3, int tx, int firstRow,
-        ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
+        SoftmaxSide side, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
         s0 = s0.MergeAcross16Lanes(exchange);
         s1 = s1.MergeAcross16Lanes(exchange);
         s2 = s2.MergeAcross16Lanes(exchange);
         s3 = s3.MergeAcross16Lanes(exchange);
         if (tx != 0) return;
-        WriteRowStats(s0, firstRow, positiveWeight, lse, positiveLogit, rows);
-        WriteRowStats(s1, firstRow + 1, positiveWeight, lse, positiveLogit, rows);
-        WriteRowStats(s2, firstRow + 2, positiveWeight, lse, positiveLogit, rows);
-        WriteRowStats(s3, firstRow + 3, positiveWeight, lse, positiveLogit, rows);
+        WriteRowStats(s0, firstRow, side, rows);
+        WriteRowStats(s1, firstRow + 1, side, rows);
+        WriteRowStats(s2, firstRow + 2, side, rows);
+        WriteRowStats(s3, firstRow + 3, side, rows);
     }
 
-    private static void WriteRowStats(SoftmaxState state, int row, ArrayView<float> positiveWeight, ArrayView<float> lse, ArrayView<float> positiveLogit, int rows)
+    private static void WriteRowStats(SoftmaxState state, int row, SoftmaxSide side, int rows)
     {
         if (row >= rows) return;
-        lse[row] = state.LogSumExp;
-        positiveLogit[row] = state.Positive * positiveWeight[row];
+        side.Lse[row] = state.LogSumExp;
+        side.PositiveLogit[row] = state.Positive * side.PositiveWeight[row];
     }
 
     /// <summary>Writes value.X at dimension firstDim, .Y at firstDim + stride, … (those below d).</summary>

@@ -26,8 +26,7 @@ public static partial class ContrastiveKernels
     /// adjacent in shared memory: per dimension, two vector loads feed the 16 FMAs instead of eight scalar ones.
     /// Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// </summary>
-    public static void RowStatsTiledVector<TExchange>(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    public static void RowStatsTiledVector<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TExchange : struct, ILaneExchange<TExchange>
     {
         var exchange = default(TExchange).Prepare();
@@ -35,7 +34,7 @@ public static partial class ContrastiveKernels
         var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
         int tx = Group.IdxX, ty = Group.IdxY;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
-        var rowKeys = Int4.LoadGuarded(keyA, firstRow, 1, shape.RowsA);
+        var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
         var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
         SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -50,7 +49,7 @@ public static partial class ContrastiveKernels
             s2 = s2.Add(dots.R2.Times(columnScales).Scale(rowScales.Z), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), shape.ExcludePositives != 0);
             s3 = s3.Add(dots.R3.Times(columnScales).Scale(rowScales.W), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), shape.ExcludePositives != 0);
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, positiveWeightA, lse, positiveLogit, shape.RowsA, exchange);
+        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, anchorSide, shape.RowsA, exchange);
     }
 
     /// <summary>
@@ -60,10 +59,7 @@ public static partial class ContrastiveKernels
     /// eight dimensions are 4tx + j and 64 + 4tx + j (two vectors of the slice): per candidate, three vector loads
     /// feed 32 FMAs where variant 2 issues twelve scalar loads.
     /// </summary>
-    public static void GradientTiledVector(ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
-        ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTiledVector(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
@@ -74,7 +70,7 @@ public static partial class ContrastiveKernels
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx, d = shape.Dim;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4, sliceBase = Grid.IdxY * SliceWidth;
         bool columnTerm = shape.HasColumnTerm != 0, readColumnKey = columnTerm || shape.ByLabel != 0;
-        var rows = AnchorTerms.Load(keyA, lseA, coefficientA, positiveWeightA, firstRow, shape);
+        var rows = AnchorTerms.Load(anchorSide, firstRow, shape);
         var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
         MicroTile left = default, right = default; // dimensions sliceBase + 4tx + j and sliceBase + 64 + 4tx + j, j = 0…3
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
@@ -83,7 +79,7 @@ public static partial class ContrastiveKernels
             for (int j = 0; j < 4; j++)
             {
                 int candidate = tx * 4 + j, column = colBase + candidate;
-                var col = SoftmaxTerm.Load(keyB, lseB, coefficientB, positiveWeightB, column, shape.RowsB, readColumnKey, columnTerm);
+                var col = SoftmaxTerm.Load(candidateSide, column, shape.RowsB, readColumnKey, columnTerm);
                 float columnScale = candidates.RowScaleOrZero(column, shape.RowsB);
                 // weights[candidate][ty·4 + i] = W(anchor firstRow + i, candidate)·s_candidate: the slice is staged as stored.
                 weightVectors[candidate * VectorRow + ty] = new Float4(

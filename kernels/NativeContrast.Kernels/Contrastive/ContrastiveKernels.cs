@@ -37,15 +37,14 @@ public static partial class ContrastiveKernels
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set; b ∉ P(a) when the shape excludes positives);
     /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> positiveWeightA, ArrayView<float> lse, ArrayView<float> positiveLogit, ContrastiveShape shape)
+    public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
     {
         float max = float.NegativeInfinity, sum = 0f, positive = 0f;
         for (int b = 0; b < shape.RowsB; b++)
         {
             if (shape.ExcludeDiagonal != 0 && b == a) continue;
             float s = Dot(anchors, a, candidates, b, shape.Dim) * shape.InvTau;
-            if (IsPositive(keyA, a, keyB, b, shape.ByLabel))
+            if (IsPositive(anchorSide.Keys, a, keyB, b, shape.ByLabel))
             {
                 positive += s;
                 if (shape.ExcludePositives != 0) continue;
@@ -60,8 +59,8 @@ public static partial class ContrastiveKernels
                 sum += MathF.Exp(s - max);
             }
         }
-        lse[a] = max + MathF.Log(sum);
-        positiveLogit[a] = positive * positiveWeightA[a];
+        anchorSide.Lse[a] = max + MathF.Log(sum);
+        anchorSide.PositiveLogit[a] = positive * anchorSide.PositiveWeight[a];
     }
 
     /// <summary>
@@ -69,10 +68,7 @@ public static partial class ContrastiveKernels
     /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]),
     /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included).
     /// </summary>
-    public static void GradientNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, ArrayView<int> keyA, ArrayView<int> keyB,
-        ArrayView<float> lseA, ArrayView<float> coefficientA, ArrayView<float> positiveWeightA,
-        ArrayView<float> lseB, ArrayView<float> coefficientB, ArrayView<float> positiveWeightB,
-        ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         int d = shape.Dim, row = a * d;
         for (int k = 0; k < d; k++) gradA[row + k] = 0f;
@@ -83,15 +79,15 @@ public static partial class ContrastiveKernels
             float w = 0f;
             if (shape.HasRowTerm != 0)
             {
-                bool positive = IsPositive(keyA, a, keyB, b, shape.ByLabel);
-                if (!(positive && shape.ExcludePositives != 0)) w += coefficientA[a] * MathF.Exp(s - lseA[a]);
-                if (positive) w -= coefficientA[a] * positiveWeightA[a];
+                bool positive = IsPositive(anchorSide.Keys, a, candidateSide.Keys, b, shape.ByLabel);
+                if (!(positive && shape.ExcludePositives != 0)) w += anchorSide.Coefficient[a] * MathF.Exp(s - anchorSide.Lse[a]);
+                if (positive) w -= anchorSide.Coefficient[a] * anchorSide.PositiveWeight[a];
             }
             if (shape.HasColumnTerm != 0)
             {
-                bool positive = IsPositive(keyB, b, keyA, a, shape.ByLabel);
-                if (!(positive && shape.ExcludePositives != 0)) w += coefficientB[b] * MathF.Exp(s - lseB[b]);
-                if (positive) w -= coefficientB[b] * positiveWeightB[b];
+                bool positive = IsPositive(candidateSide.Keys, b, anchorSide.Keys, a, shape.ByLabel);
+                if (!(positive && shape.ExcludePositives != 0)) w += candidateSide.Coefficient[b] * MathF.Exp(s - candidateSide.Lse[b]);
+                if (positive) w -= candidateSide.Coefficient[b] * candidateSide.PositiveWeight[b];
             }
             if (w == 0f) continue;
             for (int k = 0; k < d; k++) gradA[row + k] += w * candidates.Load(b, k, d);

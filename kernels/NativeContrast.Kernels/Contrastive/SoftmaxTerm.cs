@@ -12,18 +12,17 @@ public struct SoftmaxTerm
     public int Key;
     public float Lse, Coefficient, PositiveWeight;
 
-    /// <summary>Row <paramref name="index"/>'s term (key −1 and zeros past <paramref name="count"/>); the key and the statistics are read only when asked for.</summary>
-    public static SoftmaxTerm Load(ArrayView<int> keys, ArrayView<float> lse, ArrayView<float> coefficient, ArrayView<float> positiveWeight,
-        int index, int count, bool readKey, bool readStatistics)
+    /// <summary>Row <paramref name="index"/>'s term of <paramref name="side"/> (key −1 and zeros past <paramref name="count"/>); the key and the statistics are read only when asked for.</summary>
+    public static SoftmaxTerm Load(SoftmaxSide side, int index, int count, bool readKey, bool readStatistics)
     {
         var term = new SoftmaxTerm { Key = -1 };
         if (index >= count) return term;
-        if (readKey) term.Key = keys[index];
+        if (readKey) term.Key = side.Keys[index];
         if (readStatistics)
         {
-            term.Lse = lse[index];
-            term.Coefficient = coefficient[index];
-            term.PositiveWeight = positiveWeight[index];
+            term.Lse = side.Lse[index];
+            term.Coefficient = side.Coefficient[index];
+            term.PositiveWeight = side.PositiveWeight[index];
         }
         return term;
     }

@@ -15,21 +15,31 @@ internal sealed partial class IlgpuBackend
         Scaled = rows.Scale is null ? 0 : 1,
     };
 
+    /// <summary>The kernels' view of a side; the views a pass does not use (the coefficient in the forward, the positive logit in the backward) are stood in for by the LSE's.</summary>
+    private static SoftmaxSide S(ContrastiveSide side) => new()
+    {
+        Keys = I(side.Keys),
+        PositiveWeight = F(side.PositiveWeight),
+        Lse = F(side.Lse),
+        PositiveLogit = F(side.PositiveLogit.Buffer is null ? side.Lse : side.PositiveLogit),
+        Coefficient = F(side.Coefficient.Buffer is null ? side.Lse : side.Coefficient),
+    };
+
     public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
         shape.InvTau = (float)invTau;
         bool oneSet = shape.ExcludeDiagonal != 0;
         var candidateKeys = oneSet || columns is null ? rows.Keys : columns.Value.Keys;
-        RowStats(a, b, rows.Keys, candidateKeys, rows, shape);
-        if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, Swap(shape));
+        RowStats(a, b, rows, candidateKeys, shape);
+        if (!oneSet && columns is { } c) RowStats(b, a, c, rows.Keys, Swap(shape));
     }
 
-    private void RowStats(ContrastiveRows anchors, ContrastiveRows candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape)
+    private void RowStats(ContrastiveRows anchors, ContrastiveRows candidates, ContrastiveSide side, BufferSlice candidateKeys, ContrastiveShape shape)
     {
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Grouped<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
-                ContrastiveKernels.RowStatsNaive)(shape.RowsA, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+            Grouped<ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>(
+                ContrastiveKernels.RowStatsNaive)(shape.RowsA, R(anchors), R(candidates), S(side), I(candidateKeys), shape);
             return;
         }
         if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
@@ -39,13 +49,13 @@ internal sealed partial class IlgpuBackend
                 ? RowStatsTensorCore<Tf32Operands>()
                 : RowStatsTensorCore<SplitTf32Operands>();
             tensorCore(new KernelConfig(Blocks(shape.RowsA, ContrastiveKernels.TileRows), ContrastiveKernels.TensorCoreGroupSize),
-                R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+                R(anchors), R(candidates), S(side), I(candidateKeys), shape);
             return;
         }
         bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
         var kernel = HasWarpShuffles ? RowStatsTiled<WarpShuffleExchange>(vector) : RowStatsTiled<SharedMemoryExchange>(vector);
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), 1), new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
-        kernel(config, R(anchors), R(candidates), I(keyA), I(keyB), F(side.PositiveWeight), F(side.Lse), F(side.PositiveLogit), shape);
+        kernel(config, R(anchors), R(candidates), S(side), I(candidateKeys), shape);
     }
 
     public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
@@ -67,9 +77,8 @@ internal sealed partial class IlgpuBackend
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
         if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
         {
-            Grouped<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(ContrastiveKernels.GradientNaive)(shape.RowsA, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
-                F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+            Grouped<ScaledRows, ScaledRows, SoftmaxSide, SoftmaxSide, ArrayView<float>, ContrastiveShape>(ContrastiveKernels.GradientNaive)(
+                shape.RowsA, R(anchors), R(candidates), S(row), S(column), F(gradA), shape);
             return;
         }
         if (ContrastiveVariant is ContrastiveKernelVariant.TensorCoreTf32 or ContrastiveKernelVariant.TensorCoreTf32x3)
@@ -78,42 +87,38 @@ internal sealed partial class IlgpuBackend
                 ? GradientTensorCore<Tf32Operands>()
                 : GradientTensorCore<SplitTf32Operands>();
             var grid = new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.TensorCoreSliceWidth));
-            tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), I(row.Keys), I(column.Keys),
-                F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+            tensorCore(new KernelConfig(grid, new Index2D(ContrastiveKernels.TensorCoreGroupSize, 1)), R(anchors), R(candidates), S(row), S(column), F(gradA), shape);
             return;
         }
         bool vector = ContrastiveVariant == ContrastiveKernelVariant.TiledVector;
-        var kernel = Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+        var kernel = Explicit<ScaledRows, ScaledRows, SoftmaxSide, SoftmaxSide, ArrayView<float>, ContrastiveShape>(
             vector ? ContrastiveKernels.GradientTiledVector : ContrastiveKernels.GradientTiled);
         var config = new KernelConfig(new Index2D(Blocks(shape.RowsA, ContrastiveKernels.TileRows), Blocks(shape.Dim, ContrastiveKernels.SliceWidth)),
             new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
-        kernel(config, R(anchors), R(candidates), I(row.Keys), I(column.Keys),
-            F(row.Lse), F(row.Coefficient), F(row.PositiveWeight), F(column.Lse), F(column.Coefficient), F(column.PositiveWeight), F(gradA), shape);
+        kernel(config, R(anchors), R(candidates), S(row), S(column), F(gradA), shape);
     }
 
     /// <summary>The tiled row statistics (variant 2, or 4 when <paramref name="vector"/>) with the given lane exchange.</summary>
-    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
+    private Action<KernelConfig, ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>
         RowStatsTiled<TExchange>(bool vector) where TExchange : struct, ILaneExchange<TExchange> =>
-        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+        Explicit<ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>(
             vector ? ContrastiveKernels.RowStatsTiledVector<TExchange> : ContrastiveKernels.RowStatsTiled<TExchange>);
 
     /// <summary>
     /// The tensor-core row statistics with the given operands: on tensor cores on CUDA, with the software mma elsewhere
     /// (and a shared-memory lane exchange where the device has no warp shuffles).
     /// </summary>
-    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>
+    private Action<KernelConfig, ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>
         RowStatsTensorCore<TOperands>() where TOperands : struct, ITensorCoreOperands =>
-        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+        Explicit<ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>(
             accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.RowStatsTensorCore<TOperands>
             : HasWarpShuffles ? ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands, WarpShuffleExchange>
             : ContrastiveKernels.RowStatsTensorCoreSoftware<TOperands, SharedMemoryExchange>);
 
     /// <summary>The tensor-core gradient with the given operands (as <see cref="RowStatsTensorCore{TOperands}"/>).</summary>
-    private Action<KernelConfig, ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape> GradientTensorCore<TOperands>() where TOperands : struct, ITensorCoreOperands =>
-        Explicit<ScaledRows, ScaledRows, ArrayView<int>, ArrayView<int>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ContrastiveShape>(
+    private Action<KernelConfig, ScaledRows, ScaledRows, SoftmaxSide, SoftmaxSide, ArrayView<float>, ContrastiveShape> GradientTensorCore<TOperands>()
+        where TOperands : struct, ITensorCoreOperands =>
+        Explicit<ScaledRows, ScaledRows, SoftmaxSide, SoftmaxSide, ArrayView<float>, ContrastiveShape>(
             accelerator.AcceleratorType == AcceleratorType.Cuda ? ContrastiveKernels.GradientTensorCore<TOperands> : ContrastiveKernels.GradientTensorCoreSoftware<TOperands>);
 
     /// <summary>The same pass seen from the other set: B's rows become the anchors.</summary>
