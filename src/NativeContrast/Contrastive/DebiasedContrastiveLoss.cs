@@ -47,10 +47,8 @@ public sealed class DebiasedContrastiveLoss : SoftmaxContrastiveLoss
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>
     public Tensor Forward(Tensor z, Tensor? positives = null)
     {
-        var rows = LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
-        int n = z.ShapeArray[0];
-        var p = positives is null ? NtXentLoss.DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
-        LossInputs.PositiveIndices(LossName, p, n, oneSet: true);
+        var (rows, p) = PairedRows(z, positives);
+        int n = p.Length;
         return DebiasedContrastiveOp.Forward(rows, p, TauPlus, Beta, ResolveTemperature(z));
     }
 

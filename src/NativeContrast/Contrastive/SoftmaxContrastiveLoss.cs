@@ -39,6 +39,19 @@ public abstract class SoftmaxContrastiveLoss
     /// <summary>Name for error messages.</summary>
     protected abstract string LossName { get; }
 
+    /// <summary>
+    /// The checks and inputs of the one-set losses with one positive per row (NT-Xent, DCL, debiased, HCL): the rows as the
+    /// kernels read them and each row's positive index (given, or i ± N/2).
+    /// </summary>
+    private protected (Ops.KernelRows Rows, int[] Positives) PairedRows(Tensor z, Tensor? positives)
+    {
+        var rows = LossInputs.Embeddings(LossName, "embeddings", z, Normalize, 3, "an anchor, its positive and a negative");
+        int n = z.ShapeArray[0];
+        var p = positives is null ? NtXentLoss.DefaultPositiveIndex(n) : LossInputs.IntVector(LossName, nameof(positives), positives, n, z.Device);
+        LossInputs.PositiveIndices(LossName, p, n, oneSet: true);
+        return (rows, p);
+    }
+
     private protected ContrastiveTemperature ResolveTemperature(Tensor embeddings) =>
         LearnedTemperature?.Resolve(embeddings, LossName) ?? ContrastiveTemperature.Fixed(fixedTemperature);
 }
