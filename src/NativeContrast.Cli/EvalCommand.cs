@@ -46,9 +46,16 @@ internal static class EvalCommand
             metrics["epochs"] = checkpoint.Epoch;
             AddReport(metrics, report);
             AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"test accuracy: kNN (k=20) {report.KnnTop20:P2}, kNN (k=200) {report.KnnTop200:P2}, linear probe {report.LinearProbe:P2}; precision@1 {report.PrecisionAt1:P2}, R-precision {report.RPrecision:P2}, MAP@R {report.MapAtR:P2}"));
-            output.WriteLine(AgainstRawPixels(report.KnnTop20, report.RawKnnTop20, report.LinearProbe, report.RawLinearProbe));
+            if (double.IsFinite(report.KnnTop20))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"test accuracy: kNN (k=20) {report.KnnTop20:P2}, kNN (k=200) {report.KnnTop200:P2}, linear probe {report.LinearProbe:P2}; precision@1 {report.PrecisionAt1:P2}, R-precision {report.RPrecision:P2}, MAP@R {report.MapAtR:P2}"));
+                output.WriteLine(AgainstRawPixels(report.KnnTop20, report.RawKnnTop20, report.LinearProbe, report.RawLinearProbe));
+            }
+            else
+            {
+                output.WriteLine(OwnViewSummary(report.ViewRetrievalTop1, report.ViewRetrievalTop5, report.Alignment, report.Uniformity));
+            }
             return 0;
         });
         return command;
@@ -70,14 +77,17 @@ internal static class EvalCommand
         return metrics;
     }
 
+    /// <summary>The summary line of an evaluation without labels.</summary>
+    internal static string OwnViewSummary(double top1, double top5, double alignment, double uniformity) => string.Create(CultureInfo.InvariantCulture,
+        $"held-out images (no labels): own-view retrieval top-1 {top1:P2}, top-5 {top5:P2}; alignment {alignment:F3}, uniformity {uniformity:F3}");
+
     internal static void AddReport(Dictionary<string, object> metrics, EvaluationReport r)
     {
-        metrics["knn_top20"] = Math.Round(r.KnnTop20, 5);
-        metrics["knn_top200"] = Math.Round(r.KnnTop200, 5);
-        metrics["linear_probe"] = Math.Round(r.LinearProbe, 5);
-        metrics["precision_at_1"] = Math.Round(r.PrecisionAt1, 5);
-        metrics["r_precision"] = Math.Round(r.RPrecision, 5);
-        metrics["map_at_r"] = Math.Round(r.MapAtR, 5);
+        // An unlabelled dataset has no kNN, probe or class retrieval (NaN): those keys are left out.
+        foreach (var (key, value) in new[] { ("knn_top20", r.KnnTop20), ("knn_top200", r.KnnTop200), ("linear_probe", r.LinearProbe),
+                     ("precision_at_1", r.PrecisionAt1), ("r_precision", r.RPrecision), ("map_at_r", r.MapAtR),
+                     ("view_retrieval_top1", r.ViewRetrievalTop1), ("view_retrieval_top5", r.ViewRetrievalTop5) })
+            if (double.IsFinite(value)) metrics[key] = Math.Round(value, 5);
         if (double.IsFinite(r.RawKnnTop20))
         {
             metrics["raw_pixels_knn_top20"] = Math.Round(r.RawKnnTop20, 5);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NativeContrast.Data;
 using NativeContrast.Distributed;
 using NativeContrast.Evaluation;
 using NativeContrast.IO;
@@ -21,7 +22,8 @@ internal static class TrainCommand
     {
         var method = NamedOption<TrainingMethod>("--method", "The objective", TrainingMethod.SimClr);
         var encoder = NamedOption<EncoderKind>("--encoder", "The encoder", EncoderKind.SmallCnn);
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder with one sub-folder per class.", DefaultValueFactory = _ => "fashion-mnist" };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder of images (one sub-folder per class, or unlabelled).", DefaultValueFactory = _ => "fashion-mnist" };
+        var labels = NamedOption<FolderLabels>("--labels", "A folder dataset's labels (auto: class folders when every image sits in one)", FolderLabels.Auto);
         var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
         var optimizer = new Option<string?>("--optimizer") { Description = $"{string.Join(" | ", Names.All<OptimizerKind>())} (default: the method's)." };
         optimizer.AcceptOnlyFromAmong([.. Names.All<OptimizerKind>()]);
@@ -48,7 +50,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, labels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -91,6 +93,7 @@ internal static class TrainCommand
                     Encoder = Names.Parse<EncoderKind>(parse.GetValue(encoder)!, "encoder"),
                     Dataset = parse.GetValue(dataset)!,
                     DataFolder = parse.GetValue(data),
+                    Labels = Names.Parse<FolderLabels>(parse.GetValue(labels)!, "labels"),
                     Optimizer = parse.GetValue(optimizer) is { } o ? Names.Parse<OptimizerKind>(o, "optimizer") : Defaults.Optimizer(m),
                     LearningRate = parse.GetValue(lr),
                     BatchSize = parse.GetValue(batch),
@@ -262,6 +265,8 @@ internal static class TrainCommand
         if (summary.TryGetValue("knn_top20", out var k20))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));
+        if (!summary.ContainsKey("knn_top20") && summary.TryGetValue("view_retrieval_top1", out var top1))
+            output.WriteLine(EvalCommand.OwnViewSummary((double)top1, (double)summary["view_retrieval_top5"], (double)summary["alignment"], (double)summary["uniformity"]));
         if (summary.TryGetValue("raw_pixels_knn_top20", out var rawKnn))
             output.WriteLine(EvalCommand.AgainstRawPixels((double)k20!, (double)rawKnn, (double)summary["linear_probe"], (double)summary["raw_pixels_linear_probe"]));
         return 0;

@@ -2,12 +2,19 @@ namespace NativeContrast.Data;
 
 /// <summary>
 /// Images held in memory as bytes (0–255, [N, C, H, W] row-major) with integer labels and class names.
-/// <see cref="Images"/> turns a set of indices into a float32 batch in [0, 1] on a device.
+/// <see cref="Images"/> turns a set of indices into a float32 batch in [0, 1] on a device. An unlabelled dataset
+/// (<see cref="IsLabelled"/> false: images from a folder without class folders) has one class and every label 0;
+/// a dataset read from files knows each row's file (<see cref="Files"/>).
 /// </summary>
 public sealed class ImageDataset
 {
-    public ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+    /// <param name="files">Each row's file (relative to the folder it was read from), or null.</param>
+    /// <param name="labelled">False for images nobody labelled (then every label is 0).</param>
+    public ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames,
+        IReadOnlyList<string>? files = null, bool labelled = true)
     {
+        if (files is not null && files.Count != labels.Length)
+            throw new ArgumentException($"{labels.Length} images need {labels.Length} file names; got {files.Count}.", nameof(files));
         if (channels < 1 || height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(channels), "Image dimensions must be positive.");
         if ((long)labels.Length * channels * height * width != pixels.Length)
             throw new ArgumentException($"{labels.Length} labels need {(long)labels.Length * channels * height * width} pixel bytes for {channels}×{height}×{width} images; got {pixels.Length}.", nameof(pixels));
@@ -20,7 +27,15 @@ public sealed class ImageDataset
         Height = height;
         Width = width;
         ClassNames = classNames;
+        Files = files;
+        IsLabelled = labelled;
     }
+
+    /// <summary>Each row's file, relative to the folder the dataset was read from (null when not read from files).</summary>
+    public IReadOnlyList<string>? Files { get; }
+
+    /// <summary>Whether the labels mean anything (false: a folder of unlabelled images; every label is 0).</summary>
+    public bool IsLabelled { get; }
 
     public byte[] Pixels { get; }
 
@@ -64,7 +79,8 @@ public sealed class ImageDataset
         int size = ImageSize;
         var pixels = new byte[indices.Count * size];
         for (int i = 0; i < indices.Count; i++) Pixels.AsSpan(indices[i] * size, size).CopyTo(pixels.AsSpan(i * size));
-        return new ImageDataset(pixels, indices.Select(i => Labels[i]).ToArray(), Channels, Height, Width, ClassNames);
+        return new ImageDataset(pixels, indices.Select(i => Labels[i]).ToArray(), Channels, Height, Width, ClassNames,
+            Files is null ? null : indices.Select(i => Files[i]).ToArray(), IsLabelled);
     }
 
     /// <summary>A seeded random split: (1 − testFraction) of the images for training, the rest for testing, stratified by class.</summary>

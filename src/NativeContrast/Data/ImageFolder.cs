@@ -9,12 +9,14 @@ using SixLabors.ImageSharp.Processing;
 namespace NativeContrast.Data;
 
 /// <summary>
-/// A dataset from a folder with one sub-folder per class (PNG, JPEG, BMP, GIF), decoded with
+/// A dataset from a folder of images: labelled when the images sit in one sub-folder per class, unlabelled otherwise
+/// (a flat folder, or one nested without that structure: every image under it, in ordinal order of its path; see
+/// <see cref="FolderLabels"/>). PNG, JPEG, BMP, GIF, decoded with
 /// SixLabors.ImageSharp 2.1 and resized (scaled to cover, then centre-cropped) to Size×Size with 1 or
 /// 3 channels. Every file is checked before it is decoded — size on disk and pixel count from the
 /// header — so a crafted image cannot exhaust memory; a file that is too big, corrupt or not an image
 /// is skipped and reported in <see cref="ImageFolderResult.Problems"/> with its path, and the rest load.
-/// Class names are the sub-folder names in ordinal order.
+/// Class names are the sub-folder names in ordinal order; each row knows its file (<see cref="ImageDataset.Files"/>).
 /// </summary>
 public static class ImageFolder
 {
@@ -28,36 +30,77 @@ public static class ImageFolder
     internal static readonly Configuration Decoders = new(new PngConfigurationModule(), new JpegConfigurationModule(),
         new BmpConfigurationModule(), new GifConfigurationModule());
 
-    public static ImageFolderResult Load(string root, int size, int channels = 3, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20, TextWriter? log = null)
+    public static ImageFolderResult Load(string root, int size, int channels = 3, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20, TextWriter? log = null,
+        FolderLabels labels = FolderLabels.Auto)
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder '{root}' does not exist.");
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "The image size must be positive.");
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Images are loaded with 1 or 3 channels.");
+        var images = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Select(f => Path.GetRelativePath(root, f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
         var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        if (classes.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no class sub-folders.");
-        var pixels = new List<byte>();
-        var labels = new List<int>();
-        var problems = new List<string>();
-        int imageBytes = channels * size * size;
-        for (int label = 0; label < classes.Count; label++)
+        bool allInClassFolders = images.Count > 0 && images.All(f => Depth(f) == 1);
+        bool labelled = labels switch
         {
-            var files = Directory.GetFiles(Path.Combine(root, classes[label]))
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                var problem = Decode(file, size, channels, maxPixels, maxFileBytes, out var bytes);
-                if (problem is not null)
-                {
-                    problems.Add(problem);
-                    log?.WriteLine($"skipped: {problem}");
-                    continue;
-                }
-                pixels.AddRange(bytes!);
-                labels.Add(label);
-            }
+            FolderLabels.Folders => classes.Count > 0 ? true : throw new InvalidDataException($"Image folder '{root}' has no class sub-folders (--labels folders needs ROOT/CLASS/IMAGE)."),
+            FolderLabels.None => false,
+            _ => allInClassFolders,
+        };
+        if (images.Count == 0) throw new InvalidDataException($"Image folder '{root}' holds no images ({string.Join(", ", Extensions)}).");
+        if (labelled)
+        {
+            // Images outside the class folders (at the top) have no class: listed as skipped.
+            var unclassed = images.Where(f => Depth(f) == 0).ToList();
+            foreach (var f in unclassed) log?.WriteLine($"skipped: '{Path.Combine(root, f)}' is not in a class folder.");
+            images = images.Where(f => Depth(f) > 0).ToList();
+            log?.WriteLine($"image folder {root}: {images.Count} images in {classes.Count} class folders (labelled{(labels == FolderLabels.Auto ? "; --labels none ignores the folders" : "")})");
         }
-        if (labels.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no readable images ({problems.Count} skipped).");
-        return new ImageFolderResult(new ImageDataset(pixels.ToArray(), labels.ToArray(), channels, size, size, classes), problems);
+        else
+        {
+            log?.WriteLine($"image folder {root}: {images.Count} images, unlabelled ({(labels == FolderLabels.None ? "--labels none" : "not all in first-level class folders; --labels folders takes them as classes")})");
+        }
+        var pixels = new List<byte>();
+        var rowLabels = new List<int>();
+        var files = new List<string>();
+        var problems = new List<string>();
+        foreach (var relative in images)
+        {
+            var file = Path.Combine(root, relative);
+            var problem = Decode(file, size, channels, maxPixels, maxFileBytes, out var bytes);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+                log?.WriteLine($"skipped: {problem}");
+                continue;
+            }
+            pixels.AddRange(bytes!);
+            rowLabels.Add(labelled ? classes.IndexOf(FirstFolder(relative)) : 0);
+            files.Add(relative);
+        }
+        if (rowLabels.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no readable images ({problems.Count} skipped).");
+        var dataset = new ImageDataset(pixels.ToArray(), rowLabels.ToArray(), channels, size, size, labelled ? classes : ["(unlabelled)"], files, labelled);
+        return new ImageFolderResult(dataset, problems);
+    }
+
+    /// <summary>How many folders deep a relative path sits (0: at the top).</summary>
+    private static int Depth(string relative) => relative.Count(c => c == Path.DirectorySeparatorChar || c == Path.AltDirectorySeparatorChar);
+
+    private static string FirstFolder(string relative) => relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)[0];
+
+    /// <summary>
+    /// One image file as a one-image dataset of channels×size×size, decoded, checked, resized and cropped as <see cref="Load"/>
+    /// does (so an application embeds a file the way training saw its images).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is too big, corrupt or not an image; the message names it.</exception>
+    public static ImageDataset LoadFile(string path, int size, int channels, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
+        var problem = Decode(path, size, channels, maxPixels, maxFileBytes, out var bytes);
+        if (problem is not null) throw new InvalidDataException(problem);
+        return new ImageDataset(bytes!, [0], channels, size, size, ["(unlabelled)"], [Path.GetFileName(path)], labelled: false);
     }
 
     /// <summary>Decodes one file into channels×size×size bytes, or returns why it was skipped.</summary>

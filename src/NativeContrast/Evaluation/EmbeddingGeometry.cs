@@ -32,18 +32,34 @@ public static class EmbeddingGeometry
     }
 
     /// <summary>
-    /// Alignment over <paramref name="data"/>: each image's two views by <paramref name="augmentation"/> (the training
-    /// pipeline; the views fixed by <paramref name="seed"/> and the batch), encoded in evaluation mode and normalized.
+    /// Retrieval of an image's own other view, for data without labels: each held-out image's first augmented view queries
+    /// the second views of all of them (cosine similarity); top-1 = the share whose own second view ranks first, top-5 =
+    /// among the first five.
     /// </summary>
-    public static double Alignment(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed = 1, int batchSize = 500,
-        CancellationToken cancel = default)
+    public static (double Top1, double Top5) ViewRetrieval(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed = 1,
+        int batchSize = 500, CancellationToken cancel = default)
+    {
+        var (first, second, dim) = EncodeViews(encoder, data, augmentation, device, seed, batchSize, cancel);
+        int top1 = 0, top5 = 0;
+        Neighbours.ForEachQuery(second, first, data.Count, dim, Math.Min(5, data.Count), excludeSelf: false, (q, indices, _) =>
+        {
+            if (indices.Length > 0 && indices[0] == q) Interlocked.Increment(ref top1);
+            if (indices.Contains(q)) Interlocked.Increment(ref top5);
+        });
+        return ((double)top1 / data.Count, (double)top5 / data.Count);
+    }
+
+    /// <summary>The normalized embeddings of each image's two augmented views (as <see cref="Alignment"/> makes them).</summary>
+    private static (float[] First, float[] Second, int Dim) EncodeViews(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed,
+        int batchSize, CancellationToken cancel)
     {
         bool wasTraining = encoder.Training;
         encoder.Eval();
         try
         {
             using var noGrad = GradMode.NoGrad();
-            double sum = 0;
+            float[]? first = null, second = null;
+            int dim = 0;
             for (int start = 0; start < data.Count; start += batchSize)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -51,14 +67,30 @@ public static class EmbeddingGeometry
                 int n = Math.Min(batchSize, data.Count - start);
                 var views = augmentation.Views(data.Images(Enumerable.Range(start, n).ToArray(), device), 2, Seeds.Mix(seed, start, 0xA11));
                 var z = encoder.Forward(views).L2NormalizeRows();
-                var difference = z.Rows(0, n) - z.Rows(n, n);
-                sum += (difference * difference).Sum().Item();
+                dim = z.Shape[1];
+                first ??= new float[data.Count * dim];
+                second ??= new float[data.Count * dim];
+                z.Rows(0, n).ToFloatArray().CopyTo(first, start * dim);
+                z.Rows(n, n).ToFloatArray().CopyTo(second, start * dim);
             }
-            return sum / Math.Max(1, data.Count);
+            return (first ?? [], second ?? [], dim);
         }
         finally
         {
             encoder.Train(wasTraining);
         }
+    }
+
+    /// <summary>
+    /// Alignment over <paramref name="data"/>: each image's two views by <paramref name="augmentation"/> (the training
+    /// pipeline; the views fixed by <paramref name="seed"/> and the batch), encoded in evaluation mode and normalized.
+    /// </summary>
+    public static double Alignment(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed = 1, int batchSize = 500,
+        CancellationToken cancel = default)
+    {
+        var (first, second, _) = EncodeViews(encoder, data, augmentation, device, seed, batchSize, cancel);
+        double sum = 0;
+        for (int k = 0; k < first.Length; k++) sum += (first[k] - second[k]) * (double)(first[k] - second[k]);
+        return sum / Math.Max(1, data.Count);
     }
 }

@@ -12,6 +12,29 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>
+    /// Images nobody labelled: no kNN, probe or class retrieval (said so), but the test images' uniformity and, with the
+    /// training views, their alignment and the retrieval of each image's own other view (top-1, top-5).
+    /// </summary>
+    private static EvaluationReport RunWithoutLabels(Module encoder, ImageDataset test, Device device, TextWriter? log, CancellationToken cancel,
+        AugmentationPipeline? augmentation, Stopwatch clock)
+    {
+        log?.WriteLine($"evaluating {test.Count} held-out images without labels: kNN, linear probe and retrieval by class need labels and are skipped");
+        var features = Embeddings.Compute(encoder, test, device, out int dim, cancel: cancel);
+        double uniformity = EmbeddingGeometry.Uniformity(features, test.Count, dim, device);
+        double alignment = double.NaN;
+        (double Top1, double Top5) views = (double.NaN, double.NaN);
+        if (augmentation is not null)
+        {
+            alignment = EmbeddingGeometry.Alignment(encoder, test, augmentation, device, cancel: cancel);
+            views = EmbeddingGeometry.ViewRetrieval(encoder, test, augmentation, device, cancel: cancel);
+            log?.WriteLine(FormattableString.Invariant($"  own-view retrieval among {test.Count} images: top-1 {views.Top1:P2}, top-5 {views.Top5:P2}"));
+        }
+        log?.WriteLine(FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(augmentation is null ? "" : $", alignment {alignment:F3}")} (lower is better for both)"));
+        return new EvaluationReport(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed.TotalSeconds, uniformity, alignment,
+            ViewRetrievalTop1: views.Top1, ViewRetrievalTop5: views.Top5);
+    }
+
     /// <summary>The encoder's accuracy against the raw pixels', in percentage points with a sign ("+1.23 points").</summary>
     public static string Points(double encoder, double raw) => FormattableString.Invariant($"{(encoder - raw) * 100:+0.00;−0.00;0.00} points");
 
@@ -23,6 +46,7 @@ public static class Evaluator
         AugmentationPipeline? augmentation = null, bool rawPixels = true)
     {
         var clock = Stopwatch.StartNew();
+        if (!train.IsLabelled || !test.IsLabelled) return RunWithoutLabels(encoder, test, device, log, cancel, augmentation, clock);
         log?.WriteLine($"evaluating: embedding {train.Count} training and {test.Count} test images");
         var trainFeatures = Embeddings.Compute(encoder, train, device, out int dim, cancel: cancel);
         var testFeatures = Embeddings.Compute(encoder, test, device, out _, cancel: cancel);

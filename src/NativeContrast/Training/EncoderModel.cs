@@ -79,5 +79,16 @@ public sealed class EncoderModel : IDisposable
         return Evaluation.Embeddings.Compute(encoder, data, Device, out _);
     }
 
+    /// <summary>Embeds one image file (PNG, JPEG, BMP, GIF), resized and cropped as training's folder images were: one L2-normalized vector.</summary>
+    /// <exception cref="InvalidDataException">The file is too big, corrupt or not an image.</exception>
+    public float[] Embed(string path) => Embed(Data.ImageFolder.LoadFile(path, ImageSize, Channels));
+
+    /// <summary>Embeds image files in order: [count·D] row-major.</summary>
+    public float[] Embed(IEnumerable<string> paths)
+    {
+        var rows = paths.Select(Embed).ToList();
+        return rows.SelectMany(r => r).ToArray();
+    }
+
     public void Dispose() => encoder.Dispose();
 }

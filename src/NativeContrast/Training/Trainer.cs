@@ -103,7 +103,7 @@ public sealed class Trainer : IDisposable
         s is { } n ? FormattableString.Invariant($",{n.SameClassShare:G4},{n.SameClassSimilarity:G4},{n.OtherSimilarity:G4}") : "";
 
     /// <summary>SimCLR runs log the false-negative picture of each batch (<see cref="NegativeStatistics"/>).</summary>
-    private bool LogsNegatives => config.Method == TrainingMethod.SimClr;
+    private bool LogsNegatives => config.Method == TrainingMethod.SimClr && data.IsLabelled;
 
     /// <summary>
     /// Trains from <paramref name="startEpoch"/>/<paramref name="startBatch"/> to the end (or until cancelled),

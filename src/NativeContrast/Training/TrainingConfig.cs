@@ -18,6 +18,9 @@ public sealed record TrainingConfig
 
     public string? DataFolder { get; init; }
 
+    /// <summary>A folder dataset's labels: auto (class folders when every image sits in one), folders, or none.</summary>
+    public Data.FolderLabels Labels { get; init; } = Data.FolderLabels.Auto;
+
     /// <summary>Images per batch (each seen as two views, so the loss sees 2× as many rows).</summary>
     public int BatchSize { get; init; } = 256;
 

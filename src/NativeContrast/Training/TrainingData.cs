@@ -2,7 +2,10 @@ using NativeContrast.Data;
 
 namespace NativeContrast.Training;
 
-/// <summary>The training and test splits a configuration names (Fashion-MNIST's own, or a seeded 80/20 split of an image folder).</summary>
+/// <summary>
+/// The training and test splits a configuration names (Fashion-MNIST's own, or a seeded 80/20 split of an image folder,
+/// labelled or not). Methods that need labels (SupCon, triplet, shown labels for false negatives) refuse an unlabelled folder.
+/// </summary>
 public static class TrainingData
 {
     public static (ImageDataset Train, ImageDataset Test) Load(TrainingConfig config, TextWriter? log)
@@ -14,7 +17,15 @@ public static class TrainingData
         }
         else
         {
-            var folder = ImageFolder.Load(config.Dataset, 32, 3, log: log);
+            var folder = ImageFolder.Load(config.Dataset, 32, 3, log: log, labels: config.Labels);
+            if (!folder.Dataset.IsLabelled)
+            {
+                string? needs = config.Method is TrainingMethod.SupCon or TrainingMethod.Triplet ? $"--method {Names.Of(config.Method)}"
+                    : config.FalseNegatives != Losses.FalseNegatives.Keep ? $"--false-negatives {Names.Of(config.FalseNegatives)}" : null;
+                if (needs is not null)
+                    throw new ArgumentException($"{needs} needs labels, and '{config.Dataset}' is unlabelled (its images are not in first-level class folders); " +
+                        "train it with --method simclr or moco, or arrange it as FOLDER/CLASS/IMAGE.");
+            }
             (train, test) = folder.Dataset.Split(0.2, config.Seed);
         }
         if (config.Subset > 0)
