@@ -72,6 +72,7 @@ public static class CommandLine
         root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(RunsCommand.Create(output));
         root.Subcommands.Add(EmbedCommand.Create(output, error));
+        root.Subcommands.Add(SearchCommand.Create(output, error));
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(AugmentCommand.Create(output, error));

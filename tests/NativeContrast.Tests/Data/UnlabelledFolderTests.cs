@@ -105,6 +105,22 @@ public class UnlabelledFolderTests
             using var model = EncoderModel.Load(run, Device.Cpu);
             var single = model.Embed(Path.Combine(root, files[3]));
             Assert.That(single, Is.EqualTo(rows.AsSpan(3 * model.Dimension, model.Dimension).ToArray()).Within(1e-5), "Embed(path) = the folder's row");
+
+            var grid = Path.Combine(run, "grid.png");
+            output = new StringWriter();
+            code = NativeContrast.Cli.CommandLine.Run(["search", "--run", run, "--index", embeddings, "--query", Path.Combine(root, files[3]), "--k", "4",
+                "--images", root, "--out", grid], output, error);
+            Assert.That(code, Is.EqualTo(0), error.ToString());
+            var lines = output.ToString().Split('\n');
+            Assert.That(lines[1], Does.Match($@"^\s+1\s+1\.0000\s+{System.Text.RegularExpressions.Regex.Escape(files[3])}$"), "an image finds itself first");
+            Assert.That(lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal)), Is.EqualTo(4));
+            using (var picture = SixLabors.ImageSharp.Image.Load(grid)) Assert.That(picture.Width, Is.GreaterThan(5 * 96));
+            output = new StringWriter();
+            code = NativeContrast.Cli.CommandLine.Run(["search", "--run", run, "--index", embeddings, "--query", Path.Combine(root, files[3]), "--json", "--k", "2"], output, error);
+            Assert.That(code, Is.EqualTo(0));
+            using (var hit = JsonDocument.Parse(output.ToString().Split('\n')[0])) Assert.That(hit.RootElement.GetProperty("rank").GetInt32(), Is.EqualTo(1));
+            code = NativeContrast.Cli.CommandLine.Run(["search", "--run", run, "--index", embeddings, "--query", Path.Combine(root, files[3]), "--out", grid], new StringWriter(), error = new StringWriter());
+            Assert.That((code, error.ToString().Trim()), Is.EqualTo((2, $"error: --out '{grid}' exists; name another file.")));
         }
         finally
         {
