@@ -26,7 +26,9 @@ internal sealed class RowLogSumExpOp : AutogradNode
         this.temperatureClamped = temperatureClamped;
     }
 
+    /// <param name="rows">The set's rows as the kernels read them.</param>
     /// <param name="direction">Keys (and whether by label and whether positives leave the sum); its weights are not read.</param>
+    /// <param name="temperature">τ, fixed or learned.</param>
     public static Tensor Forward(KernelRows rows, SoftmaxDirection direction, ContrastiveTemperature temperature)
     {
         var z = rows.Input;

@@ -8,6 +8,12 @@ namespace NativeContrast.Data;
 /// </summary>
 public sealed class ImageDataset
 {
+    /// <param name="pixels">The images' bytes, [N, C, H, W] row-major, 0–255.</param>
+    /// <param name="labels">One class index per image, in [0, classNames.Count).</param>
+    /// <param name="channels">C: 1 or 3.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    /// <param name="classNames">The classes' names, by index.</param>
     /// <param name="files">Each row's file (relative to the folder it was read from), or null.</param>
     /// <param name="labelled">False for images nobody labelled (then every label is 0).</param>
     public ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames,

@@ -1,6 +1,6 @@
 namespace NativeContrast.Nn;
 
-/// <summary>Layer normalization over the last axis of size <paramref name="features"/>, with γ (1) and β (0).</summary>
+/// <summary>Layer normalization over the last axis (of size features), with γ (1) and β (0).</summary>
 public sealed class LayerNorm : Module
 {
     public LayerNorm(int features, double eps = 1e-5, Device? device = null, DType dtype = DType.Float32)

@@ -52,7 +52,7 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
-    /// <summary>The accumulated gradient of the last <see cref="Backward"/> calls (leaves only), or null.</summary>
+    /// <summary>The accumulated gradient of the last <see cref="Backward()"/> calls (leaves only), or null.</summary>
     public Tensor? Grad { get; internal set; }
 
     /// <summary>True when the tensor was not produced by a recorded op.</summary>

@@ -2,7 +2,7 @@ namespace NativeContrast;
 
 /// <summary>
 /// Frees the tensors created while it is open (on this thread) when it is disposed, except those
-/// passed to <see cref="Keep{T}"/>. Scopes nest; a kept tensor moves to the enclosing scope (or to no
+/// passed to <see cref="Keep"/>. Scopes nest; a kept tensor moves to the enclosing scope (or to no
 /// scope). Typical use: one scope per training step.
 /// <code>using (var step = TensorScope.Begin()) { var loss = ...; loss.Backward(); }</code>
 /// </summary>
