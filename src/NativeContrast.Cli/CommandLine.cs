@@ -71,6 +71,7 @@ public static class CommandLine
         root.Subcommands.Add(TrainCommand.Create(output, error));
         root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(RunsCommand.Create(output));
+        root.Subcommands.Add(SweepCommand.Create(output, error));
         root.Subcommands.Add(EmbedCommand.Create(output, error));
         root.Subcommands.Add(SearchCommand.Create(output, error));
         root.Subcommands.Add(LossCommand.Create(output, error));
