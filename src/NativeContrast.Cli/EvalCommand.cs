@@ -38,6 +38,7 @@ internal static class EvalCommand
             var report = Evaluator.Run(encoder, train, test, dev, output, ctrlC.Token, Trainer.Augmentation(config, test));
             ctrlC.Token.ThrowIfCancellationRequested();
             RunPlots.Embeddings(folder, encoder, test, dev);
+            RunPlots.Neighbours(folder, encoder, train, test, dev, config.Seed, ctrlC.Token);
             // What training wrote there (its time, its loss, the false-negative picture) stays; the evaluation's keys are replaced.
             var metrics = ReadMetrics(folder);
             metrics["method"] = Names.Of(config.Method);

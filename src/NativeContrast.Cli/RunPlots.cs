@@ -71,6 +71,27 @@ internal static class RunPlots
         Save(plot, Path.Combine(runFolder, "embeddings.png"));
     }
 
+    /// <summary>
+    /// neighbours.png: 8 held-out images (chosen by the seed) beside their 8 nearest training images by cosine similarity of
+    /// the encoder's embeddings, among the first 10,000 training images; captions give similarity and class (when labelled).
+    /// </summary>
+    public static void Neighbours(string runFolder, Module encoder, ImageDataset train, ImageDataset test, Device device, int seed, CancellationToken cancel = default)
+    {
+        var gallery = train.Count > 10_000 ? train.Subset(Enumerable.Range(0, 10_000).ToArray()) : train;
+        var galleryFeatures = Evaluation.Embeddings.Compute(encoder, gallery, device, out int dim, cancel: cancel);
+        var picked = Enumerable.Range(0, test.Count).OrderBy(i => Seeds.Mix(seed, i, 0x4E1)).Take(Math.Min(8, test.Count)).ToArray();
+        var queries = test.Subset(picked);
+        var queryFeatures = Evaluation.Embeddings.Compute(encoder, queries, device, out _, cancel: cancel);
+        var index = new EmbeddingIndex(dim);
+        index.Add(galleryFeatures, Enumerable.Range(0, gallery.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+        var hits = index.Search(queryFeatures, queries.Count, 8);
+        string Class(ImageDataset d, int i) => d.IsLabelled ? d.ClassNames[d.Labels[i]] : d.Files?[i] ?? $"#{i}";
+        var rows = Enumerable.Range(0, queries.Count).Select(q => (GridTile.FromDataset(queries, q, "held out", Class(queries, q)),
+            (IReadOnlyList<GridTile>)hits[q].Select((h, r) => GridTile.FromDataset(gallery, h.Row, string.Create(CultureInfo.InvariantCulture, $"{r + 1}. {h.Similarity:F3}"), Class(gallery, h.Row))).ToList()))
+            .ToList();
+        SearchGrid.Write(Path.Combine(runFolder, "neighbours.png"), rows, "Held-out images (left) and their nearest training images");
+    }
+
     /// <summary>Written to a temporary file and renamed, like every file of a run.</summary>
     private static void Save(ScottPlot.Plot plot, string path) => AtomicFile.WriteAllBytes(path, plot.GetImageBytes(900, 600, ScottPlot.ImageFormat.Png));
 }

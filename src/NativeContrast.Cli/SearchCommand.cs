@@ -53,7 +53,10 @@ internal static class SearchCommand
             }
             if (outPath is not null)
             {
-                SearchGrid.Write(outPath, queries, hits, parse.GetValue(images));
+                var folder = parse.GetValue(images);
+                var rows = queries.Select((q, i) => (GridTile.FromFile(q, "query", Path.GetFileName(q)), (IReadOnlyList<GridTile>)hits[i].Select((hit, r) =>
+                    GridTile.FromFile(folder is null ? hit.Name : Path.Combine(folder, hit.Name), string.Create(CultureInfo.InvariantCulture, $"{r + 1}. {hit.Similarity:F3}"), hit.Name)).ToList())).ToList();
+                SearchGrid.Write(outPath, rows);
                 if (!parse.GetValue(json)) output.WriteLine($"grid: {outPath}");
             }
             return 0;

@@ -1,73 +1,69 @@
-using System.Globalization;
-using NativeContrast.Data;
-using NativeContrast.Evaluation;
-using NativeContrast.IO;
 using SkiaSharp;
+using NativeContrast.IO;
 
 namespace NativeContrast.Cli;
 
 /// <summary>
-/// The picture of a search: one row per query, the query image on the left (outlined), then its neighbours best first,
-/// each with its similarity and file name under it. Images are decoded with the same checks as training's (a file that
-/// cannot be read is a grey tile that says so).
+/// A picture of neighbours: one row per query, the query on the left (outlined), then its neighbours best first, each
+/// with two caption lines under it (rank and similarity, file or class). <c>search</c> draws its queries' hits with it,
+/// and a run's <c>neighbours.png</c> held-out images beside their nearest training images. A tile that could not be read
+/// is grey and says so.
 /// </summary>
 internal static class SearchGrid
 {
-    private const int Thumb = 96, Gap = 8, Caption = 34;
+    private const int Thumb = GridTile.Size, Gap = 8, Caption = 34;
 
-    public static void Write(string path, IReadOnlyList<string> queries, IReadOnlyList<SearchHit>[] hits, string? imagesFolder)
+    public static void Write(string path, IReadOnlyList<(GridTile Query, IReadOnlyList<GridTile> Neighbours)> rows, string? title = null)
     {
-        int columns = 1 + hits.Max(h => h.Count);
-        int width = Gap + columns * (Thumb + Gap) + Gap, height = Gap + queries.Count * (Thumb + Caption + Gap);
+        int columns = 1 + rows.Max(r => r.Neighbours.Count);
+        int top = title is null ? 0 : 22;
+        int width = Gap + columns * (Thumb + Gap) + Gap, height = top + Gap + rows.Count * (Thumb + Caption + Gap);
         using var surface = new SKBitmap(width, height);
         using var canvas = new SKCanvas(surface);
         canvas.Clear(SKColors.White);
         using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var font = new SKFont { Size = 11 };
         using var outline = new SKPaint { Color = new SKColor(0x1f, 0x77, 0xb4), IsStroke = true, StrokeWidth = 3 };
-        for (int q = 0; q < queries.Count; q++)
+        if (title is not null)
         {
-            int y = Gap + q * (Thumb + Caption + Gap);
-            Tile(canvas, queries[q], Gap, y, font, text);
+            using var heading = new SKFont { Size = 14 };
+            canvas.DrawText(title, Gap, 17, SKTextAlign.Left, heading, text);
+        }
+        for (int q = 0; q < rows.Count; q++)
+        {
+            int y = top + Gap + q * (Thumb + Caption + Gap);
+            Draw(canvas, rows[q].Query, Gap, y, font, text);
             canvas.DrawRect(Gap - 2, y - 2, Thumb + 4, Thumb + 4, outline);
-            canvas.DrawText("query", Gap, y + Thumb + 13, SKTextAlign.Left, font, text);
-            canvas.DrawText(Shorten(Path.GetFileName(queries[q])), Gap, y + Thumb + 26, SKTextAlign.Left, font, text);
-            for (int r = 0; r < hits[q].Count; r++)
-            {
-                var hit = hits[q][r];
-                int x = Gap + (r + 1) * (Thumb + Gap) + Gap;
-                Tile(canvas, imagesFolder is null ? hit.Name : Path.Combine(imagesFolder, hit.Name), x, y, font, text);
-                canvas.DrawText(string.Create(CultureInfo.InvariantCulture, $"{r + 1}. {hit.Similarity:F3}"), x, y + Thumb + 13, SKTextAlign.Left, font, text);
-                canvas.DrawText(Shorten(hit.Name), x, y + Thumb + 26, SKTextAlign.Left, font, text);
-            }
+            for (int r = 0; r < rows[q].Neighbours.Count; r++)
+                Draw(canvas, rows[q].Neighbours[r], Gap + (r + 1) * (Thumb + Gap) + Gap, y, font, text);
         }
         using var image = SKImage.FromBitmap(surface);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         AtomicFile.WriteAllBytes(path, data.ToArray());
     }
 
-    /// <summary>The image at <paramref name="file"/> resized and cropped to the tile, or a grey tile saying it could not be read.</summary>
-    private static void Tile(SKCanvas canvas, string file, int x, int y, SKFont font, SKPaint text)
+    private static void Draw(SKCanvas canvas, GridTile tile, int x, int y, SKFont font, SKPaint text)
     {
-        try
+        if (tile.Rgb is { } rgb)
         {
-            var image = ImageFolder.LoadFile(file, Thumb, 3);
             using var bitmap = new SKBitmap(Thumb, Thumb, SKColorType.Rgba8888, SKAlphaType.Opaque);
             int plane = Thumb * Thumb;
             for (int py = 0; py < Thumb; py++)
                 for (int px = 0; px < Thumb; px++)
                 {
                     int at = py * Thumb + px;
-                    bitmap.SetPixel(px, py, new SKColor(image.Pixels[at], image.Pixels[plane + at], image.Pixels[2 * plane + at]));
+                    bitmap.SetPixel(px, py, new SKColor(rgb[at], rgb[plane + at], rgb[2 * plane + at]));
                 }
             canvas.DrawBitmap(bitmap, x, y);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        else
         {
             using var grey = new SKPaint { Color = new SKColor(0xdd, 0xdd, 0xdd) };
             canvas.DrawRect(x, y, Thumb, Thumb, grey);
             canvas.DrawText("not readable", x + 6, y + Thumb / 2, SKTextAlign.Left, font, text);
         }
+        canvas.DrawText(Shorten(tile.Line1), x, y + Thumb + 13, SKTextAlign.Left, font, text);
+        canvas.DrawText(Shorten(tile.Line2), x, y + Thumb + 26, SKTextAlign.Left, font, text);
     }
 
     private static string Shorten(string name) => name.Length <= 14 ? name : "…" + name[^13..];

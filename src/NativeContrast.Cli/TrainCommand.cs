@@ -141,7 +141,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The files a run writes into its folder; any of them marks the folder as holding a run.</summary>
-    internal static readonly string[] RunFiles = ["config.json", Checkpoint.FileName, "log.csv", "metrics.json", "loss.png", "negatives.png", "embeddings.png"];
+    internal static readonly string[] RunFiles = ["config.json", Checkpoint.FileName, "log.csv", "metrics.json", "loss.png", "negatives.png", "embeddings.png", "neighbours.png"];
 
     /// <summary>
     /// The folder <c>--out</c> names, if a new run may be written there: not a file, and not a folder that holds a run
@@ -256,6 +256,7 @@ internal static class TrainCommand
             EvalCommand.AddReport(summary, report);
             cancel.ThrowIfCancellationRequested();
             RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);
+            RunPlots.Neighbours(runFolder, trainer.Encoder, train, test, device, config.Seed, cancel);
         }
         cancel.ThrowIfCancellationRequested();
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

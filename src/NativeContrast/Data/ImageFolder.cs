@@ -110,9 +110,38 @@ public static class ImageFolder
         long length = new FileInfo(file).Length;
         if (length > maxFileBytes) return $"'{file}' is {length} bytes, over the {maxFileBytes}-byte limit.";
         if (length == 0) return $"'{file}' is empty.";
+        using var stream = File.OpenRead(file);
+        return Decode(stream, file, size, channels, maxPixels, out bytes);
+    }
+
+    /// <summary>
+    /// An image from a stream (an upload, an embedded resource) as a one-image dataset, as <see cref="LoadFile"/> does for
+    /// a file; the stream is read up to <paramref name="maxBytes"/> bytes and need not be seekable.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is too long, empty, corrupt or not an image.</exception>
+    public static ImageDataset LoadStream(Stream stream, int size, int channels, long maxPixels = 40_000_000, long maxBytes = 64L << 20)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) throw new InvalidDataException($"The image stream is over the {maxBytes}-byte limit.");
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0) throw new InvalidDataException("The image stream is empty.");
+        buffer.Position = 0;
+        var problem = Decode(buffer, "the image stream", size, channels, maxPixels, out var bytes);
+        if (problem is not null) throw new InvalidDataException(problem);
+        return new ImageDataset(bytes!, [0], channels, size, size, ["(unlabelled)"], ["(stream)"], labelled: false);
+    }
+
+    /// <summary>Decodes a seekable stream (named <paramref name="file"/> in messages) into channels×size×size bytes, or returns why it was skipped.</summary>
+    private static string? Decode(Stream stream, string file, int size, int channels, long maxPixels, out byte[]? bytes)
+    {
+        bytes = null;
         try
         {
-            using var stream = File.OpenRead(file);
             var info = Image.Identify(Decoders, stream);
             if (info is null) return $"'{file}' is not an image in a supported format (PNG, JPEG, BMP, GIF).";
             if ((long)info.Width * info.Height > maxPixels)

@@ -83,6 +83,10 @@ public sealed class EncoderModel : IDisposable
     /// <exception cref="InvalidDataException">The file is too big, corrupt or not an image.</exception>
     public float[] Embed(string path) => Embed(Data.ImageFolder.LoadFile(path, ImageSize, Channels));
 
+    /// <summary>Embeds an image read from a stream (PNG, JPEG, BMP, GIF), as <see cref="Embed(string)"/> does a file.</summary>
+    /// <exception cref="InvalidDataException">The stream is too long, corrupt or not an image.</exception>
+    public float[] Embed(Stream image) => Embed(Data.ImageFolder.LoadStream(image, ImageSize, Channels));
+
     /// <summary>Embeds image files in order: [count·D] row-major.</summary>
     public float[] Embed(IEnumerable<string> paths)
     {

@@ -78,7 +78,7 @@ public class ExitCodeTests
 
             var (code, _, error) = Run([.. train, "--seed", "5"]);
             Assert.That(code, Is.EqualTo(2));
-            Assert.That(error.TrimEnd(), Is.EqualTo($"error: --out '{run}' already holds a run (config.json, checkpoint.safetensors, log.csv, metrics.json, loss.png); " +
+            Assert.That(error.TrimEnd(), Is.EqualTo($"error: --out '{run}' already holds a run (config.json, checkpoint.safetensors, log.csv, metrics.json, loss.png, negatives.png); " +
                 $"continue it with --resume {run}, choose another folder, or add --overwrite to replace it."));
             Assert.That(File.ReadAllBytes(Path.Combine(run, "checkpoint.safetensors")), Is.EqualTo(checkpoint), "the refused run changed the checkpoint");
             Assert.That(File.ReadAllText(Path.Combine(run, "log.csv")), Is.EqualTo(log));

@@ -20,8 +20,10 @@ public class TrainCommandTests
             var error = new StringWriter();
             int code = NativeContrast.Cli.CommandLine.Run(["train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--out", run], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString() + output);
-            foreach (var file in new[] { "config.json", "checkpoint.safetensors", "log.csv", "metrics.json", "loss.png", "embeddings.png" })
+            foreach (var file in new[] { "config.json", "checkpoint.safetensors", "log.csv", "metrics.json", "loss.png", "negatives.png", "embeddings.png", "neighbours.png" })
                 Assert.That(File.Exists(Path.Combine(run, file)), Is.True, file);
+            using (var neighbours = SixLabors.ImageSharp.Image.Load(Path.Combine(run, "neighbours.png")))
+                Assert.That((neighbours.Width, neighbours.Height), Is.EqualTo((8 + 9 * (96 + 8) + 8, 22 + 8 + 8 * (96 + 34 + 8))), "8 held-out images, each with 8 neighbours");
             Assert.That(output.ToString(), Does.Contain("test accuracy: kNN (k=20)").And.Contain("linear probe"));
             Assert.That(Trainer.ReadConfig(run).CropMinScale, Is.EqualTo(0.4), "config.json records the default crop the run took");
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));

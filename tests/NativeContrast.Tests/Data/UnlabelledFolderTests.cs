@@ -105,6 +105,8 @@ public class UnlabelledFolderTests
             using var model = EncoderModel.Load(run, Device.Cpu);
             var single = model.Embed(Path.Combine(root, files[3]));
             Assert.That(single, Is.EqualTo(rows.AsSpan(3 * model.Dimension, model.Dimension).ToArray()).Within(1e-5), "Embed(path) = the folder's row");
+            using (var stream = File.OpenRead(Path.Combine(root, files[3])))
+                Assert.That(model.Embed(stream), Is.EqualTo(single), "Embed(stream) = Embed(path)");
 
             var grid = Path.Combine(run, "grid.png");
             output = new StringWriter();
