@@ -24,6 +24,8 @@ internal static class TrainCommand
         var encoder = NamedOption<EncoderKind>("--encoder", "The encoder", EncoderKind.SmallCnn);
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder of images (one sub-folder per class, or unlabelled).", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = NamedOption<FolderLabels>("--labels", "A folder dataset's labels (auto: class folders when every image sits in one)", FolderLabels.Auto);
+        var imageSize = new Option<int?>("--image-size") { Description = "A folder's images resized to this many pixels a side (default 32; Fashion-MNIST is 28)." };
+        var channels = new Option<int?>("--channels") { Description = "A folder's images as 1 (grey) or 3 (RGB, default) channels." };
         var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
         var optimizer = new Option<string?>("--optimizer") { Description = $"{string.Join(" | ", Names.All<OptimizerKind>())} (default: the method's)." };
         optimizer.AcceptOnlyFromAmong([.. Names.All<OptimizerKind>()]);
@@ -50,7 +52,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, labels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -94,6 +96,8 @@ internal static class TrainCommand
                     Dataset = parse.GetValue(dataset)!,
                     DataFolder = parse.GetValue(data),
                     Labels = Names.Parse<FolderLabels>(parse.GetValue(labels)!, "labels"),
+                    ImageSize = parse.GetValue(imageSize),
+                    Channels = parse.GetValue(channels),
                     Optimizer = parse.GetValue(optimizer) is { } o ? Names.Parse<OptimizerKind>(o, "optimizer") : Defaults.Optimizer(m),
                     LearningRate = parse.GetValue(lr),
                     BatchSize = parse.GetValue(batch),

@@ -51,7 +51,7 @@ public sealed class EncoderModel : IDisposable
             var encoder = TrainingModels.Encoder(checkpoint.Config, channels, device);
             encoder.LoadStateDict(weights);
             encoder.Eval();
-            int size = checkpoint.Config.Dataset == "fashion-mnist" ? 28 : 32;
+            int size = checkpoint.Config.ImageShape.Size;
             return new EncoderModel(encoder, checkpoint.Config, device, channels, size);
         }
         finally

@@ -18,6 +18,16 @@ public sealed record TrainingConfig
 
     public string? DataFolder { get; init; }
 
+    /// <summary>A folder dataset's images are resized (cover, centre crop) to this many pixels a side; null: 32. Fashion-MNIST is 28.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>A folder dataset's images as 1 (grey) or 3 (RGB) channels; null: 3. Fashion-MNIST is 1.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>The side and channels the encoder sees: Fashion-MNIST's 28 × 1, or a folder's (default 32 × 3).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public (int Size, int Channels) ImageShape => Dataset == "fashion-mnist" ? (28, 1) : (ImageSize ?? 32, Channels ?? 3);
+
     /// <summary>A folder dataset's labels: auto (class folders when every image sits in one), folders, or none.</summary>
     public Data.FolderLabels Labels { get; init; } = Data.FolderLabels.Auto;
 
@@ -121,6 +131,10 @@ public sealed record TrainingConfig
         CheckDefined(Optimizer, "optimizer");
         CheckDefined(Mining, "mining");
         CheckDefined(Loss, "loss");
+        if (Dataset == "fashion-mnist" && (ImageSize is { } s && s != 28 || Channels is { } c && c != 1))
+            throw new ArgumentException("Fashion-MNIST's images are 28×28 grey: --image-size and --channels are for folders of images.");
+        if (ImageSize is { } size && (size < 8 || size > 512)) throw new ArgumentException($"The image size (--image-size) must be 8 to 512 pixels; got {size}.");
+        if (Channels is { } channels && channels is not (1 or 3)) throw new ArgumentException($"Images have 1 (grey) or 3 (RGB) channels (--channels); got {channels}.");
         if (Loss != SimClrLoss.NtXent && Method != TrainingMethod.SimClr)
             throw new ArgumentException($"--loss {Names.Of(Loss)} is a SimCLR loss (two views, one positive each); {Names.Of(Method)} has its own objective, so use --method simclr or drop --loss.");
         CheckDefined(FalseNegatives, "false-negative handling");

@@ -17,7 +17,8 @@ public static class TrainingData
         }
         else
         {
-            var folder = ImageFolder.Load(config.Dataset, 32, 3, log: log, labels: config.Labels);
+            var (size, channels) = config.ImageShape;
+            var folder = ImageFolder.Load(config.Dataset, size, channels, log: log, labels: config.Labels);
             if (!folder.Dataset.IsLabelled)
             {
                 string? needs = config.Method is TrainingMethod.SupCon or TrainingMethod.Triplet ? $"--method {Names.Of(config.Method)}"

@@ -130,6 +130,23 @@ public class UnlabelledFolderTests
         }
     }
 
+    [Test]
+    public void ImageSizeAndChannels_ShapeWhatTheEncoderSees_AndItsEmbeddings()
+    {
+        Images(Enumerable.Range(0, 12).Select(i => $"img{i:D2}.png").ToArray());
+        var run = Path.Combine(root, "run");
+        var error = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["train", "--dataset", root, "--image-size", "24", "--channels", "1", "--epochs", "1", "--batch-size", "8",
+            "--device", "cpu", "--no-eval", "--out", run], new StringWriter(), error);
+        Assert.That(code, Is.EqualTo(0), error.ToString());
+        using var model = EncoderModel.Load(run, Device.Cpu);
+        Assert.That((model.ImageSize, model.Channels), Is.EqualTo((24, 1)));
+        Assert.That(model.Embed(Path.Combine(root, "img00.png")), Has.Length.EqualTo(model.Dimension));
+        error = new StringWriter();
+        code = NativeContrast.Cli.CommandLine.Run(["train", "--image-size", "64", "--out", Path.Combine(root, "never")], new StringWriter(), error);
+        Assert.That((code, error.ToString().Trim()), Is.EqualTo((2, "error: Fashion-MNIST's images are 28×28 grey: --image-size and --channels are for folders of images.")));
+    }
+
     [TestCase("supcon")]
     [TestCase("triplet")]
     public void MethodsThatNeedLabels_RefuseIt(string method)
