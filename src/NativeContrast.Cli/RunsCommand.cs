@@ -188,9 +188,10 @@ internal static class RunsCommand
         return json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString());
     }
 
-    private static void WriteTable(TextWriter output, IReadOnlyList<string> header, IReadOnlyList<string[]> rows)
+    /// <summary>An aligned text table: columns padded to their widest cell, two spaces apart.</summary>
+    internal static void WriteTable(TextWriter output, IReadOnlyList<string> header, IReadOnlyList<string[]> rows)
     {
-        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => c < r.Length ? r[c].Length : 0))).ToArray();
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => c < r.Length ? r[c].Length : 0))).ToArray();
         string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd();
         output.WriteLine(Line(header));
         foreach (var row in rows) output.WriteLine(Line(row));

@@ -82,9 +82,6 @@ internal static class SweepCommand
         string Percent(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("F2", CultureInfo.InvariantCulture);
         string Time(double s) => double.IsNaN(s) ? "—" : TimeSpan.FromSeconds(s).ToString(@"m\:ss", CultureInfo.InvariantCulture);
         var table = rows.Select((r, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), r.Name, Percent(r.Knn), Percent(r.Probe), Time(r.Seconds), r.State }).ToList();
-        string[] header = ["rank", "setting", "kNN@20", "probe", "time", "state"];
-        var widths = header.Select((h, c) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(r => r[c].Length))).ToArray();
-        output.WriteLine(string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
-        foreach (var row in table) output.WriteLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        RunsCommand.WriteTable(output, ["rank", "setting", "kNN@20", "probe", "time", "state"], table);
     }
 }
