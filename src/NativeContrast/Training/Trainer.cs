@@ -111,11 +111,19 @@ public sealed class Trainer : IDisposable
     /// <paramref name="liveProgress"/> (a terminal) the progress is one line updated in place; otherwise
     /// plain lines (see <see cref="ProgressDisplay"/>).
     /// </summary>
-    public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0, bool liveProgress = false)
+    /// <param name="runFolder">Where the checkpoint and log.csv go.</param>
+    /// <param name="log">Progress lines (the command's output).</param>
+    /// <param name="cancel">Stops after the current step, with a checkpoint of where it stopped.</param>
+    /// <param name="startEpoch">The epoch to start at (resume).</param>
+    /// <param name="startBatch">The step within it to start at (resume).</param>
+    /// <param name="liveProgress">One progress line updated in place (a terminal) instead of plain lines.</param>
+    /// <param name="progress">Told after every step where the run stands (for an application's own progress bar).</param>
+    public bool Train(string runFolder, TextWriter log, CancellationToken cancel = default, int startEpoch = 0, int startBatch = 0, bool liveProgress = false,
+        IProgress<TrainingProgress>? progress = null)
     {
         bool writes = communicator.IsRoot;
         if (!writes) log = TextWriter.Null;
-        var progress = new ProgressDisplay(log, liveProgress && writes);
+        var display = new ProgressDisplay(log, liveProgress && writes);
         var csvPath = Path.Combine(runFolder, "log.csv");
         if (writes)
         {
@@ -199,11 +207,12 @@ public sealed class Trainer : IDisposable
                     csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}{NegativeColumns(negatives)}"));
                     double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
-                    progress.Step(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left));
+                    display.Step(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left));
+                    progress?.Report(new TrainingProgress(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left)));
                     if (DataParallel.AnyRank(cancel.IsCancellationRequested, communicator))
                     {
                         SaveCheckpoint(runFolder, epoch, batchNumber);
-                        progress.Message($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
+                        display.Message($"stopped at epoch {epoch + 1}, step {batchNumber}: checkpoint written; continue with --resume {runFolder}");
                         return false;
                     }
                 }
@@ -212,7 +221,7 @@ public sealed class Trainer : IDisposable
             var communication = communicator.IsDistributed
                 ? string.Create(CultureInfo.InvariantCulture, $", communication {(communicator.TimeInCollectives - collectivesAtStart).TotalMilliseconds / Math.Max(1, lossCount):F1} ms/step")
                 : "";
-            progress.Message(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
+            display.Message(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
         }
         return true;
     }

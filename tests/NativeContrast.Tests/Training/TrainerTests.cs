@@ -72,6 +72,28 @@ public class TrainerTests
     /// <see cref="Device.HostReads"/> counts exactly as on a GPU; the end-of-epoch checkpoint reads each of its tensors once,
     /// and those reads are taken out. LARS used to read two norms per adapted parameter, 14 more per SimCLR step.
     /// </summary>
+    [Test]
+    public void Train_ReportsEveryStepToAnIProgress()
+    {
+        var data = SyntheticImages.Create(96, 1);
+        var config = Small("simclr") with { Epochs = 2 };
+        using var trainer = new Trainer(config, Device.Cpu, data);
+        var reports = new List<TrainingProgress>();
+        var progress = new SynchronousProgress(reports.Add);
+        Assert.That(trainer.Train(folder, TextWriter.Null, progress: progress), Is.True);
+        Assert.That(reports, Has.Count.EqualTo(2 * trainer.StepsPerEpoch));
+        var last = reports[^1];
+        Assert.That((last.Epoch, last.Epochs, last.Step, last.StepsPerEpoch), Is.EqualTo((2, 2, trainer.StepsPerEpoch, trainer.StepsPerEpoch)));
+        Assert.That(reports.All(r => double.IsFinite(r.MeanLoss) && r.ImagesPerSecond > 0 && r.LearningRate >= 0), Is.True);
+        Assert.That(last.TimeLeft, Is.EqualTo(TimeSpan.Zero));
+    }
+
+    /// <summary>An IProgress that reports on the training thread (Progress&lt;T&gt; posts to a synchronization context).</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
     [TestCase("simclr", 2)]
     [TestCase("supcon", 3)]
     [TestCase("triplet", 5)]
