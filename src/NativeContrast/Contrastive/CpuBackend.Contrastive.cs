@@ -78,8 +78,8 @@ internal sealed partial class CpuBackend
         bool oneSet = shape.ExcludeDiagonal != 0;
         if (a.Buffer is CpuBuffer<float> && Tiled(shape))
         {
-            var rowSide = TiledSide(rows, shape.RowsA, withCoefficient: false);
-            var columnSide = oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: false);
+            var rowSide = Host<float>(rows, shape.RowsA, backward: false);
+            var columnSide = oneSet || columns is null ? null : Host<float>(columns.Value, shape.RowsB, backward: false);
             CpuTiledContrastive.Forward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
                 rowSide, columnSide, invTau, shape.ExcludePositives != 0);
             WriteBack(rowSide, rows);
@@ -112,8 +112,8 @@ internal sealed partial class CpuBackend
         if (a.Buffer is CpuBuffer<float> && Tiled(shape))
         {
             CpuTiledContrastive.Backward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
-                rows is null ? null : TiledSide(rows.Value, shape.RowsA, withCoefficient: true),
-                oneSet || columns is null ? null : TiledSide(columns.Value, shape.RowsB, withCoefficient: true),
+                rows is null ? null : Host<float>(rows.Value, shape.RowsA, backward: true),
+                oneSet || columns is null ? null : Host<float>(columns.Value, shape.RowsB, backward: true),
                 Array<float>(gradA), gradA.Offset, oneSet || gradB is null ? null : Array<float>(gradB.Value), gradB?.Offset ?? 0, invTau, shape.ExcludePositives != 0);
             return;
         }
@@ -133,25 +133,27 @@ internal sealed partial class CpuBackend
     private static void Gradient<T>(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA,
         ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        static (T[], T[], T[]) Copy(ContrastiveSide t) => (Span<T>(t.Lse).ToArray(), Span<T>(t.Coefficient).ToArray(), Span<T>(t.PositiveWeight).ToArray());
         var any = rowTerm ?? columnTerm!.Value;
         shape.HasRowTerm = rowTerm is null ? 0 : 1;
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
         CpuContrastive.Gradient(Array<T>(anchors), anchors.Offset, Array<T>(candidates), candidates.Offset,
             Span<int>((rowTerm ?? any).Keys).ToArray(), Span<int>((columnTerm ?? any).Keys).ToArray(),
-            rowTerm is { } r ? Copy(r) : null, columnTerm is { } c ? Copy(c) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
+            rowTerm is { } r ? Host<T>(r, shape.RowsA, backward: true) : null, columnTerm is { } c ? Host<T>(c, shape.RowsB, backward: true) : null, Array<T>(gradA), gradA.Offset, shape, invTau);
     }
 
-    /// <summary>Host copies of one side's arrays for the tiled path (its outputs are copied back by <see cref="WriteBack"/>).</summary>
-    private static CpuTiledContrastive.Side TiledSide(ContrastiveSide side, int rows, bool withCoefficient) => new(
-        Span<int>(side.Keys).ToArray(), Span<float>(side.PositiveWeight).ToArray(),
-        withCoefficient ? Span<float>(side.Lse).ToArray() : new float[rows], new float[rows],
-        withCoefficient ? Span<float>(side.Coefficient).ToArray() : null);
+    /// <summary>
+    /// The CPU passes' view of a side: host copies of its arrays (O(N)); a forward's outputs start empty and go back
+    /// through <see cref="WriteBack{T}"/>, a backward reads the LSE and coefficients.
+    /// </summary>
+    private static HostSide<T> Host<T>(ContrastiveSide side, int rows, bool backward) where T : unmanaged => new(
+        Span<int>(side.Keys).ToArray(), Span<T>(side.PositiveWeight).ToArray(),
+        backward ? Span<T>(side.Lse).ToArray() : new T[rows], new T[backward ? 0 : rows],
+        backward ? Span<T>(side.Coefficient).ToArray() : []);
 
-    private static void WriteBack(CpuTiledContrastive.Side host, ContrastiveSide side)
+    private static void WriteBack<T>(HostSide<T> host, ContrastiveSide side) where T : unmanaged
     {
-        host.Lse.CopyTo(Span<float>(side.Lse));
-        host.PositiveLogit.CopyTo(Span<float>(side.PositiveLogit));
+        host.Lse.CopyTo(Span<T>(side.Lse));
+        host.PositiveLogit.CopyTo(Span<T>(side.PositiveLogit));
     }
 
     public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>

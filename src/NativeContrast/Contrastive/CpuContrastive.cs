@@ -86,7 +86,7 @@ internal static class CpuContrastive
 
     /// <summary>dA = (1/τ)·W·B; <paramref name="rowTerm"/> / <paramref name="columnTerm"/> are null where the shape says absent.</summary>
     public static void Gradient<T>(T[] a, int aOffset, T[] b, int bOffset, int[] keyA, int[] keyB,
-        (T[] Lse, T[] Coefficient, T[] PositiveWeight)? rowTerm, (T[] Lse, T[] Coefficient, T[] PositiveWeight)? columnTerm,
+        HostSide<T>? rowTerm, HostSide<T>? columnTerm,
         T[] gradA, int gradOffset, ContrastiveShape shape, double invTau)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -158,7 +158,7 @@ internal static class CpuContrastive
     /// Written afresh rather than subtracted: exp(S − LSE) of a positive can be far above 1 when the LSE leaves it out.
     /// </summary>
     private static void SoftmaxWeightsWithoutPositives<T>(Span<T> row, ReadOnlySpan<T> similarity, int i, int j0, int[] keyA, int[] keyB, bool byLabel,
-        (T[] Lse, T[] Coefficient, T[] PositiveWeight)? rowTerm, (T[] Lse, T[] Coefficient, T[] PositiveWeight)? columnTerm)
+        HostSide<T>? rowTerm, HostSide<T>? columnTerm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int c = 0; c < row.Length; c++)

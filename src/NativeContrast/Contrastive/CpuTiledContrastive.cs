@@ -29,15 +29,13 @@ internal static unsafe class CpuTiledContrastive
     /// <summary>AVX2/FMA and D small enough that a packed A block of T×D floats stays in L2.</summary>
     public static bool Supports(int d) => PackedSgemm.IsSupported && d <= 512;
 
-    /// <summary>One direction's per-anchor arrays: positive keys (index into the other set, or label) and weights; LSE, positive logit and coefficient as the pass needs.</summary>
-    public sealed record Side(int[] Keys, float[] PositiveWeight, float[] Lse, float[] PositiveLogit, float[]? Coefficient);
 
     /// <summary>
     /// LSE and mean positive logit of A's anchors (<paramref name="rows"/>) and, when given, of B's
     /// anchors (<paramref name="columns"/>, two sets only).
     /// </summary>
     public static void Forward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        Side rows, Side? columns, double invTau, bool excludePositives = false)
+        HostSide<float> rows, HostSide<float>? columns, double invTau, bool excludePositives = false)
     {
         if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
         if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
@@ -118,7 +116,7 @@ internal static unsafe class CpuTiledContrastive
     /// One set: both terms are the same rows' and W = G + Gᵀ with W_ii = 0.
     /// </summary>
     public static void Backward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        Side? rows, Side? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false)
+        HostSide<float>? rows, HostSide<float>? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false)
     {
         if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
         if (oneSet) columns = rows;
@@ -191,13 +189,13 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>Turns the S tile into G (W for one set) in place.</summary>
-    private static void Weights(Scratch s, int height, int width, int i0, int j0, Side? rows, Side? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool diagonal)
+    private static void Weights(Scratch s, int height, int width, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool diagonal)
     {
         for (int r = 0; r < height; r++)
         {
             int i = i0 + r;
             var row = new Span<float>(s.Similarity + r * Tile, width);
-            SoftmaxWeights(row, rows is null ? 0f : rows.Coefficient![i], rows is null ? 0f : rows.Lse[i],
+            SoftmaxWeights(row, rows is null ? 0f : rows.Coefficient[i], rows is null ? 0f : rows.Lse[i],
                 columns is null ? default : columns.Coefficient.AsSpan(j0, width), columns is null ? default : columns.Lse.AsSpan(j0, width));
             if (byLabel)
             {
@@ -225,7 +223,7 @@ internal static unsafe class CpuTiledContrastive
     private readonly record struct PositivePair(int Row, int Column, float Similarity, bool RowPositive, bool ColumnPositive);
 
     /// <summary>The tile's pairs where j = p(i) (row term) or i = p(j) (column term): at most one per row and one per column.</summary>
-    private static List<PositivePair> PositivePairs(Scratch s, int height, int width, int i0, int j0, Side? rows, Side? columns)
+    private static List<PositivePair> PositivePairs(Scratch s, int height, int width, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns)
     {
         var pairs = new List<PositivePair>();
         for (int r = 0; r < height; r++)
@@ -249,7 +247,7 @@ internal static unsafe class CpuTiledContrastive
     /// side whose positive the other is is left out, its −c·w kept (exp(S − LSE) of a left-out positive can be far above 1,
     /// so subtracting it from what <see cref="Weights"/> wrote would cancel badly in float32).
     /// </summary>
-    private static void WeightsWithoutPositives(Scratch s, List<PositivePair> pairs, int i0, int j0, Side? rows, Side? columns,
+    private static void WeightsWithoutPositives(Scratch s, List<PositivePair> pairs, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns,
         float[]? rowAmount, float[]? columnAmount, bool diagonal)
     {
         foreach (var pair in pairs)
@@ -258,9 +256,9 @@ internal static unsafe class CpuTiledContrastive
             int i = i0 + pair.Row, j = j0 + pair.Column;
             float w = 0f;
             if (rows is not null)
-                w += pair.RowPositive ? -rowAmount![i] : rows.Coefficient![i] * MathF.Exp(pair.Similarity - rows.Lse[i]);
+                w += pair.RowPositive ? -rowAmount![i] : rows.Coefficient[i] * MathF.Exp(pair.Similarity - rows.Lse[i]);
             if (columns is not null)
-                w += pair.ColumnPositive ? -columnAmount![j] : columns.Coefficient![j] * MathF.Exp(pair.Similarity - columns.Lse[j]);
+                w += pair.ColumnPositive ? -columnAmount![j] : columns.Coefficient[j] * MathF.Exp(pair.Similarity - columns.Lse[j]);
             s.Similarity[pair.Row * Tile + pair.Column] = w;
         }
     }
@@ -358,7 +356,7 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>LSE = max + ln sum; the positive logit from the label sums, or for index positives by one dot product per anchor (in float64).</summary>
-    private static void Finish(Stats stats, Side side, float[] anchors, int anchorOffset, float[] candidates, int candidateOffset, int d, bool byLabel, double invTau)
+    private static void Finish(Stats stats, HostSide<float> side, float[] anchors, int anchorOffset, float[] candidates, int candidateOffset, int d, bool byLabel, double invTau)
     {
         for (int i = 0; i < stats.Max.Length; i++)
         {
@@ -375,7 +373,7 @@ internal static unsafe class CpuTiledContrastive
         return sum;
     }
 
-    private static float[] Amounts(Side side) => side.Coefficient!.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
+    private static float[] Amounts(HostSide<float> side) => side.Coefficient.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
 
     private static int Threads(int units) => Math.Max(1, Math.Min(CpuParallel.Threads, units));
 
