@@ -15,8 +15,7 @@ internal sealed record GridTile(byte[]? Rgb, string Line1, string Line2)
     {
         try
         {
-            var image = ImageFolder.LoadFile(file, Size, 3);
-            return new GridTile(image.Pixels.Take(3 * Size * Size).ToArray(), line1, line2);
+            return new GridTile(ImageFolder.LoadFile(file, Size, 3).Pixels, line1, line2);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -26,8 +26,12 @@ internal static class LossCommand
         var temperature = new Option<double>("--temperature") { Description = "τ for the softmax losses.", DefaultValueFactory = _ => 0.1 };
         var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: the class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
         var beta = new Option<double>("--beta") { Description = "hcl: the concentration β ≥ 0 on hard negatives (0 = debiased).", DefaultValueFactory = _ => 1.0 };
-        var falseNegatives = new Option<string>("--false-negatives") { Description = "ntxent with --labels (−1 = unknown): keep | drop | attract same-class negatives.", DefaultValueFactory = _ => "keep" };
-        falseNegatives.AcceptOnlyFromAmong("keep", "drop", "attract");
+        var falseNegatives = new Option<string>("--false-negatives")
+        {
+            Description = $"ntxent with --labels (−1 = unknown): {string.Join(" | ", Training.Names.All<FalseNegatives>())} same-class negatives.",
+            DefaultValueFactory = _ => Training.Names.Of(FalseNegatives.Keep),
+        };
+        falseNegatives.AcceptOnlyFromAmong([.. Training.Names.All<FalseNegatives>()]);
         var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = $"Triplet mining: {string.Join(" | ", Training.Names.All<TripletMining>())}.", DefaultValueFactory = _ => "hard" };
         mining.AcceptOnlyFromAmong([.. Training.Names.All<TripletMining>()]);
@@ -66,7 +70,7 @@ internal static class LossCommand
         var z = Embeddings(r.Input, "--input");
         var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
         var definition = LossCatalog.Get(r.Kind);
-        var handling = r.FalseNegatives switch { "drop" => FalseNegatives.Drop, "attract" => FalseNegatives.Attract, _ => FalseNegatives.Keep };
+        var handling = Training.Names.Parse<FalseNegatives>(r.FalseNegatives, "false-negatives");
         if (handling != FalseNegatives.Keep && (r.Kind != "ntxent" || r.Labels is null))
             throw new ArgumentException($"--false-negatives {r.FalseNegatives} goes with --kind ntxent and --labels (one label per row, −1 where unknown).");
         if (r.Kind == "ntxent" && r.Labels is not null && handling == FalseNegatives.Keep)

@@ -48,7 +48,6 @@ public sealed class DebiasedContrastiveLoss : SoftmaxContrastiveLoss
     public Tensor Forward(Tensor z, Tensor? positives = null)
     {
         var (rows, p) = PairedRows(z, positives);
-        int n = p.Length;
         return DebiasedContrastiveOp.Forward(rows, p, TauPlus, Beta, ResolveTemperature(z));
     }
 

@@ -40,16 +40,30 @@ public static class EmbeddingGeometry
         int batchSize = 500, CancellationToken cancel = default)
     {
         var (first, second, dim) = EncodeViews(encoder, data, augmentation, device, seed, batchSize, cancel);
+        return ViewRetrieval(first, second, data.Count, dim);
+    }
+
+    /// <summary>Alignment and own-view retrieval from one encoding of the two views (what an evaluation without labels reports).</summary>
+    public static (double Alignment, double Top1, double Top5) ViewMeasures(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device,
+        int seed = 1, int batchSize = 500, CancellationToken cancel = default)
+    {
+        var (first, second, dim) = EncodeViews(encoder, data, augmentation, device, seed, batchSize, cancel);
+        var (top1, top5) = ViewRetrieval(first, second, data.Count, dim);
+        return (Alignment(first, second, data.Count), top1, top5);
+    }
+
+    private static (double Top1, double Top5) ViewRetrieval(float[] first, float[] second, int count, int dim)
+    {
         int top1 = 0, top5 = 0;
-        Neighbours.ForEachQuery(second, first, data.Count, dim, Math.Min(5, data.Count), excludeSelf: false, (q, indices, _) =>
+        Neighbours.ForEachQuery(second, first, count, dim, Math.Min(5, count), excludeSelf: false, (q, indices, _) =>
         {
             if (indices.Length > 0 && indices[0] == q) Interlocked.Increment(ref top1);
             if (indices.Contains(q)) Interlocked.Increment(ref top5);
         });
-        return ((double)top1 / data.Count, (double)top5 / data.Count);
+        return ((double)top1 / count, (double)top5 / count);
     }
 
-    /// <summary>The normalized embeddings of each image's two augmented views (as <see cref="Alignment"/> makes them).</summary>
+    /// <summary>The normalized embeddings of each image's two augmented views (the views Alignment and ViewRetrieval measure).</summary>
     private static (float[] First, float[] Second, int Dim) EncodeViews(Module encoder, ImageDataset data, AugmentationPipeline augmentation, Device device, int seed,
         int batchSize, CancellationToken cancel)
     {
@@ -89,8 +103,14 @@ public static class EmbeddingGeometry
         CancellationToken cancel = default)
     {
         var (first, second, _) = EncodeViews(encoder, data, augmentation, device, seed, batchSize, cancel);
+        return Alignment(first, second, data.Count);
+    }
+
+    /// <summary>Mean over the images of ‖first − second‖² (rows of the two views' embeddings).</summary>
+    private static double Alignment(float[] first, float[] second, int count)
+    {
         double sum = 0;
         for (int k = 0; k < first.Length; k++) sum += (first[k] - second[k]) * (double)(first[k] - second[k]);
-        return sum / Math.Max(1, data.Count);
+        return sum / Math.Max(1, count);
     }
 }

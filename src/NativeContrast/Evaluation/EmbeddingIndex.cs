@@ -13,6 +13,9 @@ public sealed class EmbeddingIndex
     private readonly List<float> rows = [];
     private readonly List<string> names = [];
 
+    /// <summary>The rows as one array for the SGEMM, made at the first search after an <see cref="Add(float[], IReadOnlyList{string})"/>.</summary>
+    private float[]? packed;
+
     public EmbeddingIndex(int dimension)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The embedding dimension must be at least 1.");
@@ -65,6 +68,7 @@ public sealed class EmbeddingIndex
             foreach (var v in row) rows.Add(v * inverse);
             names.Add(rowNames[r]);
         }
+        packed = null;
     }
 
     /// <summary>The <paramref name="k"/> rows most similar to <paramref name="query"/> [D], best first.</summary>
@@ -87,7 +91,8 @@ public sealed class EmbeddingIndex
             for (int j = 0; j < row.Length; j++) row[j] *= inverse;
         }
         var hits = new IReadOnlyList<SearchHit>[count];
-        Neighbours.ForEachQuery(rows.ToArray(), unit, count, Dimension, Math.Min(k, Count), excludeSelf: false,
+        packed ??= rows.ToArray();
+        Neighbours.ForEachQuery(packed, unit, count, Dimension, Math.Min(k, Count), excludeSelf: false,
             (q, indices, similarities) => hits[q] = indices.Select((row, i) => new SearchHit(row, names[row], similarities[i])).ToArray());
         return hits;
     }

@@ -26,14 +26,17 @@ public static class Evaluator
         (double Top1, double Top5) views = (double.NaN, double.NaN);
         if (augmentation is not null)
         {
-            alignment = EmbeddingGeometry.Alignment(encoder, test, augmentation, device, cancel: cancel);
-            views = EmbeddingGeometry.ViewRetrieval(encoder, test, augmentation, device, cancel: cancel);
+            (alignment, views.Top1, views.Top5) = EmbeddingGeometry.ViewMeasures(encoder, test, augmentation, device, cancel: cancel);
             log?.WriteLine(FormattableString.Invariant($"  own-view retrieval among {test.Count} images: top-1 {views.Top1:P2}, top-5 {views.Top5:P2}"));
         }
-        log?.WriteLine(FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(augmentation is null ? "" : $", alignment {alignment:F3}")} (lower is better for both)"));
+        log?.WriteLine(Geometry(uniformity, alignment));
         return new EvaluationReport(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, clock.Elapsed.TotalSeconds, uniformity, alignment,
             ViewRetrievalTop1: views.Top1, ViewRetrievalTop5: views.Top5);
     }
+
+    /// <summary>The geometry line (alignment only when measured).</summary>
+    private static string Geometry(double uniformity, double alignment) =>
+        FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(double.IsNaN(alignment) ? "" : $", alignment {alignment:F3}")} (lower is better for both)");
 
     /// <summary>The encoder's accuracy against the raw pixels', in percentage points with a sign ("+1.23 points").</summary>
     public static string Points(double encoder, double raw) => FormattableString.Invariant($"{(encoder - raw) * 100:+0.00;−0.00;0.00} points");
@@ -60,7 +63,7 @@ public static class Evaluator
         log?.WriteLine($"  retrieval: precision@1 {p1:P2}, R-precision {rp:P2}, MAP@R {map:P2}");
         double uniformity = EmbeddingGeometry.Uniformity(testFeatures, test.Count, dim, device);
         double alignment = augmentation is null ? double.NaN : EmbeddingGeometry.Alignment(encoder, test, augmentation, device, cancel: cancel);
-        log?.WriteLine(FormattableString.Invariant($"  geometry: uniformity {uniformity:F3}{(augmentation is null ? "" : $", alignment {alignment:F3}")} (lower is better for both)"));
+        log?.WriteLine(Geometry(uniformity, alignment));
         var raw = rawPixels ? RawPixelBaseline.Run(train, test, cancel) : (KnnTop20: double.NaN, KnnTop200: double.NaN, LinearProbe: double.NaN);
         if (rawPixels)
             log?.WriteLine(FormattableString.Invariant(
