@@ -74,6 +74,7 @@ public static class CommandLine
         root.Subcommands.Add(SweepCommand.Create(output, error));
         root.Subcommands.Add(EmbedCommand.Create(output, error));
         root.Subcommands.Add(SearchCommand.Create(output, error));
+        root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(LossCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(AugmentCommand.Create(output, error));

@@ -22,6 +22,17 @@ public sealed class BasicBlock : Module
                 new BatchNorm2d(outChannels, device: device, dtype: dtype)));
     }
 
+    internal Conv2d Conv1 => conv1;
+
+    internal BatchNorm2d Bn1 => bn1;
+
+    internal Conv2d Conv2 => conv2;
+
+    internal BatchNorm2d Bn2 => bn2;
+
+    /// <summary>conv1×1 → BN when the block changes shape; null for the identity.</summary>
+    internal Sequential? Shortcut => shortcut;
+
     public override Tensor Forward(Tensor x)
     {
         var main = bn2.Forward(conv2.Forward(bn1.Forward(conv1.Forward(x)).Relu()));

@@ -30,5 +30,8 @@ public sealed class ResNet18 : Module
 
     public int OutputFeatures => 512;
 
+    /// <summary>The layers in order (what <see cref="Forward"/> runs).</summary>
+    internal Sequential Features => body;
+
     public override Tensor Forward(Tensor x) => body.Forward(x);
 }

@@ -28,5 +28,8 @@ public sealed class SmallCnn : Module
     /// <summary>Size of the representation.</summary>
     public int OutputFeatures => 128;
 
+    /// <summary>The layers in order (what <see cref="Forward"/> runs).</summary>
+    internal Sequential Features => body;
+
     public override Tensor Forward(Tensor x) => body.Forward(x);
 }

@@ -94,5 +94,25 @@ public sealed class EncoderModel : IDisposable
         return rows.SelectMany(r => r).ToArray();
     }
 
+    /// <summary>
+    /// Writes the encoder as an ONNX model (opset 17): input <c>images</c> [N, <see cref="Channels"/>, <see cref="ImageSize"/>,
+    /// <see cref="ImageSize"/>] float32 in [0, 1], output <c>embeddings</c> [N, <see cref="Dimension"/>] — what
+    /// <see cref="Embed(Tensor)"/> returns when <paramref name="normalize"/> is true. The training settings go into the
+    /// model's metadata. See <see cref="Onnx.OnnxExporter"/>.
+    /// </summary>
+    /// <param name="path">The .onnx file to write (atomically).</param>
+    /// <param name="normalize">L2-normalize the embeddings inside the model (default, as <see cref="Embed(Tensor)"/>).</param>
+    public void ExportOnnx(string path, bool normalize = true)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["nativecontrast.method"] = Names.Of(Config.Method),
+            ["nativecontrast.encoder"] = Names.Of(Config.Encoder),
+            ["nativecontrast.seed"] = Config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["nativecontrast.epochs"] = Config.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Onnx.OnnxExporter.Save(encoder, path, Channels, ImageSize, ImageSize, Dimension, normalize, metadata);
+    }
+
     public void Dispose() => encoder.Dispose();
 }
