@@ -10,14 +10,19 @@ namespace NativeContrast.IO;
 /// <c>__metadata__</c> map of strings, then the raw little-endian data. Writing goes to a temporary file
 /// renamed over the target, so a crash never leaves a half-written checkpoint. Reading checks the
 /// header length, the JSON, every dtype, shape and range against the file, and says what is wrong and
-/// where in an <see cref="InvalidDataException"/>.
+/// where in an <see cref="InvalidDataException"/>. F16 and BF16 tensors are read as float32, I64 as int32 (checked).
 /// </summary>
 public static class SafeTensors
 {
     private const long MaxHeaderBytes = 100L << 20;
 
     /// <summary>Writes the tensors (float32, float64, int32; any device) and string metadata.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="path">The file (replaced atomically).</param>
+    /// <param name="tensors">Tensors by name.</param>
+    /// <param name="metadata">String pairs stored in the header's <c>__metadata__</c>.</param>
+    /// <param name="integersAsInt64">Write int32 tensors as I64, the integer type PyTorch's buffers (<c>num_batches_tracked</c>) have.</param>
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        bool integersAsInt64 = false)
     {
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
@@ -29,9 +34,10 @@ public static class SafeTensors
             {
                 DType.Float32 => ToBytes<float>(tensor.ToFloatArray()),
                 DType.Float64 => ToBytes<double>(tensor.ToDoubleArray()),
+                _ when integersAsInt64 => ToBytes<long>(Array.ConvertAll(tensor.ToIntArray(), v => (long)v)),
                 _ => ToBytes<int>(tensor.ToIntArray()),
             };
-            string dtype = tensor.DType switch { DType.Float32 => "F32", DType.Float64 => "F64", _ => "I32" };
+            string dtype = tensor.DType switch { DType.Float32 => "F32", DType.Float64 => "F64", _ => integersAsInt64 ? "I64" : "I32" };
             header[name] = new Dictionary<string, object> { ["dtype"] = dtype, ["shape"] = tensor.Shape.ToArray(), ["data_offsets"] = new[] { offset, offset + bytes.Length } };
             blobs.Add(bytes);
             offset += bytes.Length;
@@ -92,13 +98,22 @@ public static class SafeTensors
                     var dtype = entry.Value.GetProperty("dtype").GetString();
                     var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
                     var range = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-                    int size = dtype switch { "F32" or "I32" => 4, "F64" or "I64" => 8, _ => throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has dtype {dtype}; supported are F32, F64, I32, I64.") };
+                    int size = dtype switch
+                    {
+                        "F16" or "BF16" => 2,
+                        "F32" or "I32" => 4,
+                        "F64" or "I64" => 8,
+                        _ => throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has dtype {dtype}; supported are F16, BF16, F32, F64, I32, I64."),
+                    };
                     long count = shape.Aggregate(1L, (p, d) => d < 0 ? throw new InvalidDataException($"'{path}': tensor '{entry.Name}' has a negative dimension.") : checked(p * d));
                     if (range.Length != 2 || range[0] < 0 || range[1] < range[0] || dataStart + range[1] > bytes.Length || range[1] - range[0] != checked(count * size))
                         throw new InvalidDataException($"'{path}': tensor '{entry.Name}' ({dtype} [{string.Join(", ", shape)}]) claims bytes [{string.Join(", ", range)}] of a {bytes.Length - dataStart}-byte data section (truncated or corrupt).");
                     var span = bytes.AsSpan(dataStart + (int)range[0], (int)(range[1] - range[0]));
                     tensors[entry.Name] = dtype switch
                     {
+                        // Half precision is widened to float32 exactly (every F16 and BF16 value is a float32 value).
+                        "F16" => Tensor.Unscoped<float>(Array.ConvertAll(FromBytes<Half>(span), v => (float)v), shape, device ?? Device.Cpu, DType.Float32),
+                        "BF16" => Tensor.Unscoped<float>(Array.ConvertAll(FromBytes<ushort>(span), v => BitConverter.Int32BitsToSingle(v << 16)), shape, device ?? Device.Cpu, DType.Float32),
                         "F32" => Tensor.Unscoped<float>(FromBytes<float>(span), shape, device ?? Device.Cpu, DType.Float32),
                         "F64" => Tensor.Unscoped<double>(FromBytes<double>(span), shape, device ?? Device.Cpu, DType.Float64),
                         "I32" => Tensor.Unscoped<int>(FromBytes<int>(span), shape, device ?? Device.Cpu, DType.Int32),

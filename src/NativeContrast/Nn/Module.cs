@@ -53,28 +53,36 @@ public abstract class Module : IDisposable
         NamedParameters().Concat(NamedBuffers()).ToDictionary(p => p.Item1, p => p.Item2);
 
     /// <summary>
-    /// Copies values into this module's parameters and buffers by name. Every name must be present with
-    /// the same shape; extra names are an error too, so a checkpoint of another model is never half-loaded.
+    /// Copies values into this module's parameters and buffers by name (converted to their device and type). With
+    /// <paramref name="strict"/> (the default) every name must be present and no other given, so a checkpoint of another
+    /// model is never half-loaded; without it the names both have are loaded and the rest reported (as PyTorch's
+    /// <c>load_state_dict(strict=False)</c>). A shape that differs is an error either way, and nothing is loaded then.
     /// </summary>
-    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
+    /// <param name="state">Tensors by name.</param>
+    /// <param name="strict">Refuse any missing or unexpected name.</param>
+    /// <returns>The names that did not match (empty when strict).</returns>
+    public StateDictLoadResult LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         var mine = StateDict();
-        var missing = mine.Keys.Where(k => !state.ContainsKey(k)).ToList();
-        var unexpected = state.Keys.Where(k => !mine.ContainsKey(k)).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
-            throw new ArgumentException($"State dictionary does not match {GetType().Name}: missing [{string.Join(", ", missing.Take(8))}], unexpected [{string.Join(", ", unexpected.Take(8))}].", nameof(state));
-        foreach (var (name, target) in mine)
+        var result = new StateDictLoadResult(
+            mine.Keys.Where(k => !state.ContainsKey(k)).ToList(),
+            state.Keys.Where(k => !mine.ContainsKey(k)).ToList());
+        if (strict && !result.IsComplete)
+            throw new ArgumentException($"State dictionary does not match {GetType().Name}: {result}.", nameof(state));
+        var loaded = mine.Where(p => state.ContainsKey(p.Key)).ToList();
+        foreach (var (name, target) in loaded)
         {
             var source = state[name];
             if (!source.Shape.SequenceEqual(target.Shape))
                 throw new ArgumentException($"State dictionary: '{name}' has shape {Shapes.Format(source.ShapeArray)}, the module expects {Shapes.Format(target.ShapeArray)}.", nameof(state));
         }
         using var noGrad = GradMode.NoGrad();
-        foreach (var (name, target) in mine)
+        foreach (var (name, target) in loaded)
         {
             using var scope = TensorScope.Begin();
             target.CopyFrom(state[name].To(target.Device).ToDType(target.DType));
         }
+        return result;
     }
 
     /// <summary>Clears every parameter's gradient.</summary>
