@@ -7,10 +7,13 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public sealed class AugmentationPipeline : IAugmentation
 {
+    /// <summary>Applies <paramref name="steps"/> in order.</summary>
     public AugmentationPipeline(params IAugmentation[] steps) => Steps = steps;
 
+    /// <summary>The steps, in the order they run.</summary>
     public IReadOnlyList<IAugmentation> Steps { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor images, Random rng)
     {
         using var scope = TensorScope.Begin();

@@ -11,6 +11,7 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public sealed class ColorJitter : IAugmentation
 {
+    /// <summary>Random brightness, contrast and saturation factors in [1 − s, 1 + s] and a hue shift in [−hue, hue] (of a turn), applied together with probability <paramref name="p"/>.</summary>
     public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0, double p = 1.0)
     {
         if (!(brightness >= 0) || !(contrast >= 0) || !(saturation >= 0) || !(hue >= 0 && hue <= 0.5))
@@ -23,16 +24,22 @@ public sealed class ColorJitter : IAugmentation
         P = p;
     }
 
+    /// <summary>Strength of the brightness change (factor in [1 − b, 1 + b]).</summary>
     public double Brightness { get; }
 
+    /// <summary>Strength of the contrast change.</summary>
     public double Contrast { get; }
 
+    /// <summary>Strength of the saturation change.</summary>
     public double Saturation { get; }
 
+    /// <summary>Largest hue shift, as a fraction of a turn (at most 0.5).</summary>
     public double Hue { get; }
 
+    /// <summary>Probability that an image is jittered.</summary>
     public double P { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor images, Random rng)
     {
         var s = Shape(images, nameof(ColorJitter));

@@ -7,6 +7,7 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public sealed class GaussianBlur : IAugmentation
 {
+    /// <summary>Blurs an image with probability <paramref name="p"/> by a Gaussian of odd size <paramref name="kernelSize"/> and σ drawn from <paramref name="sigma"/> (default 0.1–2.0).</summary>
     public GaussianBlur(int kernelSize, (double Min, double Max)? sigma = null, double p = 0.5)
     {
         if (kernelSize < 1 || kernelSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "The blur kernel size must be a positive odd number.");
@@ -17,12 +18,16 @@ public sealed class GaussianBlur : IAugmentation
         P = p;
     }
 
+    /// <summary>Side of the (odd) blur kernel.</summary>
     public int KernelSize { get; }
 
+    /// <summary>Range σ is drawn from, per image.</summary>
     public (double Min, double Max) Sigma { get; }
 
+    /// <summary>Probability that an image is blurred.</summary>
     public double P { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor images, Random rng)
     {
         var s = AugmentationArguments.Shape(images, nameof(GaussianBlur));

@@ -7,5 +7,6 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public interface IAugmentation
 {
+    /// <summary>Returns a new batch [N, C, H, W] made from <paramref name="images"/> with random draws from <paramref name="rng"/> (the input is left as it is).</summary>
     Tensor Apply(Tensor images, Random rng);
 }

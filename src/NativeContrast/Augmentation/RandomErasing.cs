@@ -9,6 +9,7 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public sealed class RandomErasing : IAugmentation
 {
+    /// <summary>With probability <paramref name="p"/>, sets a random rectangle of each image (area fraction in <paramref name="scale"/>, aspect in <paramref name="ratio"/>) to <paramref name="value"/>.</summary>
     public RandomErasing(double p = 0.5, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null, float value = 0f)
     {
         Probability(p, nameof(p));
@@ -20,14 +21,19 @@ public sealed class RandomErasing : IAugmentation
         Value = value;
     }
 
+    /// <summary>Probability that an image gets a rectangle erased.</summary>
     public double P { get; }
 
+    /// <summary>Range of the erased area as a fraction of the image.</summary>
     public (double Min, double Max) Scale { get; }
 
+    /// <summary>Range of the erased rectangle's aspect ratio (width / height), drawn log-uniformly.</summary>
     public (double Min, double Max) Ratio { get; }
 
+    /// <summary>The value erased pixels take.</summary>
     public float Value { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor images, Random rng)
     {
         var s = Shape(images, nameof(RandomErasing));

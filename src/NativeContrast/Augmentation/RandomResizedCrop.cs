@@ -10,6 +10,7 @@ namespace NativeContrast.Augmentation;
 /// </summary>
 public sealed class RandomResizedCrop : IAugmentation
 {
+    /// <summary>Crops a random region (area fraction in <paramref name="scale"/>, default 0.08–1; aspect in <paramref name="ratio"/>, default 3/4–4/3) and resizes it bilinearly to <paramref name="height"/>×<paramref name="width"/>.</summary>
     public RandomResizedCrop(int height, int width, (double Min, double Max)? scale = null, (double Min, double Max)? ratio = null)
     {
         if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"The output size must be positive; got {height}×{width}.");
@@ -22,14 +23,19 @@ public sealed class RandomResizedCrop : IAugmentation
         AugmentationArguments.Range(Ratio, double.Epsilon, nameof(ratio));
     }
 
+    /// <summary>Output height.</summary>
     public int Height { get; }
 
+    /// <summary>Output width.</summary>
     public int Width { get; }
 
+    /// <summary>Range of the crop's area as a fraction of the image.</summary>
     public (double Min, double Max) Scale { get; }
 
+    /// <summary>Range of the crop's aspect ratio (width / height), drawn log-uniformly.</summary>
     public (double Min, double Max) Ratio { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor images, Random rng)
     {
         var s = Shape(images, nameof(RandomResizedCrop));

@@ -5,6 +5,7 @@ public static class GradMode
 {
     [ThreadStatic] private static int disabledDepth;
 
+    /// <summary>False inside a <see cref="NoGrad"/> scope: ops then record no graph.</summary>
     public static bool IsEnabled => disabledDepth == 0;
 
     /// <summary>Stops graph recording until the returned scope is disposed (evaluation, optimizer steps).</summary>

@@ -20,8 +20,10 @@ public sealed class ClipLoss : SoftmaxContrastiveLoss
     {
     }
 
+    /// <inheritdoc/>
     protected override string LossName => "CLIP";
 
+    /// <summary>The symmetric loss of paired batches <paramref name="a"/> and <paramref name="b"/> [N, D] (row i of each is a positive pair).</summary>
     public Tensor Forward(Tensor a, Tensor b)
     {
         var rowsA = LossInputs.Embeddings(LossName, nameof(a), a, Normalize, 2, "a positive and a negative per row");

@@ -42,6 +42,7 @@ public sealed class DebiasedContrastiveLoss : SoftmaxContrastiveLoss
     /// <summary>β, HCL's concentration (0: debiased).</summary>
     public double Beta { get; }
 
+    /// <inheritdoc/>
     protected override string LossName => Beta > 0 ? "HCL" : "debiased";
 
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>

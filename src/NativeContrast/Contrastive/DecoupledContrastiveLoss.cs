@@ -22,6 +22,7 @@ public sealed class DecoupledContrastiveLoss : SoftmaxContrastiveLoss
     {
     }
 
+    /// <inheritdoc/>
     protected override string LossName => "DCL";
 
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>

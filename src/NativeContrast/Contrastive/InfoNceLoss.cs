@@ -21,6 +21,7 @@ public sealed class InfoNceLoss : SoftmaxContrastiveLoss
     {
     }
 
+    /// <inheritdoc/>
     protected override string LossName => "InfoNCE";
 
     /// <summary>The loss of <paramref name="queries"/> [N, D] against <paramref name="keys"/> [M, D]; <paramref name="positives"/>: optional Int32 [N] key index per query.</summary>

@@ -10,6 +10,7 @@ namespace NativeContrast.Losses;
 /// </summary>
 public sealed class LearnableTemperature : IDisposable
 {
+    /// <summary>The largest 1/τ allowed (τ ≥ 0.01), as in CLIP.</summary>
     public const double MaxInverseTemperature = 100.0;
 
     /// <param name="initialTemperature">τ at the start; CLIP starts at 0.07. Must be at least 1/<see cref="MaxInverseTemperature"/>.</param>
@@ -50,6 +51,7 @@ public sealed class LearnableTemperature : IDisposable
     /// <summary>1/τ as the losses use it: exp(θ), clamped at <see cref="MaxInverseTemperature"/>.</summary>
     public double InverseTemperature => Math.Min(Math.Exp(LogInverseTemperature.Item()), MaxInverseTemperature);
 
+    /// <summary>The current τ.</summary>
     public double Temperature => 1.0 / InverseTemperature;
 
     internal ContrastiveTemperature Resolve(Tensor embeddings, string loss)
@@ -64,5 +66,6 @@ public sealed class LearnableTemperature : IDisposable
         return new ContrastiveTemperature(clamped ? MaxInverseTemperature : Math.Exp(theta), LogInverseTemperature, clamped);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => LogInverseTemperature.Dispose();
 }

@@ -33,5 +33,6 @@ public sealed record LossDefinition(
         _ => input.ToString().ToLowerInvariant(),
     };
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

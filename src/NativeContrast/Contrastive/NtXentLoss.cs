@@ -21,6 +21,7 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     {
     }
 
+    /// <inheritdoc/>
     protected override string LossName => "NT-Xent";
 
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D]; <paramref name="positives"/> is an optional Int32 [N] index of each row's positive.</summary>

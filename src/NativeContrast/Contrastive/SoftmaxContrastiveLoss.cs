@@ -32,8 +32,10 @@ public abstract class SoftmaxContrastiveLoss
     /// <summary>τ now (the learned one's current value when learned).</summary>
     public double Temperature => LearnedTemperature?.Temperature ?? fixedTemperature;
 
+    /// <summary>The learned temperature, when τ is learned; null for a fixed τ.</summary>
     public LearnableTemperature? LearnedTemperature { get; }
 
+    /// <summary>Whether rows are L2-normalized first (cosine similarity) rather than compared by dot product.</summary>
     public bool Normalize { get; }
 
     /// <summary>Name for error messages.</summary>

@@ -21,6 +21,7 @@ public sealed class SupConLoss : SoftmaxContrastiveLoss
     {
     }
 
+    /// <inheritdoc/>
     protected override string LossName => "SupCon";
 
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D] (all views stacked) with Int32 <paramref name="labels"/> [N].</summary>

@@ -31,14 +31,19 @@ public sealed class TripletLoss
         Normalize = normalize;
     }
 
+    /// <summary>The margin m in max(d(a, p) − d(a, n) + m, 0).</summary>
     public double Margin { get; }
 
+    /// <summary>How negatives (and positives) are chosen within the batch.</summary>
     public TripletMining Mining { get; }
 
+    /// <summary>The distance between embeddings.</summary>
     public DistanceMetric Distance { get; }
 
+    /// <summary>Use log(1 + exp(d(a, p) − d(a, n))) instead of the hinge.</summary>
     public bool SoftMargin { get; }
 
+    /// <summary>Whether rows are L2-normalized first.</summary>
     public bool Normalize { get; }
 
     /// <summary>The loss for embeddings <paramref name="z"/> [N, D] with Int32 <paramref name="labels"/> [N].</summary>

@@ -16,18 +16,25 @@ public sealed class Batch : IDisposable
         Seed = seed;
     }
 
+    /// <summary>The images [N, C, H, W] as float32 in [0, 1], on the loader's device.</summary>
     public Tensor Images { get; }
 
+    /// <summary>The labels [N] (int32), on the loader's device.</summary>
     public Tensor Labels { get; }
 
+    /// <summary>The labels on the host.</summary>
     public int[] LabelValues { get; }
 
+    /// <summary>The dataset index of each row.</summary>
     public int[] Indices { get; }
 
+    /// <summary>A seed drawn for this batch (for its augmentations), reproducible from the loader's seed, epoch and batch.</summary>
     public int Seed { get; }
 
+    /// <summary>Rows in the batch.</summary>
     public int Count => Indices.Length;
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Images.Dispose();

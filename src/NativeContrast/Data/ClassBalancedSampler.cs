@@ -13,6 +13,7 @@ public sealed class ClassBalancedSampler : IBatchSampler
     private readonly int perClass;
     private readonly int seed;
 
+    /// <summary>Batches of <paramref name="classesPerBatch"/> classes × <paramref name="perClass"/> images each (drawn as the class summary says, seeded).</summary>
     public ClassBalancedSampler(IReadOnlyList<int> labels, int classesPerBatch, int perClass, int seed = 0)
     {
         byClass = labels.Select((label, index) => (label, index)).GroupBy(p => p.label).OrderBy(g => g.Key).Select(g => g.Select(p => p.index).ToArray()).ToArray();
@@ -25,8 +26,10 @@ public sealed class ClassBalancedSampler : IBatchSampler
         BatchesPerEpoch = Math.Max(1, labels.Count / (classesPerBatch * perClass));
     }
 
+    /// <inheritdoc/>
     public int BatchesPerEpoch { get; }
 
+    /// <inheritdoc/>
     public IEnumerable<int[]> Batches(int epoch)
     {
         var rng = new Random(Seeds.Mix(seed, epoch, 77));

@@ -16,11 +16,13 @@ public sealed class DataLoader
     private readonly int prefetch;
     private readonly int seed;
 
+    /// <summary>Batches of <paramref name="batchSize"/> images (shuffled per epoch unless told not to), decoded on a background thread <paramref name="prefetch"/> batches ahead and copied to <paramref name="device"/>.</summary>
     public DataLoader(ImageDataset data, int batchSize, Device? device = null, bool shuffle = true, int seed = 0, bool dropLast = true, int prefetch = 2)
         : this(data, new RandomBatchSampler(data.Count, batchSize, shuffle, dropLast, seed), device, seed, prefetch)
     {
     }
 
+    /// <summary>Batches chosen by <paramref name="sampler"/>, loaded ahead on a background thread.</summary>
     public DataLoader(ImageDataset data, IBatchSampler sampler, Device? device = null, int seed = 0, int prefetch = 2)
     {
         if (prefetch < 1) throw new ArgumentOutOfRangeException(nameof(prefetch), prefetch, "Prefetch at least one batch.");
@@ -31,6 +33,7 @@ public sealed class DataLoader
         this.seed = seed;
     }
 
+    /// <inheritdoc/>
     public int BatchesPerEpoch => sampler.BatchesPerEpoch;
 
     /// <summary>The batches of epoch <paramref name="epoch"/>; stop early by breaking out of the loop.</summary>

@@ -14,16 +14,20 @@ namespace NativeContrast.Data;
 /// </summary>
 public static class FashionMnist
 {
+    /// <summary>The ten class names, by label.</summary>
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>Environment variable naming a folder that holds the data files.</summary>
     public const string EnvironmentVariable = "NATIVECONTRAST_DATA";
 
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the files.</summary>
     public const string DebianFolder = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>Where the system-wide copy is looked for (<see cref="DebianFolder"/>; tests point it elsewhere).</summary>
     internal static string SystemFolder { get; set; } = DebianFolder;
 
+    /// <summary>Where the files are downloaded from when no folder has them.</summary>
     public const string DownloadBase = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
     /// <summary>File stem → SHA-256 of the decompressed IDX bytes.</summary>

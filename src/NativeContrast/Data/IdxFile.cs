@@ -18,6 +18,7 @@ public static class IdxFile
     /// <summary>The first chunk a stream of unknown length is read into (it doubles as data arrives).</summary>
     private const int InitialChunk = 1 << 20;
 
+    /// <summary>Reads an IDX file (raw or gzip), checking its header against its length.</summary>
     public static IdxArray Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);

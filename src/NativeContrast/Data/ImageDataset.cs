@@ -43,20 +43,28 @@ public sealed class ImageDataset
     /// <summary>Whether the labels mean anything (false: a folder of unlabelled images; every label is 0).</summary>
     public bool IsLabelled { get; }
 
+    /// <summary>Every image's pixels, [N, C, H, W] bytes in row-major order.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>The class of each image (0 for every image of an unlabelled dataset).</summary>
     public int[] Labels { get; }
 
+    /// <summary>Channels per image (1 or 3).</summary>
     public int Channels { get; }
 
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Class names, by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>Bytes per image (C·H·W).</summary>
     public int ImageSize => Channels * Height * Width;
 
     /// <summary>The images at <paramref name="indices"/> as float32 [n, C, H, W] in [0, 1] (into <paramref name="destination"/>).</summary>

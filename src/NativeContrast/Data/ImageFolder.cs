@@ -20,6 +20,7 @@ namespace NativeContrast.Data;
 /// </summary>
 public static class ImageFolder
 {
+    /// <summary>The file extensions read (PNG, JPEG, BMP, GIF), compared without case.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif"];
 
     /// <summary>
@@ -30,6 +31,7 @@ public static class ImageFolder
     internal static readonly Configuration Decoders = new(new PngConfigurationModule(), new JpegConfigurationModule(),
         new BmpConfigurationModule(), new GifConfigurationModule());
 
+    /// <summary>Loads every image under <paramref name="root"/>, resized and centre-cropped to <paramref name="size"/>² with <paramref name="channels"/> channels; labelled by first-level class folders as <paramref name="labels"/> says. Files too big, corrupt or not images are skipped and named on <paramref name="log"/>.</summary>
     public static ImageFolderResult Load(string root, int size, int channels = 3, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20, TextWriter? log = null,
         FolderLabels labels = FolderLabels.Auto)
     {

@@ -9,6 +9,7 @@ public sealed class RandomBatchSampler : IBatchSampler
     private readonly bool dropLast;
     private readonly int seed;
 
+    /// <summary>Batches of <paramref name="batchSize"/> of the indices 0…<paramref name="count"/> − 1, shuffled per epoch (seeded) unless <paramref name="shuffle"/> is false; a short last batch is dropped when <paramref name="dropLast"/>.</summary>
     public RandomBatchSampler(int count, int batchSize, bool shuffle = true, bool dropLast = true, int seed = 0)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
@@ -20,8 +21,10 @@ public sealed class RandomBatchSampler : IBatchSampler
         this.seed = seed;
     }
 
+    /// <inheritdoc/>
     public int BatchesPerEpoch => dropLast ? count / batchSize : (count + batchSize - 1) / batchSize;
 
+    /// <inheritdoc/>
     public IEnumerable<int[]> Batches(int epoch)
     {
         var order = Enumerable.Range(0, count).ToArray();

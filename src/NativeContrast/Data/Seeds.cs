@@ -4,7 +4,7 @@ namespace NativeContrast.Data;
 /// Deterministic seed derivation (SplitMix64), so that a run's seed fixes every epoch's order, every
 /// batch's augmentations and every view, in every process. (HashCode.Combine is randomized per process.)
 /// </summary>
-public static class Seeds
+internal static class Seeds
 {
     public static int Mix(int seed, int a, int b = 0)
     {

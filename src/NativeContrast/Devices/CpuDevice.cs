@@ -12,10 +12,13 @@ public sealed class CpuDevice : Device
     {
     }
 
+    /// <inheritdoc/>
     public override string Name => "cpu";
 
+    /// <inheritdoc/>
     public override DeviceKind Kind => DeviceKind.Cpu;
 
+    /// <inheritdoc/>
     public override string Description =>
         $"managed SIMD ({(Fma.IsSupported && Avx2.IsSupported ? "AVX2+FMA" : "portable Vector256")}), {Threads} threads";
 
@@ -29,10 +32,12 @@ public sealed class CpuDevice : Device
         set => CpuParallel.Threads = value;
     }
 
+    /// <inheritdoc/>
     public override bool SupportsFloat64 => true;
 
     internal override IBackend Backend { get; } = new CpuBackend();
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         // Shared singleton: nothing to release.

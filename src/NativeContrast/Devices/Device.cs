@@ -17,6 +17,7 @@ public abstract class Device : IDisposable
     /// <summary>The name used to select it: <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:0</c>.</summary>
     public abstract string Name { get; }
 
+    /// <summary>What kind of device this is.</summary>
     public abstract DeviceKind Kind { get; }
 
     /// <summary>What the hardware is, for logs and <c>nativecontrast info</c>.</summary>
@@ -79,10 +80,12 @@ public abstract class Device : IDisposable
         Interlocked.Add(ref liveBytes, -bytes);
     }
 
+    /// <inheritdoc/>
     public virtual void Dispose()
     {
         GC.SuppressFinalize(this);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

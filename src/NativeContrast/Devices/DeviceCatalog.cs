@@ -69,6 +69,7 @@ public static class DeviceCatalog
         return usable.Count == 0 ? key : usable[localRank % usable.Count].Name;
     }
 
+    /// <summary>Opens a device by name (<c>auto</c>, <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda[:N]</c>, <c>opencl[:N]</c>); <c>auto</c> writes its choice to <paramref name="log"/>.</summary>
     public static Device Create(string name, TextWriter? log = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -24,10 +24,13 @@ public sealed class IlgpuDevice : Device
         backend = new IlgpuBackend(accelerator, name);
     }
 
+    /// <inheritdoc/>
     public override string Name { get; }
 
+    /// <inheritdoc/>
     public override DeviceKind Kind { get; }
 
+    /// <inheritdoc/>
     public override string Description => $"{accelerator.Name} (ILGPU {accelerator.AcceleratorType}, {accelerator.MemorySize / (1 << 20)} MiB)";
 
     /// <summary>Bytes held by the caching allocator and not in use by any tensor.</summary>
@@ -68,6 +71,7 @@ public sealed class IlgpuDevice : Device
     /// <summary>Returns cached device memory to the driver.</summary>
     public void ReleaseCachedMemory() => backend.Allocator.ReleaseCached();
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         if (disposed) return;

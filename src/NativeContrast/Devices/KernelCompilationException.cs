@@ -7,6 +7,7 @@ namespace NativeContrast;
 /// </summary>
 public sealed class KernelCompilationException : Exception
 {
+    /// <summary>A kernel of <paramref name="family"/> (variant <paramref name="variant"/>) that <paramref name="device"/> could not compile.</summary>
     public KernelCompilationException(string device, string family, string kernel, string? variant, Exception inner)
         : base($"device {device} could not compile the {family} kernel {kernel}{(variant is null ? "" : $" (variant {variant})")}: {Reason(inner)}", inner)
     {

@@ -14,7 +14,7 @@ namespace NativeContrast;
 /// frame and spills). The <c>ptx</c> command writes the files; the GPU runner loads the same kernels
 /// through the driver.
 /// </summary>
-public static class PtxExport
+internal static class PtxExport
 {
     /// <summary>One compiled kernel: its name and PTX text.</summary>
     public sealed record Kernel(string Name, string Ptx);

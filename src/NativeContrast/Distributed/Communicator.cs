@@ -8,8 +8,10 @@ namespace NativeContrast.Distributed;
 /// </summary>
 public abstract class Communicator : IDisposable
 {
+    /// <summary>This process's index among the processes, 0 … Size − 1.</summary>
     public abstract int Rank { get; }
 
+    /// <summary>Number of processes.</summary>
     public abstract int Size { get; }
 
     /// <summary>Processes of this job on this machine (to share its cores between them).</summary>
@@ -18,8 +20,10 @@ public abstract class Communicator : IDisposable
     /// <summary>This process's index among the processes of this job on this machine (to pick its GPU).</summary>
     public virtual int LocalRank => 0;
 
+    /// <summary>True when more than one process takes part.</summary>
     public bool IsDistributed => Size > 1;
 
+    /// <summary>True on rank 0 (which writes files and prints).</summary>
     public bool IsRoot => Rank == 0;
 
     private long collectiveTicks;
@@ -54,6 +58,7 @@ public abstract class Communicator : IDisposable
     /// </summary>
     public abstract void Abort(int exitCode);
 
+    /// <inheritdoc/>
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>True when this process was started by Open MPI's <c>mpirun</c>/<c>mpiexec</c>.</summary>
@@ -63,6 +68,7 @@ public abstract class Communicator : IDisposable
     /// <summary>An MPI communicator (initializing MPI) under mpirun; otherwise a single process.</summary>
     public static Communicator FromEnvironment() => LaunchedByMpirun ? MpiCommunicator.Initialize() : new SingleProcessCommunicator();
 
+    /// <summary>Throws when a gather buffer does not hold <paramref name="size"/> × <paramref name="local"/> values.</summary>
     protected static void CheckGatherLength(int local, int gathered, int size)
     {
         if ((long)local * size != gathered)

@@ -21,12 +21,16 @@ public sealed unsafe class MpiCommunicator : Communicator
         LocalSize = localSize;
     }
 
+    /// <inheritdoc/>
     public override int Rank { get; }
 
+    /// <inheritdoc/>
     public override int Size { get; }
 
+    /// <inheritdoc/>
     public override int LocalSize { get; }
 
+    /// <inheritdoc/>
     public override int LocalRank { get; }
 
     /// <summary>Initializes MPI (once per process) and returns MPI_COMM_WORLD.</summary>
@@ -45,6 +49,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         return instance = new MpiCommunicator(rank, size, localSize, localRank);
     }
 
+    /// <inheritdoc/>
     public override void Barrier()
     {
         long start = Stopwatch.GetTimestamp();
@@ -52,6 +57,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         CountTimeSince(start);
     }
 
+    /// <inheritdoc/>
     public override void Broadcast<T>(Span<T> buffer, int root = 0)
     {
         if (root < 0 || root >= Size) throw new ArgumentOutOfRangeException(nameof(root), root, $"The root must be a rank in [0, {Size}).");
@@ -60,6 +66,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         CountTimeSince(start);
     }
 
+    /// <inheritdoc/>
     public override void AllReduceSum<T>(Span<T> buffer)
     {
         long start = Stopwatch.GetTimestamp();
@@ -67,6 +74,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         CountTimeSince(start);
     }
 
+    /// <inheritdoc/>
     public override void AllReduceMax<T>(Span<T> buffer)
     {
         long start = Stopwatch.GetTimestamp();
@@ -74,6 +82,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         CountTimeSince(start);
     }
 
+    /// <inheritdoc/>
     public override void AllGather<T>(ReadOnlySpan<T> local, Span<T> gathered)
     {
         CheckGatherLength(local.Length, gathered.Length, Size);
@@ -87,6 +96,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         CountTimeSince(start);
     }
 
+    /// <inheritdoc/>
     public override void Abort(int exitCode)
     {
         Console.Out.Flush();
@@ -95,6 +105,7 @@ public sealed unsafe class MpiCommunicator : Communicator
         Environment.Exit(exitCode);
     }
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         if (!finalized)

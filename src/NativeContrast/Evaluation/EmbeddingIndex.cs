@@ -16,14 +16,17 @@ public sealed class EmbeddingIndex
     /// <summary>The rows as one array for the SGEMM, made at the first search after an <see cref="Add(float[], IReadOnlyList{string})"/>.</summary>
     private float[]? packed;
 
+    /// <summary>An empty index of <paramref name="dimension"/>-d vectors.</summary>
     public EmbeddingIndex(int dimension)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The embedding dimension must be at least 1.");
         Dimension = dimension;
     }
 
+    /// <summary>Size of each vector.</summary>
     public int Dimension { get; }
 
+    /// <summary>Vectors in the index.</summary>
     public int Count => names.Count;
 
     /// <summary>The name of each row (a file path, as embed's files.txt gives it, or the row number).</summary>

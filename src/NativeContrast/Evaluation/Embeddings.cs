@@ -4,7 +4,7 @@ using NativeContrast.Nn;
 namespace NativeContrast.Evaluation;
 
 /// <summary>An encoder's representations of a dataset: evaluation mode, no graph, batches on the device, rows L2-normalized.</summary>
-public static class Embeddings
+internal static class Embeddings
 {
     public static float[] Compute(Module encoder, ImageDataset data, Device device, out int dim, int batchSize = 1000, CancellationToken cancel = default)
     {

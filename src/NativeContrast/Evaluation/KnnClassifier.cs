@@ -7,6 +7,7 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class KnnClassifier
 {
+    /// <summary>Temperature of the vote weights exp(s / T) (as in InstDisc and SimCLR's kNN monitor).</summary>
     public const double VoteTemperature = 0.07;
 
     /// <summary>Accuracy for each k in <paramref name="ks"/> (one similarity pass, the largest k's neighbours reused).</summary>

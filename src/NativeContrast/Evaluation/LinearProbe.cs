@@ -10,6 +10,7 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class LinearProbe
 {
+    /// <summary>Accuracy on <paramref name="test"/> of a multinomial logistic regression trained on <paramref name="train"/> (frozen, standardized features [N·dim]).</summary>
     public static double Accuracy(float[] train, int[] trainLabels, float[] test, int[] testLabels, int dim, int classes,
         int epochs = 30, int batchSize = 512, double learningRate = 1e-2, double weightDecay = 1e-4, int seed = 0, CancellationToken cancel = default)
     {

@@ -1,7 +1,7 @@
 namespace NativeContrast.Evaluation;
 
 /// <summary>A 2-D view of embeddings for plots: the top two principal components (power iteration on the covariance, seeded).</summary>
-public static class Projection
+internal static class Projection
 {
     public static (double[] X, double[] Y) Pca2(float[] features, int dim, int seed = 0)
     {

@@ -7,6 +7,7 @@ namespace NativeContrast.Evaluation;
 /// </summary>
 public static class RetrievalMetrics
 {
+    /// <summary>Precision@1, R-precision and MAP@R of retrieving each row's class among the other rows by cosine similarity (Musgrave et al. 2020).</summary>
     public static (double PrecisionAt1, double RPrecision, double MapAtR) Compute(float[] features, int[] labels, int dim)
     {
         int n = labels.Length;

@@ -6,7 +6,7 @@ namespace NativeContrast.IO;
 /// on the way) deletes the temporary file, so an earlier version of the target stays as it was and nothing
 /// stray is left. A missing folder is reported by the target's name, not the temporary file's.
 /// </summary>
-public sealed class AtomicFile : IDisposable
+internal sealed class AtomicFile : IDisposable
 {
     private readonly string path, temp;
     private FileStream? stream;

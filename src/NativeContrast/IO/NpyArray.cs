@@ -18,12 +18,16 @@ public sealed class NpyArray
         this.data = data;
     }
 
+    /// <summary>The array's dimensions.</summary>
     public IReadOnlyList<int> Shape { get; }
 
+    /// <summary>The element type as NumPy spells it (<c>&lt;f4</c>, <c>&lt;i8</c>, …).</summary>
     public string Descr { get; }
 
+    /// <summary>Number of elements.</summary>
     public long Count => Shape.Aggregate(1L, (p, d) => p * d);
 
+    /// <summary>True for float16/32/64 data.</summary>
     public bool IsFloatingPoint => Descr[1] == 'f';
 
     private bool BigEndian => Descr[0] == '>';
@@ -38,6 +42,7 @@ public sealed class NpyArray
         return result;
     }
 
+    /// <summary>The values as float32 (float64 rounded; integers converted).</summary>
     public float[] ToFloatArray() => Array.ConvertAll(ToDoubleArray(), v => (float)v);
 
     /// <summary>The values as int32; integer types only, each value must fit.</summary>

@@ -16,6 +16,7 @@ public static partial class NpyFile
 
     private static readonly string[] Supported = ["<f4", "<f8", "<i4", "<i8", ">f4", ">f8", ">i4", ">i8"];
 
+    /// <summary>Reads a <c>.npy</c> file (version 1–3, C order, little- or big-endian numbers), checking its header against its length.</summary>
     public static NpyArray Read(string path)
     {
         byte[] bytes;
@@ -87,12 +88,15 @@ public static partial class NpyFile
         return shape;
     }
 
+    /// <summary>Writes float32 values of shape <paramref name="shape"/> (atomically).</summary>
     public static void Write(string path, ReadOnlySpan<float> values, IReadOnlyList<int> shape) =>
         Write(path, "<f4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), values.Length, shape);
 
+    /// <summary>Writes float64 values of shape <paramref name="shape"/> (atomically).</summary>
     public static void Write(string path, ReadOnlySpan<double> values, IReadOnlyList<int> shape) =>
         Write(path, "<f8", System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), values.Length, shape);
 
+    /// <summary>Writes int32 values of shape <paramref name="shape"/> (atomically).</summary>
     public static void Write(string path, ReadOnlySpan<int> values, IReadOnlyList<int> shape) =>
         Write(path, "<i4", System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), values.Length, shape);
 

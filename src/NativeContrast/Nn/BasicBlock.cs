@@ -10,6 +10,7 @@ public sealed class BasicBlock : Module
     private readonly BatchNorm2d bn1, bn2;
     private readonly Sequential? shortcut;
 
+    /// <summary>A block from <paramref name="inChannels"/> to <paramref name="outChannels"/> channels; a stride above 1 halves the resolution (and adds the 1×1 shortcut).</summary>
     public BasicBlock(int inChannels, int outChannels, int stride, Device? device, DType dtype, int seed)
     {
         conv1 = AddModule("conv1", new Conv2d(inChannels, outChannels, 3, stride, 1, bias: false, device, dtype, seed));
@@ -33,6 +34,7 @@ public sealed class BasicBlock : Module
     /// <summary>conv1×1 → BN when the block changes shape; null for the identity.</summary>
     internal Sequential? Shortcut => shortcut;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x)
     {
         var main = bn2.Forward(conv2.Forward(bn1.Forward(conv1.Forward(x)).Relu()));

@@ -8,6 +8,7 @@ namespace NativeContrast.Nn;
 /// </summary>
 public abstract class BatchNorm : Module
 {
+    /// <summary>Normalization of <paramref name="channels"/> channels with running statistics moved by <paramref name="momentum"/> and ε <paramref name="eps"/>.</summary>
     protected BatchNorm(int channels, double momentum, double eps, Device? device, DType dtype)
     {
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "BatchNorm needs at least one channel.");
@@ -23,18 +24,25 @@ public abstract class BatchNorm : Module
         RunningVar = AddBuffer("running_var", Init.Constant([channels], 1, device, dtype));
     }
 
+    /// <summary>Channels normalized.</summary>
     public int Channels { get; }
 
+    /// <summary>Weight of the new batch in the running statistics: r ← (1 − m)·r + m·batch.</summary>
     public double Momentum { get; }
 
+    /// <summary>ε added to the variance.</summary>
     public double Eps { get; }
 
+    /// <summary>The learned scale γ [C].</summary>
     public Tensor Weight { get; }
 
+    /// <summary>The learned shift β [C].</summary>
     public Tensor Bias { get; }
 
+    /// <summary>The running mean [C] (a buffer).</summary>
     public Tensor RunningMean { get; }
 
+    /// <summary>The running (unbiased) variance [C] (a buffer).</summary>
     public Tensor RunningVar { get; }
 
     /// <summary>
@@ -43,8 +51,10 @@ public abstract class BatchNorm : Module
     /// </summary>
     public Distributed.Communicator? SyncGroup { get; set; }
 
+    /// <summary>The input rank: 2 for [N, C], 4 for [N, C, H, W].</summary>
     protected abstract int InputRank { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => Forward(x, relu: false);
 
     /// <summary>max(Forward(x), 0) as one op (synchronized batch norm: its op, then ReLU).</summary>

@@ -9,6 +9,7 @@ public sealed class Dropout : Module
 {
     private readonly Random rng;
 
+    /// <summary>Drops with probability <paramref name="p"/>, masks drawn from <paramref name="seed"/>.</summary>
     public Dropout(double p = 0.5, int seed = 0)
     {
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout probability must be in [0, 1).");
@@ -16,8 +17,10 @@ public sealed class Dropout : Module
         rng = new Random(seed);
     }
 
+    /// <summary>Probability that an element is zeroed in training mode.</summary>
     public double P { get; }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x)
     {
         if (!Training || P == 0) return x;

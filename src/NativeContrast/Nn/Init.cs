@@ -1,7 +1,7 @@
 namespace NativeContrast.Nn;
 
 /// <summary>Parameter initialization, as PyTorch does it, from a seeded generator.</summary>
-public static class Init
+internal static class Init
 {
     /// <summary>U(−b, b) with b = 1/√fanIn: PyTorch's default for Linear and Conv2d weights and biases (kaiming_uniform with a = √5).</summary>
     public static Tensor Uniform(int[] shape, int fanIn, Random rng, Device device, DType dtype)

@@ -31,10 +31,13 @@ public abstract class Module : IDisposable
     /// <summary>Evaluation mode: running statistics, no dropout.</summary>
     public Module Eval() => Train(false);
 
+    /// <summary>Every trainable tensor with its dotted name, depth first.</summary>
     public IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => Walk(m => m.parameters);
 
+    /// <summary>Every trainable tensor, depth first.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 
+    /// <summary>Every buffer (running statistics) with its dotted name, depth first.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Walk(m => m.buffers);
 
     /// <summary>This module and every module inside it, depth first.</summary>
@@ -108,6 +111,7 @@ public abstract class Module : IDisposable
         return value;
     }
 
+    /// <summary>Registers a child module under <paramref name="name"/> (its members' names get the prefix <c>name.</c>); returns it.</summary>
     protected T AddModule<T>(string name, T module) where T : Module
     {
         CheckName(name);
@@ -130,6 +134,7 @@ public abstract class Module : IDisposable
             foreach (var item in child.Walk(select, prefix + name + ".")) yield return item;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (disposed) return;

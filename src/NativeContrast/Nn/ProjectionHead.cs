@@ -5,6 +5,7 @@ public sealed class ProjectionHead : Module
 {
     private readonly Sequential layers;
 
+    /// <summary>A head from <paramref name="inFeatures"/> through <paramref name="hiddenFeatures"/> to <paramref name="outFeatures"/>.</summary>
     public ProjectionHead(int inFeatures = 128, int hiddenFeatures = 128, int outFeatures = 64, Device? device = null, DType dtype = DType.Float32, int seed = 100)
     {
         layers = AddModule("layers", new Sequential(
@@ -14,5 +15,6 @@ public sealed class ProjectionHead : Module
             new Linear(hiddenFeatures, outFeatures, bias: true, device, dtype, seed + 1)));
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => layers.Forward(x);
 }

@@ -11,6 +11,7 @@ public sealed class ResNet18 : Module
 {
     private readonly Sequential body;
 
+    /// <summary>A ResNet-18 for <paramref name="inChannels"/>-channel images with the given <paramref name="stem"/>, its weights drawn from <paramref name="seed"/>.</summary>
     public ResNet18(int inChannels = 3, Device? device = null, DType dtype = DType.Float32, int seed = 0, ResNetStem stem = ResNetStem.Cifar)
     {
         if (inChannels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(inChannels), inChannels, "ResNet18 takes 1- or 3-channel images.");
@@ -37,6 +38,7 @@ public sealed class ResNet18 : Module
         AddModule("features", body);
     }
 
+    /// <summary>Size of the representation.</summary>
     public int OutputFeatures => 512;
 
     /// <summary>The layers before the first stage.</summary>
@@ -45,5 +47,6 @@ public sealed class ResNet18 : Module
     /// <summary>The layers in order (what <see cref="Forward"/> runs).</summary>
     internal Sequential Features => body;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => body.Forward(x);
 }

@@ -9,13 +9,16 @@ public sealed class Sequential : Module
 {
     private readonly List<Module> layers = new();
 
+    /// <summary>A sequence of <paramref name="modules"/>, named 0, 1, 2, ….</summary>
     public Sequential(params Module[] modules)
     {
         foreach (var m in modules) Add(m);
     }
 
+    /// <summary>The modules in order.</summary>
     public IReadOnlyList<Module> Layers => layers;
 
+    /// <summary>Appends <paramref name="module"/> under the next index; returns this sequence.</summary>
     public Sequential Add(Module module)
     {
         AddModule(layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
@@ -23,6 +26,7 @@ public sealed class Sequential : Module
         return this;
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x)
     {
         for (int i = 0; i < layers.Count; i++)

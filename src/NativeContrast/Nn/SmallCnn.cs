@@ -12,6 +12,7 @@ public sealed class SmallCnn : Module
 
     private readonly Sequential body = new();
 
+    /// <summary>The encoder for <paramref name="inChannels"/>-channel images, its weights drawn from <paramref name="seed"/>.</summary>
     public SmallCnn(int inChannels = 1, Device? device = null, DType dtype = DType.Float32, int seed = 0)
     {
         for (int i = 0; i < Plan.Length; i++)
@@ -31,5 +32,6 @@ public sealed class SmallCnn : Module
     /// <summary>The layers in order (what <see cref="Forward"/> runs).</summary>
     internal Sequential Features => body;
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor x) => body.Forward(x);
 }

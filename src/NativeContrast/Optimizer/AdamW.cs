@@ -6,6 +6,7 @@ namespace NativeContrast.Optim;
 /// </summary>
 public sealed class AdamW : Optimizer
 {
+    /// <summary>AdamW over <paramref name="parameters"/> (Loshchilov and Hutter 2019).</summary>
     public AdamW(IEnumerable<(string Name, Tensor Parameter)> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0.01) : base(parameters, learningRate)
     {
@@ -19,14 +20,19 @@ public sealed class AdamW : Optimizer
         WeightDecay = weightDecay;
     }
 
+    /// <summary>Decay of the first-moment estimate.</summary>
     public double Beta1 { get; }
 
+    /// <summary>Decay of the second-moment estimate.</summary>
     public double Beta2 { get; }
 
+    /// <summary>ε added to the root of the second moment.</summary>
     public double Eps { get; }
 
+    /// <summary>Decoupled weight decay λ: p ← p − lr·λ·p each step.</summary>
     public double WeightDecay { get; }
 
+    /// <inheritdoc/>
     protected override void Update(int index, string name, Tensor p, Tensor grad)
     {
         var m = Slot(index, "exp_avg");

@@ -12,6 +12,7 @@ public sealed class ExponentialMovingAverage
     private readonly List<(Tensor Target, Tensor Source)> parameters;
     private readonly List<(Tensor Target, Tensor Source)> buffers;
 
+    /// <summary>Keeps <paramref name="target"/>'s weights an exponential moving average of <paramref name="source"/>'s (the same architecture); starts by copying them.</summary>
     public ExponentialMovingAverage(Module target, Module source, double momentum = 0.999)
     {
         if (!(momentum >= 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "EMA momentum must be in [0, 1].");
@@ -22,6 +23,7 @@ public sealed class ExponentialMovingAverage
         buffers = Pair(target.NamedBuffers(), sourceBuffers);
     }
 
+    /// <summary>Weight m of the old value: t ← m·t + (1 − m)·s.</summary>
     public double Momentum { get; }
 
     /// <summary>Copies the source into the target (the usual start: equal weights).</summary>
@@ -31,6 +33,7 @@ public sealed class ExponentialMovingAverage
         foreach (var (t, s) in parameters.Concat(buffers)) t.CopyFrom(s);
     }
 
+    /// <summary>Moves every target parameter (and copies every buffer) toward the source.</summary>
     public void Update()
     {
         using var noGrad = GradMode.NoGrad();

@@ -10,6 +10,7 @@ public sealed class Lars : Optimizer
 {
     private readonly Func<string, Tensor, bool> exclude;
 
+    /// <summary>LARS over <paramref name="parameters"/> (You et al. 2017); biases and batch-norm parameters are excluded from the trust ratio and weight decay, as in SimCLR.</summary>
     public Lars(IEnumerable<(string Name, Tensor Parameter)> parameters, double learningRate, double momentum = 0.9, double weightDecay = 1e-6,
         double trustCoefficient = 0.001, Func<string, Tensor, bool>? exclude = null) : base(parameters, learningRate)
     {
@@ -22,15 +23,19 @@ public sealed class Lars : Optimizer
         this.exclude = exclude ?? ((_, p) => p.Rank <= 1);
     }
 
+    /// <summary>Momentum of the update.</summary>
     public double Momentum { get; }
 
+    /// <summary>Weight decay λ added to the gradient.</summary>
     public double WeightDecay { get; }
 
+    /// <summary>The trust coefficient η of the layer-wise rate η·‖p‖ / ‖g + λp‖.</summary>
     public double TrustCoefficient { get; }
 
     /// <summary>Whether a parameter is left out of weight decay and trust-ratio adaptation.</summary>
     public bool IsExcluded(string name, Tensor parameter) => exclude(name, parameter);
 
+    /// <inheritdoc/>
     protected override void Update(int index, string name, Tensor p, Tensor grad)
     {
         Tensor step;

@@ -11,6 +11,7 @@ public abstract class Optimizer : IDisposable
     private readonly Dictionary<(int Index, string Slot), Tensor> state = new();
     private double learningRate;
 
+    /// <summary>An optimizer over <paramref name="parameters"/> at rate <paramref name="learningRate"/>.</summary>
     protected Optimizer(IEnumerable<(string Name, Tensor Parameter)> parameters, double learningRate)
     {
         Parameters = parameters.ToList();
@@ -20,6 +21,7 @@ public abstract class Optimizer : IDisposable
         LearningRate = learningRate;
     }
 
+    /// <summary>The parameters updated, with their names.</summary>
     public IReadOnlyList<(string Name, Tensor Parameter)> Parameters { get; }
 
     /// <summary>The learning rate of the next step (schedules set it before each step).</summary>
@@ -36,6 +38,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>Steps taken so far.</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>Updates every parameter that has a gradient.</summary>
     public void Step()
     {
         using var noGrad = GradMode.NoGrad();
@@ -49,6 +52,7 @@ public abstract class Optimizer : IDisposable
         }
     }
 
+    /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()
     {
         foreach (var (_, p) in Parameters) p.ZeroGrad();
@@ -89,8 +93,10 @@ public abstract class Optimizer : IDisposable
         return t;
     }
 
+    /// <summary>Whether state <paramref name="slot"/> of parameter <paramref name="index"/> exists yet.</summary>
     protected bool HasSlot(int index, string slot) => state.ContainsKey((index, slot));
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var t in state.Values) t.Dispose();

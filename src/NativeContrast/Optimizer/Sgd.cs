@@ -6,6 +6,7 @@ namespace NativeContrast.Optim;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
+    /// <summary>SGD over <paramref name="parameters"/>, with optional (Nesterov) momentum and weight decay.</summary>
     public Sgd(IEnumerable<(string Name, Tensor Parameter)> parameters, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
         : base(parameters, learningRate)
     {
@@ -17,12 +18,16 @@ public sealed class Sgd : Optimizer
         WeightDecay = weightDecay;
     }
 
+    /// <summary>Momentum μ (0: plain SGD).</summary>
     public double Momentum { get; }
 
+    /// <summary>Nesterov momentum.</summary>
     public bool Nesterov { get; }
 
+    /// <summary>Weight decay λ added to the gradient.</summary>
     public double WeightDecay { get; }
 
+    /// <inheritdoc/>
     protected override void Update(int index, string name, Tensor p, Tensor grad)
     {
         var d = WeightDecay != 0 ? grad + p * WeightDecay : grad;

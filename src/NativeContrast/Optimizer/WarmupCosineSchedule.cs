@@ -7,6 +7,7 @@ namespace NativeContrast.Optim;
 /// </summary>
 public sealed class WarmupCosineSchedule
 {
+    /// <summary>Linear warm-up from 0 to <paramref name="baseRate"/> over <paramref name="warmupSteps"/>, then cosine decay to <paramref name="minRate"/> at <paramref name="totalSteps"/>.</summary>
     public WarmupCosineSchedule(double baseRate, int warmupSteps, int totalSteps, double minRate = 0)
     {
         if (!(baseRate >= 0)) throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate, "The base rate must be ≥ 0.");
@@ -18,12 +19,16 @@ public sealed class WarmupCosineSchedule
         MinRate = minRate;
     }
 
+    /// <summary>The rate at the end of the warm-up.</summary>
     public double BaseRate { get; }
 
+    /// <summary>Steps of linear warm-up.</summary>
     public int WarmupSteps { get; }
 
+    /// <summary>Steps of the whole schedule.</summary>
     public int TotalSteps { get; }
 
+    /// <summary>The rate at the last step.</summary>
     public double MinRate { get; }
 
     /// <summary>The rate for step <paramref name="step"/> (0-based).</summary>

@@ -1,7 +1,7 @@
 namespace NativeContrast;
 
 /// <summary>Shape arithmetic shared by ops: element counts, strides, broadcasting, axis checks, formatting.</summary>
-public static class Shapes
+internal static class Shapes
 {
     public static string Format(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape) + "]";
 

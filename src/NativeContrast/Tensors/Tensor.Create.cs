@@ -18,17 +18,21 @@ public sealed partial class Tensor
     /// <summary>A float32 tensor on <c>cpu</c> holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(float[] data, params int[] shape) => FromArray(data, shape, Device.Cpu);
 
+    /// <summary>A float32 tensor of <paramref name="shape"/> on <paramref name="device"/> holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(float[] data, int[] shape, Device device, bool requiresGrad = false) =>
         FromSpan<float>(data, shape, device, DType.Float32, requiresGrad);
 
+    /// <summary>A float64 tensor of <paramref name="shape"/> on the CPU holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(double[] data, params int[] shape) => FromArray(data, shape, Device.Cpu);
 
+    /// <summary>A float64 tensor of <paramref name="shape"/> on <paramref name="device"/> holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(double[] data, int[] shape, Device device, bool requiresGrad = false) =>
         FromSpan<double>(data, shape, device, DType.Float64, requiresGrad);
 
     /// <summary>An int32 tensor (indices, labels).</summary>
     public static Tensor FromArray(int[] data, params int[] shape) => FromArray(data, shape, Device.Cpu);
 
+    /// <summary>An int32 tensor of <paramref name="shape"/> on <paramref name="device"/> holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray(int[] data, int[] shape, Device device) =>
         FromSpan<int>(data, shape, device, DType.Int32, false);
 
@@ -67,10 +71,13 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 0.0, device, dtype);
 
+    /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(int[] shape, Device? device = null, DType dtype = DType.Float32) => Full(shape, 1.0, device, dtype);
 
+    /// <summary>A tensor with every element <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, double value, Device? device = null, DType dtype = DType.Float32)
     {
         var t = Empty(shape, device ?? Device.Cpu, dtype);
@@ -110,6 +117,7 @@ public sealed partial class Tensor
             : FromArray(Array.ConvertAll(values, v => (float)v), shape, device ?? Device.Cpu);
     }
 
+    /// <summary>Copies the values to a new float32 array (float64 rounded, int32 converted); waits for the device.</summary>
     public float[] ToFloatArray()
     {
         if (DType == DType.Float32) return Download<float>();
@@ -117,6 +125,7 @@ public sealed partial class Tensor
         return Array.ConvertAll(Download<int>(), v => (float)v);
     }
 
+    /// <summary>Copies the values to a new float64 array; waits for the device.</summary>
     public double[] ToDoubleArray()
     {
         if (DType == DType.Float64) return Download<double>();
@@ -124,6 +133,7 @@ public sealed partial class Tensor
         return Array.ConvertAll(Download<int>(), v => (double)v);
     }
 
+    /// <summary>Copies the values of an int32 tensor to a new array; waits for the device.</summary>
     public int[] ToIntArray()
     {
         if (DType != DType.Int32) throw new InvalidOperationException($"ToIntArray needs an Int32 tensor; this one is {DType}.");

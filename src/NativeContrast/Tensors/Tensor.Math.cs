@@ -5,53 +5,76 @@ namespace NativeContrast;
 /// <summary>Arithmetic, reductions, matmul and the fused row-wise ops, all recorded by autograd.</summary>
 public sealed partial class Tensor
 {
+    /// <summary>Elementwise a + b, broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => ElementwiseOps.Add(a, b);
 
+    /// <summary>Elementwise a − b, broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => ElementwiseOps.Subtract(a, b);
 
+    /// <summary>Elementwise a · b, broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => ElementwiseOps.Multiply(a, b);
 
+    /// <summary>Elementwise a / b, broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => ElementwiseOps.Divide(a, b);
 
+    /// <summary>Elementwise −x.</summary>
     public static Tensor operator -(Tensor x) => ElementwiseOps.Neg(x);
 
+    /// <summary>x + s for every element.</summary>
     public static Tensor operator +(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0, s);
 
+    /// <summary>s + x for every element.</summary>
     public static Tensor operator +(double s, Tensor x) => ElementwiseOps.ScaleShift(x, 1.0, s);
 
+    /// <summary>x − s for every element.</summary>
     public static Tensor operator -(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0, -s);
 
+    /// <summary>s − x for every element.</summary>
     public static Tensor operator -(double s, Tensor x) => ElementwiseOps.ScaleShift(x, -1.0, s);
 
+    /// <summary>x · s for every element.</summary>
     public static Tensor operator *(Tensor x, double s) => ElementwiseOps.ScaleShift(x, s, 0.0);
 
+    /// <summary>s · x for every element.</summary>
     public static Tensor operator *(double s, Tensor x) => ElementwiseOps.ScaleShift(x, s, 0.0);
 
+    /// <summary>x / s for every element.</summary>
     public static Tensor operator /(Tensor x, double s) => ElementwiseOps.ScaleShift(x, 1.0 / s, 0.0);
 
+    /// <summary>Elementwise this + other, broadcasting.</summary>
     public Tensor Add(Tensor other) => ElementwiseOps.Add(this, other);
 
+    /// <summary>Elementwise this − other, broadcasting.</summary>
     public Tensor Subtract(Tensor other) => ElementwiseOps.Subtract(this, other);
 
+    /// <summary>Elementwise this · other, broadcasting.</summary>
     public Tensor Multiply(Tensor other) => ElementwiseOps.Multiply(this, other);
 
+    /// <summary>Elementwise this / other, broadcasting.</summary>
     public Tensor Divide(Tensor other) => ElementwiseOps.Divide(this, other);
 
+    /// <summary>Elementwise −x.</summary>
     public Tensor Neg() => ElementwiseOps.Neg(this);
 
+    /// <summary>Elementwise eˣ.</summary>
     public Tensor Exp() => ElementwiseOps.Exp(this);
 
+    /// <summary>Elementwise natural logarithm.</summary>
     public Tensor Log() => ElementwiseOps.Log(this);
 
+    /// <summary>Elementwise square root.</summary>
     public Tensor Sqrt() => ElementwiseOps.Sqrt(this);
 
     /// <summary>x^exponent elementwise.</summary>
     public Tensor Pow(double exponent) => ElementwiseOps.Pow(this, exponent);
 
+    /// <summary>Elementwise |x| (gradient sign(x), 0 at 0).</summary>
     public Tensor Abs() => ElementwiseOps.Abs(this);
 
+    /// <summary>Elementwise max(x, 0) (gradient 0 at 0).</summary>
     public Tensor Relu() => ElementwiseOps.Relu(this);
 
+    /// <summary>Elementwise min(max(x, min), max) (gradient 1 inside the range, 0 outside).</summary>
     public Tensor Clamp(double min, double max) => ElementwiseOps.Clamp(this, min, max);
 
     /// <summary>s·x + t.</summary>
@@ -63,6 +86,7 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements: a scalar.</summary>
     public Tensor Sum() => SumOp.Forward(this, [], false);
 
+    /// <summary>The sum over <paramref name="axis"/> (kept as size 1 when <paramref name="keepDims"/>).</summary>
     public Tensor Sum(int axis, bool keepDims = false) => SumOp.Forward(this, [axis], keepDims);
 
     /// <summary>Mean over <paramref name="axes"/> (all when empty): the sum scaled by 1/count.</summary>
@@ -75,8 +99,10 @@ public sealed partial class Tensor
         return ElementwiseOps.ScaleShift(sum, 1.0 / count, 0.0);
     }
 
+    /// <summary>The mean of every element (a scalar).</summary>
     public Tensor Mean() => Mean([]);
 
+    /// <summary>The mean over <paramref name="axis"/> (kept as size 1 when <paramref name="keepDims"/>).</summary>
     public Tensor Mean(int axis, bool keepDims = false) => Mean([axis], keepDims);
 
     /// <summary>Maximum along one axis (the gradient goes to the first maximal element).</summary>
@@ -93,6 +119,7 @@ public sealed partial class Tensor
     public static Tensor Matmul(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false) =>
         MatmulOp.Forward(a, b, transposeA, transposeB);
 
+    /// <summary>The matrix product [M, K] · [K, N] → [M, N].</summary>
     public Tensor Matmul(Tensor other) => MatmulOp.Forward(this, other, false, false);
 
     /// <summary>Row-wise L2 normalization of a [rows, cols] matrix (one fused op).</summary>

@@ -29,13 +29,16 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The dimensions, outermost first.</summary>
     public IReadOnlyList<int> Shape => shape;
 
+    /// <summary>Number of dimensions.</summary>
     public int Rank => shape.Length;
 
     /// <summary>Number of elements.</summary>
     public int Count { get; }
 
+    /// <summary>The element type.</summary>
     public DType DType { get; }
 
+    /// <summary>The device the values live on.</summary>
     public Device Device => storage.Device;
 
     /// <summary>Whether gradients flow to this tensor. Settable on leaves (tensors not produced by an op).</summary>
@@ -58,6 +61,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True when the tensor was not produced by a recorded op.</summary>
     public bool IsLeaf => GradFn is null;
 
+    /// <summary>True once the tensor's memory was released.</summary>
     public bool IsDisposed => disposed;
 
     internal AutogradNode? GradFn { get; set; }
@@ -115,6 +119,7 @@ public sealed partial class Tensor : IDisposable
         storage.Release();
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"Tensor({Shapes.Format(shape)}, {DType}, {Device.Name}{(RequiresGrad ? ", requires grad" : string.Empty)})";
 }

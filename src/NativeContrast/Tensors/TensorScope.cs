@@ -31,6 +31,7 @@ public sealed class TensorScope : IDisposable
         return tensor;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (disposed) return;

@@ -10,7 +10,7 @@ namespace NativeContrast.Training;
 /// position in training (epoch, next batch, optimizer steps) and the config as metadata. All randomness
 /// in training derives from the seed and that position, so it is the RNG state too.
 /// </summary>
-public sealed record Checkpoint(IReadOnlyDictionary<string, Tensor> Tensors, TrainingConfig Config, int Epoch, int Batch, int OptimizerSteps)
+internal sealed record Checkpoint(IReadOnlyDictionary<string, Tensor> Tensors, TrainingConfig Config, int Epoch, int Batch, int OptimizerSteps)
 {
     public const string FileName = "checkpoint.safetensors";
 

@@ -10,7 +10,7 @@ namespace NativeContrast.Training;
 /// SimCLR's crops on 28×28 keep at least 40% (kNN 85.62%, probe 87.34% after 20 epochs; 20% gave 85.26%
 /// and 87.14% after 30).
 /// </summary>
-public static class Defaults
+internal static class Defaults
 {
     public static double LearningRate(TrainingMethod method, OptimizerKind optimizer) => (method, optimizer) switch
     {

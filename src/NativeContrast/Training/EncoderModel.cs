@@ -25,15 +25,19 @@ public sealed class EncoderModel : IDisposable
         ImageSize = size;
     }
 
+    /// <summary>The settings the encoder was trained with.</summary>
     public TrainingConfig Config { get; }
 
+    /// <summary>The device the encoder runs on.</summary>
     public Device Device { get; }
 
     /// <summary>Input channels and side the encoder was trained on.</summary>
     public int Channels { get; }
 
+    /// <summary>Side of the (square) images the encoder was trained on.</summary>
     public int ImageSize { get; }
 
+    /// <summary>Size of each embedding.</summary>
     public int Dimension => TrainingModels.Features(Config);
 
     /// <summary>Loads from a run folder or a <c>checkpoint.safetensors</c> path.</summary>
@@ -114,5 +118,6 @@ public sealed class EncoderModel : IDisposable
         Onnx.OnnxExporter.Save(encoder, path, Channels, ImageSize, ImageSize, Dimension, normalize, metadata);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => encoder.Dispose();
 }

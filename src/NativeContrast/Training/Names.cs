@@ -8,7 +8,7 @@ namespace NativeContrast.Training;
 /// config.json spell them. A name is declared once, by <see cref="JsonStringEnumMemberNameAttribute"/> on the enum
 /// member; JSON and every command read it from there.
 /// </summary>
-public static class Names
+internal static class Names
 {
     /// <summary>The name of <paramref name="value"/> (its member name in lower case when it declares none).</summary>
     public static string Of<T>(T value) where T : struct, Enum => Table<T>.ByValue.TryGetValue(value, out var name) ? name : value.ToString().ToLowerInvariant();

@@ -9,7 +9,7 @@ namespace NativeContrast.Training;
 /// Otherwise (a file, a pipe, a test): a plain line five times per epoch. Other messages end the live
 /// line first, so nothing is overwritten.
 /// </summary>
-public sealed class ProgressDisplay(TextWriter log, bool live)
+internal sealed class ProgressDisplay(TextWriter log, bool live)
 {
     private const int BarWidth = 20;
     private readonly Stopwatch sinceUpdate = Stopwatch.StartNew();

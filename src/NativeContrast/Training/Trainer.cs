@@ -39,6 +39,7 @@ public sealed class Trainer : IDisposable
     private readonly AugmentationPipeline augmentation;
     private readonly Communicator communicator;
 
+    /// <summary>A trainer for <paramref name="config"/> on <paramref name="device"/> over <paramref name="data"/>; with a distributed <paramref name="communicator"/>, each rank takes its share of every batch and gradients are averaged.</summary>
     public Trainer(TrainingConfig config, Device device, ImageDataset data, Communicator? communicator = null)
     {
         config.Validate();
@@ -82,10 +83,13 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    /// <summary>The encoder being trained.</summary>
     public Module Encoder => encoder;
 
+    /// <summary>The projection head being trained.</summary>
     public ProjectionHead Head => head;
 
+    /// <summary>Optimizer steps per epoch.</summary>
     public int StepsPerEpoch => loader.BatchesPerEpoch;
 
     /// <summary>
@@ -254,7 +258,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Restores weights, optimizer state and MoCo state from a checkpoint.</summary>
-    public void Restore(Checkpoint checkpoint)
+    internal void Restore(Checkpoint checkpoint)
     {
         encoder.LoadStateDict(checkpoint.Section("encoder."));
         head.LoadStateDict(checkpoint.Section("head."));
@@ -275,12 +279,14 @@ public sealed class Trainer : IDisposable
         return Defaults.IsGrayscale28(data.Height, data.Channels) ? Augmentations.Grayscale28(crop) : Augmentations.SimClr(data.Height, minCropScale: crop);
     }
 
+    /// <summary>Writes <paramref name="config"/> as <c>config.json</c> in <paramref name="runFolder"/> (atomically).</summary>
     public static void WriteConfig(string runFolder, TrainingConfig config)
     {
         Directory.CreateDirectory(runFolder);
         IO.AtomicFile.WriteAllText(Path.Combine(runFolder, "config.json"), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>Reads a run folder's <c>config.json</c>.</summary>
     public static TrainingConfig ReadConfig(string runFolder)
     {
         var path = Path.Combine(runFolder, "config.json");
@@ -295,6 +301,7 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         optimizer.Dispose();

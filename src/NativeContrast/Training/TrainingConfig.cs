@@ -16,6 +16,7 @@ public sealed record TrainingConfig
     /// <summary>fashion-mnist, or a folder with one sub-folder per class.</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
+    /// <summary>The folder holding the Fashion-MNIST files (null: the usual places, else a download).</summary>
     public string? DataFolder { get; init; }
 
     /// <summary>A folder dataset's images are resized (cover, centre crop) to this many pixels a side; null: 32. Fashion-MNIST is 28.</summary>
@@ -34,6 +35,7 @@ public sealed record TrainingConfig
     /// <summary>Images per batch (each seen as two views, so the loss sees 2× as many rows).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>Passes over the training set.</summary>
     public int Epochs { get; init; } = 3;
 
     /// <summary>The optimizer (lars | sgd | adamw).</summary>
@@ -42,6 +44,7 @@ public sealed record TrainingConfig
     /// <summary>Base learning rate; null takes the method's default scaled by batch/256.</summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>Weight decay of the optimizer.</summary>
     public double WeightDecay { get; init; } = 1e-6;
 
     /// <summary>Fraction of the steps spent warming up linearly before the cosine decay.</summary>
@@ -68,6 +71,7 @@ public sealed record TrainingConfig
     /// <summary>The share of training images whose label the loss is shown (the rest −1), for <see cref="FalseNegatives"/>; 0 for self-supervised runs.</summary>
     public double LabelFraction { get; init; }
 
+    /// <summary>Triplet margin.</summary>
     public double Margin { get; init; } = 0.2;
 
     /// <summary>Triplet mining (hard | semihard).</summary>
@@ -76,8 +80,10 @@ public sealed record TrainingConfig
     /// <summary>MoCo: size of the queue of past keys, and the key encoder's momentum.</summary>
     public int QueueSize { get; init; } = 4096;
 
+    /// <summary>MoCo: momentum of the key encoder's moving average.</summary>
     public double KeyMomentum { get; init; } = 0.99;
 
+    /// <summary>Output size of the projection head.</summary>
     public int ProjectionDim { get; init; } = 64;
 
     /// <summary>
@@ -86,11 +92,13 @@ public sealed record TrainingConfig
     /// </summary>
     public double? CropMinScale { get; init; }
 
+    /// <summary>The device name (<c>auto</c>, <c>cpu</c>, <c>cuda:0</c>, …).</summary>
     public string Device { get; init; } = "auto";
 
     /// <summary>Data-parallel runs: batch-norm statistics over the whole batch of all ranks (else each rank's own shard).</summary>
     public bool SyncBatchNorm { get; init; }
 
+    /// <summary>Seed of weights, batches and augmentations.</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>Train on the first N images only (quick runs and tests); 0 = all.</summary>
@@ -124,6 +132,7 @@ public sealed record TrainingConfig
     /// <summary>The learning rate the run uses.</summary>
     public double EffectiveLearningRate => LearningRate ?? Defaults.LearningRate(Method, Optimizer) * BatchSize / 256.0;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that is out of range or inconsistent.</summary>
     public void Validate()
     {
         CheckDefined(Method, "method");

@@ -6,7 +6,7 @@ namespace NativeContrast.Training;
 /// The training and test splits a configuration names (Fashion-MNIST's own, or a seeded 80/20 split of an image folder,
 /// labelled or not). Methods that need labels (SupCon, triplet, shown labels for false negatives) refuse an unlabelled folder.
 /// </summary>
-public static class TrainingData
+internal static class TrainingData
 {
     public static (ImageDataset Train, ImageDataset Test) Load(TrainingConfig config, TextWriter? log)
     {

@@ -3,7 +3,7 @@ using NativeContrast.Nn;
 namespace NativeContrast.Training;
 
 /// <summary>The encoder and projection head a configuration asks for (same seeds → same initial weights).</summary>
-public static class TrainingModels
+internal static class TrainingModels
 {
     public static Module Encoder(TrainingConfig config, int channels, Device device, int seedOffset = 0) => config.Encoder switch
     {

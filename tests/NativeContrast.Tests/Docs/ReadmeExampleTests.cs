@@ -99,7 +99,7 @@ public partial class ReadmeExampleTests
         return paths.Where(p => p.Length > 0 && File.Exists(p)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder is not null; folder = folder.Parent)
             if (File.Exists(Path.Combine(folder.FullName, "README.md")) && File.Exists(Path.Combine(folder.FullName, "NativeContrast.sln")))
