@@ -29,7 +29,8 @@ internal static class EmbedCommand
             ImageDataset data;
             if (Directory.Exists(source))
             {
-                var folder = ImageFolder.Load(source, model.ImageSize, model.Channels, log: error);
+                // Streamed: each image is decoded once, as its batch is embedded (no cache: none is read twice).
+                var folder = ImageFolder.Open(source, model.ImageSize, model.Channels, cacheBytes: 0, log: error);
                 data = folder.Dataset;
             }
             else

@@ -27,13 +27,15 @@ internal sealed record GridTile(byte[]? Rgb, string Line1, string Line2)
     public static GridTile FromDataset(ImageDataset data, int index, string line1, string line2)
     {
         var rgb = new byte[3 * Size * Size];
-        int plane = data.Height * data.Width, start = index * data.ImageSize;
+        var pixels = new byte[data.ImageSize];
+        data.CopyPixels(index, pixels);
+        int plane = data.Height * data.Width;
         for (int y = 0; y < Size; y++)
             for (int x = 0; x < Size; x++)
             {
                 int source = y * data.Height / Size * data.Width + x * data.Width / Size;
                 for (int c = 0; c < 3; c++)
-                    rgb[c * Size * Size + y * Size + x] = data.Pixels[start + (data.Channels == 3 ? c * plane : 0) + source];
+                    rgb[c * Size * Size + y * Size + x] = pixels[(data.Channels == 3 ? c * plane : 0) + source];
             }
         return new GridTile(rgb, line1, line2);
     }

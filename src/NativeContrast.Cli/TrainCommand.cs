@@ -24,7 +24,8 @@ internal static class TrainCommand
         var encoder = NamedOption<EncoderKind>("--encoder", "The encoder", EncoderKind.SmallCnn);
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder of images (one sub-folder per class, or unlabelled).", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = NamedOption<FolderLabels>("--labels", "A folder dataset's labels (auto: class folders when every image sits in one)", FolderLabels.Auto);
-        var imageSize = new Option<int?>("--image-size") { Description = "A folder's images resized to this many pixels a side (default 32; Fashion-MNIST is 28)." };
+        var imageSize = new Option<int?>("--image-size") { Description = "A folder's images resized to this many pixels a side (default 64; Fashion-MNIST is 28; ResNet-18 takes torchvision's stem from 96)." };
+        var cacheMb = new Option<int>("--cache-mb") { Description = "A folder's decoded images kept in memory, in MiB; the others are decoded again when read, so memory stays flat whatever the folder's size.", DefaultValueFactory = _ => (int)(ImageFolder.DefaultCacheBytes >> 20) };
         var channels = new Option<int?>("--channels") { Description = "A folder's images as 1 (grey) or 3 (RGB, default) channels." };
         var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
         var optimizer = new Option<string?>("--optimizer") { Description = $"{string.Join(" | ", Names.All<OptimizerKind>())} (default: the method's)." };
@@ -47,12 +48,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
         var subset = new Option<int>("--subset") { Description = "Train on the first N images only (quick runs); 0 = all.", DefaultValueFactory = _ => 0 };
         var outFolder = new Option<string?>("--out") { Description = "Run folder (default runs/<method>-<time>)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint, as its config.json defines it (only --device, --data and --no-eval may be given with it)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint, as its config.json defines it (only --device, --data, --no-eval and --cache-mb may be given with it)." };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after training." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn })
+        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn, cacheMb })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -74,13 +75,13 @@ internal static class TrainCommand
             if (resumeFolder is not null)
             {
                 // The run's config.json defines what is trained; only where it runs and where its data lies may change.
-                Option[] allowed = [resume, device, data, noEval];
+                Option[] allowed = [resume, device, data, noEval, cacheMb];
                 var fixedByRun = command.Options.Where(o => !allowed.Contains(o) && parse.GetResult(o) is { Implicit: false })
                     .Select(o => o.Name)
                     .ToList();
                 if (fixedByRun.Count > 0)
                     throw new ArgumentException($"--resume continues the run as its config.json defines it, so {string.Join(", ", fixedByRun)} cannot be given with it " +
-                        "(only --device, --data and --no-eval can); to train with other settings, start a new run.");
+                        "(only --device, --data, --no-eval and --cache-mb can); to train with other settings, start a new run.");
                 runFolder = resumeFolder;
                 config = Trainer.ReadConfig(runFolder);
                 if (parse.GetResult(device) is { Implicit: false }) config = config with { Device = parse.GetValue(device)! };
@@ -96,7 +97,8 @@ internal static class TrainCommand
                     Dataset = parse.GetValue(dataset)!,
                     DataFolder = parse.GetValue(data),
                     Labels = Names.Parse<FolderLabels>(parse.GetValue(labels)!, "labels"),
-                    ImageSize = parse.GetValue(imageSize),
+                    // 64 for folders unless given (config.json records it, so the run never depends on this default).
+                    ImageSize = parse.GetValue(imageSize) ?? (parse.GetValue(dataset) == "fashion-mnist" ? null : 64),
                     Channels = parse.GetValue(channels),
                     Optimizer = parse.GetValue(optimizer) is { } o ? Names.Parse<OptimizerKind>(o, "optimizer") : Defaults.Optimizer(m),
                     LearningRate = parse.GetValue(lr),
@@ -124,7 +126,9 @@ internal static class TrainCommand
                     : FreshFolder(Path.Combine("runs", $"{Names.Of(m)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
             }
             using var ctrlC = new CtrlC(error, "stopping after this step (Ctrl-C again to abort)…");
-            return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, ctrlC.Token, communicator);
+            if (parse.GetValue(cacheMb) < 0) throw new ArgumentException($"--cache-mb cannot be negative; got {parse.GetValue(cacheMb)}.");
+            return Run(config, runFolder, resumeFolder is not null, !parse.GetValue(noEval), output, error, ctrlC.Token, communicator,
+                (long)parse.GetValue(cacheMb) << 20);
         }
     }
 
@@ -180,12 +184,12 @@ internal static class TrainCommand
     }
 
     internal static int Run(TrainingConfig config, string runFolder, bool resume, bool evaluate, TextWriter output, TextWriter error, CancellationToken cancel,
-        Communicator? communicator = null)
+        Communicator? communicator = null, long cacheBytes = ImageFolder.DefaultCacheBytes)
     {
         communicator ??= new SingleProcessCommunicator();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var device = Device.Create(communicator.IsDistributed ? DeviceCatalog.ForLocalRank(config.Device, communicator.LocalRank) : config.Device, output);
-        var (train, test) = TrainingData.Load(config, output);
+        var (train, test) = TrainingData.Load(config, output, cacheBytes);
         cancel.ThrowIfCancellationRequested();
         if (!resume)
         {

@@ -1,7 +1,9 @@
 namespace NativeContrast.Data;
 
 /// <summary>
-/// Images held in memory as bytes (0–255, [N, C, H, W] row-major) with integer labels and class names.
+/// Images as bytes (0–255, [N, C, H, W] row-major) with integer labels and class names: held in memory, or — for a folder
+/// opened with <see cref="ImageFolder.Open"/> (<see cref="IsStreamed"/>) — decoded from their files when read, through
+/// a bounded cache, so that memory does not grow with the folder.
 /// <see cref="Images"/> turns a set of indices into a float32 batch in [0, 1] on a device. An unlabelled dataset
 /// (<see cref="IsLabelled"/> false: images from a folder without class folders) has one class and every label 0;
 /// a dataset read from files knows each row's file (<see cref="Files"/>).
@@ -18,16 +20,22 @@ public sealed class ImageDataset
     /// <param name="labelled">False for images nobody labelled (then every label is 0).</param>
     public ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames,
         IReadOnlyList<string>? files = null, bool labelled = true)
+        : this(new MemoryPixels(pixels, channels * height * width), labels, channels, height, width, classNames, files, labelled)
+    {
+        if ((long)labels.Length * channels * height * width != pixels.Length)
+            throw new ArgumentException($"{labels.Length} labels need {(long)labels.Length * channels * height * width} pixel bytes for {channels}×{height}×{width} images; got {pixels.Length}.", nameof(pixels));
+    }
+
+    internal ImageDataset(IPixelSource source, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames,
+        IReadOnlyList<string>? files, bool labelled)
     {
         if (files is not null && files.Count != labels.Length)
             throw new ArgumentException($"{labels.Length} images need {labels.Length} file names; got {files.Count}.", nameof(files));
         if (channels < 1 || height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(channels), "Image dimensions must be positive.");
-        if ((long)labels.Length * channels * height * width != pixels.Length)
-            throw new ArgumentException($"{labels.Length} labels need {(long)labels.Length * channels * height * width} pixel bytes for {channels}×{height}×{width} images; got {pixels.Length}.", nameof(pixels));
         foreach (var label in labels)
             if (label < 0 || label >= classNames.Count)
                 throw new ArgumentException($"Label {label} is outside the {classNames.Count} classes.", nameof(labels));
-        Pixels = pixels;
+        Source = source;
         Labels = labels;
         Channels = channels;
         Height = height;
@@ -43,8 +51,15 @@ public sealed class ImageDataset
     /// <summary>Whether the labels mean anything (false: a folder of unlabelled images; every label is 0).</summary>
     public bool IsLabelled { get; }
 
-    /// <summary>Every image's pixels, [N, C, H, W] bytes in row-major order.</summary>
-    public byte[] Pixels { get; }
+    /// <summary>Every image's pixels, [N, C, H, W] bytes in row-major order, for a dataset held in memory.</summary>
+    /// <exception cref="InvalidOperationException">The dataset is streamed from files (<see cref="IsStreamed"/>): read images with <see cref="CopyPixels"/>.</exception>
+    public byte[] Pixels => Source is MemoryPixels memory ? memory.Pixels
+        : throw new InvalidOperationException("This dataset is streamed from its files and has no pixel array; read images with CopyPixels or Images.");
+
+    /// <summary>True when images are decoded from their files as they are read (<see cref="ImageFolder.Open"/>), false when they are held in memory.</summary>
+    public bool IsStreamed => Source.IsStreamed;
+
+    internal IPixelSource Source { get; }
 
     /// <summary>The class of each image (0 for every image of an unlabelled dataset).</summary>
     public int[] Labels { get; }
@@ -67,16 +82,40 @@ public sealed class ImageDataset
     /// <summary>Bytes per image (C·H·W).</summary>
     public int ImageSize => Channels * Height * Width;
 
-    /// <summary>The images at <paramref name="indices"/> as float32 [n, C, H, W] in [0, 1] (into <paramref name="destination"/>).</summary>
+    /// <summary>Image <paramref name="index"/>'s C·H·W bytes (decoded from its file when the dataset is streamed).</summary>
+    public void CopyPixels(int index, Span<byte> destination)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The dataset has {Count} images.");
+        if (destination.Length < ImageSize) throw new ArgumentException($"An image needs {ImageSize} bytes; the destination holds {destination.Length}.", nameof(destination));
+        Source.Read(index, destination[..ImageSize]);
+    }
+
+    /// <summary>The images at <paramref name="indices"/> as float32 [n, C, H, W] in [0, 1] (into <paramref name="destination"/>); a streamed dataset decodes them in parallel.</summary>
     public void CopyImages(ReadOnlySpan<int> indices, Span<float> destination)
     {
         int size = ImageSize;
-        for (int i = 0; i < indices.Length; i++)
+        if (destination.Length < indices.Length * size)
+            throw new ArgumentException($"{indices.Length} images need {indices.Length * size} floats; the destination holds {destination.Length}.", nameof(destination));
+        if (!IsStreamed)
         {
-            var source = Pixels.AsSpan(indices[i] * size, size);
-            var target = destination.Slice(i * size, size);
-            for (int k = 0; k < size; k++) target[k] = source[k] * (1f / 255f);
+            var pixels = Pixels;
+            for (int i = 0; i < indices.Length; i++) Scale(pixels.AsSpan(indices[i] * size, size), destination.Slice(i * size, size));
+            return;
         }
+        var rows = indices.ToArray();
+        var values = new float[rows.Length * size];
+        Parallel.For(0, rows.Length, () => new byte[size], (i, _, bytes) =>
+        {
+            Source.Read(rows[i], bytes);
+            Scale(bytes, values.AsSpan(i * size, size));
+            return bytes;
+        }, _ => { });
+        values.CopyTo(destination);
+    }
+
+    private static void Scale(ReadOnlySpan<byte> source, Span<float> target)
+    {
+        for (int k = 0; k < source.Length; k++) target[k] = source[k] * (1f / 255f);
     }
 
     /// <summary>The images at <paramref name="indices"/> as a float32 tensor [n, C, H, W] in [0, 1] on <paramref name="device"/>.</summary>
@@ -87,15 +126,10 @@ public sealed class ImageDataset
         return Tensor.FromArray(values, [indices.Length, Channels, Height, Width], device ?? Device.Cpu);
     }
 
-    /// <summary>A subset (copying its images).</summary>
-    public ImageDataset Subset(IReadOnlyList<int> indices)
-    {
-        int size = ImageSize;
-        var pixels = new byte[indices.Count * size];
-        for (int i = 0; i < indices.Count; i++) Pixels.AsSpan(indices[i] * size, size).CopyTo(pixels.AsSpan(i * size));
-        return new ImageDataset(pixels, indices.Select(i => Labels[i]).ToArray(), Channels, Height, Width, ClassNames,
+    /// <summary>A subset (copying its images when held in memory; a streamed subset shares the files and the cache).</summary>
+    public ImageDataset Subset(IReadOnlyList<int> indices) =>
+        new(Source.Subset(indices), indices.Select(i => Labels[i]).ToArray(), Channels, Height, Width, ClassNames,
             Files is null ? null : indices.Select(i => Files[i]).ToArray(), IsLabelled);
-    }
 
     /// <summary>A seeded random split: (1 − testFraction) of the images for training, the rest for testing, stratified by class.</summary>
     public (ImageDataset Train, ImageDataset Test) Split(double testFraction, int seed)

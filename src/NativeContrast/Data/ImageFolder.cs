@@ -31,9 +31,72 @@ public static class ImageFolder
     internal static readonly Configuration Decoders = new(new PngConfigurationModule(), new JpegConfigurationModule(),
         new BmpConfigurationModule(), new GifConfigurationModule());
 
-    /// <summary>Loads every image under <paramref name="root"/>, resized and centre-cropped to <paramref name="size"/>² with <paramref name="channels"/> channels; labelled by first-level class folders as <paramref name="labels"/> says. Files too big, corrupt or not images are skipped and named on <paramref name="log"/>.</summary>
+    /// <summary>The decoded-image cache of <see cref="Open"/> unless told otherwise: 1 GiB.</summary>
+    public const long DefaultCacheBytes = 1L << 30;
+
+    /// <summary>Loads every image under <paramref name="root"/> into memory, resized and centre-cropped to <paramref name="size"/>² with <paramref name="channels"/> channels; labelled by first-level class folders as <paramref name="labels"/> says. Files too big, corrupt or not images are skipped and named on <paramref name="log"/>.</summary>
     public static ImageFolderResult Load(string root, int size, int channels = 3, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20, TextWriter? log = null,
         FolderLabels labels = FolderLabels.Auto)
+    {
+        var (images, classes, labelled) = List(root, size, channels, log, labels);
+        var pixels = new List<byte>();
+        var rowLabels = new List<int>();
+        var files = new List<string>();
+        var problems = new List<string>();
+        foreach (var relative in images)
+        {
+            var file = Path.Combine(root, relative);
+            var problem = DecodeFile(file, size, channels, maxPixels, maxFileBytes, out var bytes);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+                log?.WriteLine($"skipped: {problem}");
+                continue;
+            }
+            pixels.AddRange(bytes!);
+            rowLabels.Add(labelled ? classes.IndexOf(FirstFolder(relative)) : 0);
+            files.Add(relative);
+        }
+        if (rowLabels.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no readable images ({problems.Count} skipped).");
+        var dataset = new ImageDataset(pixels.ToArray(), rowLabels.ToArray(), channels, size, size, labelled ? classes : ["(unlabelled)"], files, labelled);
+        return new ImageFolderResult(dataset, problems);
+    }
+
+    /// <summary>
+    /// Opens every image under <paramref name="root"/> as a streamed dataset (<see cref="ImageDataset.IsStreamed"/>): the files
+    /// are listed once (ordinal order) and their headers checked now (size on disk, format, pixel count: failures are skipped
+    /// and named, as <see cref="Load"/> does), and each image is decoded, resized and cropped when it is read, through a cache
+    /// of at most <paramref name="cacheBytes"/> decoded bytes shared by the dataset's subsets. Memory stays near the cache's
+    /// size (plus a few bytes per file) whatever the folder's size.
+    /// </summary>
+    public static ImageFolderResult Open(string root, int size, int channels = 3, long cacheBytes = DefaultCacheBytes, long maxPixels = 40_000_000,
+        long maxFileBytes = 64L << 20, TextWriter? log = null, FolderLabels labels = FolderLabels.Auto)
+    {
+        if (cacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(cacheBytes), cacheBytes, "The cache size cannot be negative.");
+        var (images, classes, labelled) = List(root, size, channels, log, labels);
+        var rowLabels = new List<int>();
+        var files = new List<string>();
+        var problems = new List<string>();
+        foreach (var relative in images)
+        {
+            var problem = CheckFile(Path.Combine(root, relative), maxPixels, maxFileBytes);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+                log?.WriteLine($"skipped: {problem}");
+                continue;
+            }
+            rowLabels.Add(labelled ? classes.IndexOf(FirstFolder(relative)) : 0);
+            files.Add(relative);
+        }
+        if (rowLabels.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no readable images ({problems.Count} skipped).");
+        var source = StreamedImages.Open(root, files, size, channels, maxPixels, maxFileBytes, cacheBytes, log);
+        var dataset = new ImageDataset(source, rowLabels.ToArray(), channels, size, size, labelled ? classes : ["(unlabelled)"], files, labelled);
+        return new ImageFolderResult(dataset, problems);
+    }
+
+    /// <summary>The folder's image files (relative, ordinal order), its class folders, and whether it is taken as labelled (said on the log).</summary>
+    private static (List<string> Images, List<string> Classes, bool Labelled) List(string root, int size, int channels, TextWriter? log, FolderLabels labels)
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder '{root}' does not exist.");
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "The image size must be positive.");
@@ -64,27 +127,7 @@ public static class ImageFolder
         {
             log?.WriteLine($"image folder {root}: {images.Count} images, unlabelled ({(labels == FolderLabels.None ? "--labels none" : "not all in first-level class folders; --labels folders takes them as classes")})");
         }
-        var pixels = new List<byte>();
-        var rowLabels = new List<int>();
-        var files = new List<string>();
-        var problems = new List<string>();
-        foreach (var relative in images)
-        {
-            var file = Path.Combine(root, relative);
-            var problem = Decode(file, size, channels, maxPixels, maxFileBytes, out var bytes);
-            if (problem is not null)
-            {
-                problems.Add(problem);
-                log?.WriteLine($"skipped: {problem}");
-                continue;
-            }
-            pixels.AddRange(bytes!);
-            rowLabels.Add(labelled ? classes.IndexOf(FirstFolder(relative)) : 0);
-            files.Add(relative);
-        }
-        if (rowLabels.Count == 0) throw new InvalidDataException($"Image folder '{root}' has no readable images ({problems.Count} skipped).");
-        var dataset = new ImageDataset(pixels.ToArray(), rowLabels.ToArray(), channels, size, size, labelled ? classes : ["(unlabelled)"], files, labelled);
-        return new ImageFolderResult(dataset, problems);
+        return (images, classes, labelled);
     }
 
     /// <summary>How many folders deep a relative path sits (0: at the top).</summary>
@@ -100,13 +143,33 @@ public static class ImageFolder
     public static ImageDataset LoadFile(string path, int size, int channels, long maxPixels = 40_000_000, long maxFileBytes = 64L << 20)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
-        var problem = Decode(path, size, channels, maxPixels, maxFileBytes, out var bytes);
+        var problem = DecodeFile(path, size, channels, maxPixels, maxFileBytes, out var bytes);
         if (problem is not null) throw new InvalidDataException(problem);
         return new ImageDataset(bytes!, [0], channels, size, size, ["(unlabelled)"], [Path.GetFileName(path)], labelled: false);
     }
 
+    /// <summary>Checks one file's size on disk and header (format, pixel count) without decoding it; returns why it would be skipped, or null.</summary>
+    private static string? CheckFile(string file, long maxPixels, long maxFileBytes)
+    {
+        long length = new FileInfo(file).Length;
+        if (length > maxFileBytes) return $"'{file}' is {length} bytes, over the {maxFileBytes}-byte limit.";
+        if (length == 0) return $"'{file}' is empty.";
+        try
+        {
+            using var stream = File.OpenRead(file);
+            var info = Image.Identify(Decoders, stream);
+            if (info is null) return $"'{file}' is not an image in a supported format (PNG, JPEG, BMP, GIF).";
+            if ((long)info.Width * info.Height > maxPixels) return $"'{file}' is {info.Width}×{info.Height} pixels, over the {maxPixels}-pixel limit.";
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"'{file}' could not be read ({e.GetType().Name}): {e.Message}";
+        }
+    }
+
     /// <summary>Decodes one file into channels×size×size bytes, or returns why it was skipped.</summary>
-    private static string? Decode(string file, int size, int channels, long maxPixels, long maxFileBytes, out byte[]? bytes)
+    internal static string? DecodeFile(string file, int size, int channels, long maxPixels, long maxFileBytes, out byte[]? bytes)
     {
         bytes = null;
         long length = new FileInfo(file).Length;

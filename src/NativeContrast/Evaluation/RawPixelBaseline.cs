@@ -32,13 +32,17 @@ public static class RawPixelBaseline
         int dim = data.ImageSize;
         var sum = new double[dim];
         var squares = new double[dim];
+        var pixels = new byte[dim];
         for (int i = 0; i < data.Count; i++)
+        {
+            data.CopyPixels(i, pixels);
             for (int k = 0; k < dim; k++)
             {
-                double v = data.Pixels[i * dim + k] / 255.0;
+                double v = pixels[k] / 255.0;
                 sum[k] += v;
                 squares[k] += v * v;
             }
+        }
         var mean = sum.Select(s => s / data.Count).ToArray();
         var deviation = squares.Select((s, k) => Math.Max(Math.Sqrt(Math.Max(s / data.Count - mean[k] * mean[k], 0)), 1e-3)).ToArray();
         return (mean, deviation);
@@ -49,18 +53,20 @@ public static class RawPixelBaseline
     {
         int dim = data.ImageSize;
         var x = new float[data.Count * dim];
-        Parallel.For(0, data.Count, i =>
+        Parallel.For(0, data.Count, () => new byte[dim], (i, _, pixels) =>
         {
+            data.CopyPixels(i, pixels);
             double norm = 0;
             for (int k = 0; k < dim; k++)
             {
-                double v = (data.Pixels[i * dim + k] / 255.0 - mean[k]) / deviation[k];
+                double v = (pixels[k] / 255.0 - mean[k]) / deviation[k];
                 x[i * dim + k] = (float)v;
                 norm += v * v;
             }
             float inverse = norm > 0 ? (float)(1 / Math.Sqrt(norm)) : 0f;
             for (int k = 0; k < dim; k++) x[i * dim + k] *= inverse;
-        });
+            return pixels;
+        }, _ => { });
         return x;
     }
 }

@@ -19,7 +19,7 @@ public sealed record TrainingConfig
     /// <summary>The folder holding the Fashion-MNIST files (null: the usual places, else a download).</summary>
     public string? DataFolder { get; init; }
 
-    /// <summary>A folder dataset's images are resized (cover, centre crop) to this many pixels a side; null: 32. Fashion-MNIST is 28.</summary>
+    /// <summary>A folder dataset's images are resized (cover, centre crop) to this many pixels a side; null: 32 (what runs written before the command line's default became 64 have). Fashion-MNIST is 28.</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>A folder dataset's images as 1 (grey) or 3 (RGB) channels; null: 3. Fashion-MNIST is 1.</summary>

@@ -3,12 +3,12 @@ using NativeContrast.Data;
 namespace NativeContrast.Training;
 
 /// <summary>
-/// The training and test splits a configuration names (Fashion-MNIST's own, or a seeded 80/20 split of an image folder,
-/// labelled or not). Methods that need labels (SupCon, triplet, shown labels for false negatives) refuse an unlabelled folder.
+/// The training and test splits a configuration names (Fashion-MNIST's own, in memory, or a seeded 80/20 split of an image
+/// folder, labelled or not, streamed from its files through a cache of <c>cacheBytes</c> decoded bytes). Methods that need labels (SupCon, triplet, shown labels for false negatives) refuse an unlabelled folder.
 /// </summary>
 internal static class TrainingData
 {
-    public static (ImageDataset Train, ImageDataset Test) Load(TrainingConfig config, TextWriter? log)
+    public static (ImageDataset Train, ImageDataset Test) Load(TrainingConfig config, TextWriter? log, long cacheBytes = ImageFolder.DefaultCacheBytes)
     {
         ImageDataset train, test;
         if (config.Dataset == "fashion-mnist")
@@ -18,7 +18,7 @@ internal static class TrainingData
         else
         {
             var (size, channels) = config.ImageShape;
-            var folder = ImageFolder.Load(config.Dataset, size, channels, log: log, labels: config.Labels);
+            var folder = ImageFolder.Open(config.Dataset, size, channels, cacheBytes, log: log, labels: config.Labels);
             if (!folder.Dataset.IsLabelled)
             {
                 string? needs = config.Method is TrainingMethod.SupCon or TrainingMethod.Triplet ? $"--method {Names.Of(config.Method)}"
