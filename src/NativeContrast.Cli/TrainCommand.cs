@@ -270,7 +270,7 @@ internal static class TrainCommand
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all{PeakMemory.Describe()}"));
         if (summary.TryGetValue("knn_top20", out var k20))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));

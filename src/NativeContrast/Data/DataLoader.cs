@@ -36,11 +36,16 @@ public sealed class DataLoader
     /// <inheritdoc/>
     public int BatchesPerEpoch => sampler.BatchesPerEpoch;
 
+    /// <summary>What the last epoch enumerated to its end cost the loader and its consumer.</summary>
+    internal LoaderStatistics? LastEpoch { get; private set; }
+
     /// <summary>The batches of epoch <paramref name="epoch"/>; stop early by breaking out of the loop.</summary>
     public IEnumerable<Batch> Epoch(int epoch)
     {
         using var queue = new BlockingCollection<(float[] Images, int[] Labels, int[] Indices, int Number)>(prefetch);
         using var stop = new CancellationTokenSource();
+        var loadClock = new System.Diagnostics.Stopwatch();
+        int loaded = 0;
         var producer = Task.Run(() =>
         {
             try
@@ -48,8 +53,11 @@ public sealed class DataLoader
                 int number = 0;
                 foreach (var indices in sampler.Batches(epoch))
                 {
+                    loadClock.Start();
                     var images = new float[indices.Length * data.ImageSize];
                     data.CopyImages(indices, images);
+                    loadClock.Stop();
+                    loaded += indices.Length;
                     queue.Add((images, indices.Select(i => data.Labels[i]).ToArray(), indices, number++), stop.Token);
                 }
             }
@@ -61,14 +69,23 @@ public sealed class DataLoader
                 queue.CompleteAdding();
             }
         });
+        var waitClock = new System.Diagnostics.Stopwatch();
         try
         {
-            foreach (var (images, labels, indices, number) in queue.GetConsumingEnumerable())
+            using var batches = queue.GetConsumingEnumerable().GetEnumerator();
+            while (true)
             {
+                waitClock.Start();
+                bool more = batches.MoveNext();
+                waitClock.Stop();
+                if (!more) break;
+                var (images, labels, indices, number) = batches.Current;
                 var x = Tensor.Unscoped<float>(images, [indices.Length, data.Channels, data.Height, data.Width], device, DType.Float32);
                 var y = Tensor.Unscoped<int>(labels, [labels.Length], device, DType.Int32);
                 yield return new Batch(x, y, labels, indices, Seeds.Mix(seed, epoch, number + 1));
             }
+            producer.Wait();
+            LastEpoch = new LoaderStatistics(loaded, loadClock.Elapsed, waitClock.Elapsed);
         }
         finally
         {

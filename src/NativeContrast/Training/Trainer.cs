@@ -226,6 +226,9 @@ public sealed class Trainer : IDisposable
                 ? string.Create(CultureInfo.InvariantCulture, $", communication {(communicator.TimeInCollectives - collectivesAtStart).TotalMilliseconds / Math.Max(1, lossCount):F1} ms/step")
                 : "";
             display.Message(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{config.Epochs}: mean loss {lossSum / Math.Max(1, lossCount):F4}, {epochClock.Elapsed.TotalSeconds:F0} s{communication}"));
+            if (data.IsStreamed && loader.LastEpoch is { } load)
+                display.Message(string.Create(CultureInfo.InvariantCulture,
+                    $"  loader: {load.Images} images read (decoded unless cached) at {load.ImagesPerSecond:F0} images/s of its own time; training took {images / epochClock.Elapsed.TotalSeconds:F0} images/s and waited {load.WaitTime.TotalSeconds:F1} s for batches"));
         }
         return true;
     }

@@ -56,6 +56,9 @@ public class StreamedFolderTests
         var a = new DataLoader(memoryTrain, 4, seed: 5).Epoch(1).Select(b => { using (b) return b.Images.ToFloatArray(); }).ToList();
         var b = new DataLoader(streamedTrain, 4, seed: 5).Epoch(1).Select(b => { using (b) return b.Images.ToFloatArray(); }).ToList();
         Assert.That(b, Is.EqualTo(a));
+        var loader = new DataLoader(streamedTrain, 4, seed: 5);
+        foreach (var batch in loader.Epoch(0)) batch.Dispose();
+        Assert.That(loader.LastEpoch!.Images, Is.EqualTo(streamedTrain.Count / 4 * 4));
     }
 
     [Test]
@@ -112,7 +115,8 @@ public class StreamedFolderTests
             int code = NativeContrast.Cli.CommandLine.Run(["train", "--dataset", root, "--channels", "1", "--epochs", "1", "--batch-size", "8",
                 "--device", "cpu", "--no-eval", "--cache-mb", "1", "--out", run], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString() + output);
-            Assert.That(output.ToString(), Does.Contain("(1×64×64)"));
+            Assert.That(output.ToString(), Does.Contain("(1×64×64)").And.Match(@"loader: 16 images read .* images/s of its own time; training took \d+ images/s and waited \d+\.\d s for batches")
+                .And.Match(@"min in all, peak memory \d+\.\d\d GiB"));
             using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
             Assert.That(config.RootElement.GetProperty("ImageSize").GetInt32(), Is.EqualTo(64), "recorded, so the run never depends on the default");
         }
