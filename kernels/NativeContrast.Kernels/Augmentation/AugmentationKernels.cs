@@ -149,11 +149,13 @@ public static class AugmentationKernels
         return i < size ? i : period - i;
     }
 
+    /// <summary>min(max(v, 0), 1).</summary>
     public static float Clamp01(float v) => MathF.Min(MathF.Max(v, 0f), 1f);
 
     /// <summary>One RGB pixel.</summary>
     public struct Rgb
     {
+        /// <summary>The colour's channels.</summary>
         public float R, G, B;
     }
 

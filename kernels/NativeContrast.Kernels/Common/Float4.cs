@@ -8,8 +8,10 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct Float4
 {
+    /// <summary>The four lanes.</summary>
     public float X, Y, Z, W;
 
+    /// <summary>Four lanes from their values.</summary>
     public Float4(float x, float y, float z, float w)
     {
         X = x;
@@ -29,6 +31,7 @@ public struct Float4
         start + 2 * stride < count ? view[start + 2 * stride] : 0f,
         start + 3 * stride < count ? view[start + 3 * stride] : 0f);
 
+    /// <summary>Every lane times <paramref name="s"/>.</summary>
     public readonly Float4 Scale(float s) => new(X * s, Y * s, Z * s, W * s);
 
     /// <summary>Elementwise product.</summary>

@@ -5,8 +5,10 @@ namespace NativeContrast.Kernels;
 /// <summary>Four ints kept in registers (the keys of a thread's four columns).</summary>
 public struct Int4
 {
+    /// <summary>The four lanes.</summary>
     public int X, Y, Z, W;
 
+    /// <summary>Four lanes from their values.</summary>
     public Int4(int x, int y, int z, int w)
     {
         X = x;
@@ -29,5 +31,6 @@ public struct Int4
         index.Z < count ? view[index.Z] : -1,
         index.W < count ? view[index.W] : -1);
 
+    /// <summary>Lane <paramref name="j"/> (0–3).</summary>
     public readonly int Get(int j) => j == 0 ? X : j == 1 ? Y : j == 2 ? Z : W;
 }

@@ -6,6 +6,7 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct MicroTile
 {
+    /// <summary>The tile's four rows of four.</summary>
     public Float4 R0, R1, R2, R3;
 
     /// <summary>this += a ⊗ b (the outer product of a column of A and a row of B: 16 FMAs).</summary>

@@ -15,8 +15,10 @@ public struct SharedMemoryExchange : ILaneExchange<SharedMemoryExchange>
 
     private ArrayView<int> slots;
 
+    /// <inheritdoc/>
     public readonly SharedMemoryExchange Prepare() => new() { slots = SharedMemory.Allocate<int>(Slots) };
 
+    /// <inheritdoc/>
     public readonly int ExchangeXor(int value, int mask)
     {
         int self = Group.LinearIndex;
@@ -26,5 +28,6 @@ public struct SharedMemoryExchange : ILaneExchange<SharedMemoryExchange>
         return slots[self ^ mask];
     }
 
+    /// <inheritdoc/>
     public readonly float ExchangeXor(float value, int mask) => Interop.IntAsFloat((uint)ExchangeXor((int)Interop.FloatAsInt(value), mask));
 }

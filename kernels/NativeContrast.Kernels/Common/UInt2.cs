@@ -6,5 +6,6 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct UInt2
 {
+    /// <summary>The two lanes.</summary>
     public uint X, Y;
 }

@@ -8,9 +8,12 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct ArgBest
 {
+    /// <summary>The best value so far.</summary>
     public float Value;
+    /// <summary>Its column (−1 while none).</summary>
     public int Index;
 
+    /// <summary>Nothing seen yet: −∞ when looking for the largest, +∞ for the smallest.</summary>
     public static ArgBest Empty(bool largest) => new() { Value = largest ? float.NegativeInfinity : float.PositiveInfinity, Index = -1 };
 
     /// <summary>This or (value, index), whichever is better (ties: the lower index).</summary>

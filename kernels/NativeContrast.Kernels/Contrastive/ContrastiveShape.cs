@@ -9,6 +9,7 @@ public struct ContrastiveShape
     /// <summary>Rows of A (anchors) and of B (candidates); D = embedding dim.</summary>
     public int RowsA, RowsB, Dim;
 
+    /// <summary>1/τ.</summary>
     public float InvTau;
 
     /// <summary>1 when A and B are the same set: the pair (a, a) is neither a candidate nor a positive.</summary>

@@ -7,10 +7,13 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct MmaAccumulators
 {
+    /// <summary>The eight 4-float accumulator tiles of one warp lane.</summary>
     public Float4 T0, T1, T2, T3, T4, T5, T6, T7;
 
+    /// <summary>Tile <paramref name="n"/> (0–7).</summary>
     public readonly Float4 Tile(int n) => n switch { 0 => T0, 1 => T1, 2 => T2, 3 => T3, 4 => T4, 5 => T5, 6 => T6, _ => T7 };
 
+    /// <summary>A copy with tile <paramref name="n"/> replaced by <paramref name="value"/>.</summary>
     public readonly MmaAccumulators WithTile(int n, Float4 value)
     {
         var copy = this;

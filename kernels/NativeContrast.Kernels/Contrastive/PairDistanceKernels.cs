@@ -17,6 +17,7 @@ public static class PairDistanceKernels
     /// <summary>The Euclidean root is taken of max(s, this), so identical rows give a zero gradient, not NaN.</summary>
     public const float MinSquaredDistance = 1e-12f;
 
+    /// <summary>One thread per pair p: the distance between rows first[p] and second[p] of <paramref name="x"/>, and the per-pair statistics the backward needs.</summary>
     public static void Forward(Index1D p, ScaledRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> distance, ArrayView<float> stats,
         int d, int metric)
     {

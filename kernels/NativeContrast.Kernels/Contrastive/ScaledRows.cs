@@ -9,7 +9,9 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct ScaledRows
 {
+    /// <summary>The rows, and one scale per row (1/‖x‖ when normalized).</summary>
     public ArrayView<float> Values, Scale;
+    /// <summary>1 when rows are multiplied by their scale as they are read, 0 when they are used as they are.</summary>
     public int Scaled;
 
     /// <summary>The factor of row <paramref name="row"/> (1 when unscaled).</summary>

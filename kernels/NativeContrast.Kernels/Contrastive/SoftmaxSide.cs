@@ -11,6 +11,8 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct SoftmaxSide
 {
+    /// <summary>Each row's positive key: the index of its positive among the candidates, or its label.</summary>
     public ArrayView<int> Keys;
+    /// <summary>Per row: the weight 1/|P| of each positive, the log-sum-exp and mean positive logit (written by the forward), the loss coefficient (read by the backward).</summary>
     public ArrayView<float> PositiveWeight, Lse, PositiveLogit, Coefficient;
 }

@@ -9,8 +9,10 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct SoftmaxState
 {
+    /// <summary>The running maximum, the sum of exp(logit − max), and the positives' summed logit.</summary>
     public float Max, Sum, Positive;
 
+    /// <summary>No column seen yet.</summary>
     public static SoftmaxState Empty => new() { Max = float.NegativeInfinity };
 
     /// <summary>ln Σ exp s over the stream (−∞ when it was empty).</summary>

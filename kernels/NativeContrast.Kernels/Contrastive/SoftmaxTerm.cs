@@ -9,7 +9,9 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct SoftmaxTerm
 {
+    /// <summary>The row's key.</summary>
     public int Key;
+    /// <summary>The row's log-sum-exp, gradient coefficient and positive weight.</summary>
     public float Lse, Coefficient, PositiveWeight;
 
     /// <summary>Row <paramref name="index"/>'s term of <paramref name="side"/> (key −1 and zeros past <paramref name="count"/>); the key and the statistics are read only when asked for.</summary>

@@ -16,6 +16,7 @@ public struct SplitTf32Operands : ITensorCoreOperands
     /// <summary>The value's bits; a NaN as the quiet NaN 0x7FC00000, which <see cref="Split"/>'s rounding carry leaves a NaN (0x7FFFFFFF would wrap to −0).</summary>
     public readonly uint Stage(float x) => float.IsNaN(x) ? 0x7FC00000u : Interop.FloatAsInt(x);
 
+    /// <inheritdoc/>
     public readonly Tf32Fragment FragmentA(uint a0, uint a1, uint a2, uint a3)
     {
         var f = new Tf32Fragment();
@@ -26,6 +27,7 @@ public struct SplitTf32Operands : ITensorCoreOperands
         return f;
     }
 
+    /// <inheritdoc/>
     public readonly MmaAccumulators Mma(MmaAccumulators acc, int set, int n, Tf32Fragment a, uint b0, uint b1, ArrayView<uint> scratch)
     {
         var (hi0, lo0) = Split(b0);

@@ -6,5 +6,6 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct Tf32Fragment
 {
+    /// <summary>The fragment's four TF32 registers, and (split operands) the four of the remainders.</summary>
     public uint Hi0, Hi1, Hi2, Hi3, Lo0, Lo1, Lo2, Lo3;
 }

@@ -3,6 +3,7 @@ namespace NativeContrast.Kernels;
 /// <summary>Distances for triplet mining, from a Gram entry g = a·b and the squared norms |a|², |b|².</summary>
 public static class TripletDistance
 {
+    /// <summary>The distance codes the kernels take.</summary>
     public const int Euclidean = 0, Squared = 1, Cosine = 2;
 
     /// <summary>

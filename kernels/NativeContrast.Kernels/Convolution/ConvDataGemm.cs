@@ -10,15 +10,21 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct ConvDataGemm : IImplicitGemm
 {
+    /// <summary>The output gradient, the kernel and the input gradient.</summary>
     public ArrayView<float> G, W, Dx;
+    /// <summary>The convolution's shape.</summary>
     public ConvShape Shape;
 
+    /// <inheritdoc/>
     public readonly int M => Shape.Channels;
 
+    /// <inheritdoc/>
     public readonly int N => Shape.Batch * Shape.InPlane;
 
+    /// <inheritdoc/>
     public readonly int K => Shape.OutChannels * Shape.KernelH * Shape.KernelW;
 
+    /// <inheritdoc/>
     public readonly float A(int m, int k)
     {
         var s = Shape;
@@ -26,6 +32,7 @@ public struct ConvDataGemm : IImplicitGemm
         return W[(o * s.Channels + m) * window + tap];
     }
 
+    /// <inheritdoc/>
     public readonly float B(int k, int n)
     {
         var s = Shape;
@@ -37,6 +44,7 @@ public struct ConvDataGemm : IImplicitGemm
         return p < s.OutHeight && q < s.OutWidth ? G[((image * s.OutChannels + o) * s.OutHeight + p) * s.OutWidth + q] : 0f;
     }
 
+    /// <inheritdoc/>
     public readonly void Store(int m, int n, float value)
     {
         int image = n / Shape.InPlane, position = n % Shape.InPlane;

@@ -9,18 +9,26 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct ConvForwardGemm : IImplicitGemm
 {
+    /// <summary>The input, the kernel, the bias and the output.</summary>
     public ArrayView<float> X, W, Bias, Y;
+    /// <summary>The convolution's shape.</summary>
     public ConvShape Shape;
+    /// <summary>1 when <see cref="Bias"/> is added.</summary>
     public int HasBias;
 
+    /// <inheritdoc/>
     public readonly int M => Shape.OutChannels;
 
+    /// <inheritdoc/>
     public readonly int N => Shape.Batch * Shape.OutPlane;
 
+    /// <inheritdoc/>
     public readonly int K => Shape.Patch;
 
+    /// <inheritdoc/>
     public readonly float A(int m, int k) => W[m * Shape.Patch + k];
 
+    /// <inheritdoc/>
     public readonly float B(int k, int n) => Unfolded(X, Shape, k, n);
 
     /// <summary>x̂[(c,kh,kw), (n,p,q)]: the input under tap (kh, kw) of channel c for output position (p, q) of image n, 0 in the padding.</summary>
@@ -32,6 +40,7 @@ public struct ConvForwardGemm : IImplicitGemm
         return ih >= 0 && ih < s.Height && iw >= 0 && iw < s.Width ? x[((image * s.Channels + c) * s.Height + ih) * s.Width + iw] : 0f;
     }
 
+    /// <inheritdoc/>
     public readonly void Store(int m, int n, float value)
     {
         int image = n / Shape.OutPlane, position = n % Shape.OutPlane;

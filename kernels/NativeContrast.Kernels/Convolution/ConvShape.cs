@@ -7,8 +7,11 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct ConvShape
 {
+    /// <summary>The input's dimensions [N, C, H, W].</summary>
     public int Batch, Channels, Height, Width;
+    /// <summary>The output's channels, height and width.</summary>
     public int OutChannels, OutHeight, OutWidth;
+    /// <summary>The kernel's size, the stride and the zero padding.</summary>
     public int KernelH, KernelW, Stride, Padding;
 
     /// <summary>Rows of the unfolded (im2col) matrix: Channels·KernelH·KernelW.</summary>
@@ -17,5 +20,6 @@ public struct ConvShape
     /// <summary>Output positions per image and channel: OutHeight·OutWidth.</summary>
     public readonly int OutPlane => OutHeight * OutWidth;
 
+    /// <summary>Pixels in one input channel.</summary>
     public readonly int InPlane => Height * Width;
 }

@@ -11,10 +11,13 @@ public struct GeluFunction : IUnaryFunction
     internal const float C = 0.7978845608028654f; // √(2/π)
     internal const float A = 0.044715f;
 
+    /// <inheritdoc/>
     public readonly float Apply(float x) => 0.5f * x * (1f + MathF.Tanh(C * (x + A * x * x * x)));
 
+    /// <inheritdoc/>
     public readonly double Apply(double x) => 0.5 * x * (1.0 + Math.Tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
 
+    /// <inheritdoc/>
     public readonly Vector256<float> Apply(Vector256<float> x)
     {
         Span<float> lanes = stackalloc float[8];

@@ -9,7 +9,12 @@ namespace NativeContrast.Kernels.Ops;
 /// </summary>
 public interface IUnaryFunction
 {
+    /// <summary>f(x) in float32 (kernels and scalar tails).</summary>
     float Apply(float x);
+
+    /// <summary>f(x) in float64 (the CPU backend's float64 tensors and gradient checks).</summary>
     double Apply(double x);
+
+    /// <summary>f of eight float32 lanes (the CPU backend's AVX2 loop).</summary>
     Vector256<float> Apply(Vector256<float> x);
 }

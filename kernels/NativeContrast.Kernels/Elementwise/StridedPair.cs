@@ -8,10 +8,14 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public struct StridedPair
 {
+    /// <summary>The most dimensions a strided pair describes.</summary>
     public const int MaxRank = 6;
 
+    /// <summary>The output's dimensions, innermost last (unused ones 1).</summary>
     public int Size0, Size1, Size2, Size3, Size4, Size5;
+    /// <summary>The first operand's stride per dimension (0 where it broadcasts).</summary>
     public int StrideA0, StrideA1, StrideA2, StrideA3, StrideA4, StrideA5;
+    /// <summary>The second operand's stride per dimension (0 where it broadcasts).</summary>
     public int StrideB0, StrideB1, StrideB2, StrideB3, StrideB4, StrideB5;
 
     /// <summary>Element offsets into A and B of the element with row-major index <paramref name="linear"/>.</summary>

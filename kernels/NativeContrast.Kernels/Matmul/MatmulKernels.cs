@@ -11,8 +11,10 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public static class MatmulKernels
 {
+    /// <summary>The side of a shared-memory tile.</summary>
     public const int Tile = 16;
 
+    /// <summary>C ← α·op(A)·op(B) + β·C for one 16×16 tile of C per group, through shared memory.</summary>
     public static void Tiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
     {
         var tileA = SharedMemory.Allocate<float>(Tile * Tile);

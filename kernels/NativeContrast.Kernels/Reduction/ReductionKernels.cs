@@ -10,6 +10,7 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public static class ReductionKernels
 {
+    /// <summary>y = the sum of x over a middle axis of length <paramref name="reduced"/> (x viewed as [outer, reduced, inner]).</summary>
     public static void SumAxis(Index1D i, ArrayView<float> x, ArrayView<float> y, int reduced, int inner)
     {
         int o = i / inner, k = i - o * inner;
@@ -19,6 +20,7 @@ public static class ReductionKernels
         y[i] = sum;
     }
 
+    /// <summary>y = the maximum of x over a middle axis, and where it is (<paramref name="argMax"/>).</summary>
     public static void MaxAxis(Index1D i, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argMax, int reduced, int inner)
     {
         int o = i / inner, k = i - o * inner;
@@ -35,6 +37,7 @@ public static class ReductionKernels
         argMax[i] = bestIndex;
     }
 
+    /// <summary>dx = g scattered to the positions <paramref name="argMax"/> names (the maximum's backward).</summary>
     public static void ScatterAxis(Index1D i, ArrayView<float> g, ArrayView<int> argMax, ArrayView<float> dx, int reduced, int inner)
     {
         int o = i / inner, k = i - o * inner;

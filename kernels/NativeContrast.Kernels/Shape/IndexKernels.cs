@@ -10,6 +10,7 @@ namespace NativeContrast.Kernels;
 /// </summary>
 public static class IndexKernels
 {
+    /// <summary>y = the rows of x that <paramref name="index"/> names (x viewed as [n, inner], y as [m, inner]).</summary>
     public static void IndexSelect(Index1D t, ArrayView<float> x, ArrayView<int> index, ArrayView<float> y, int n, int m, int inner)
     {
         int i = t % inner;
@@ -19,6 +20,7 @@ public static class IndexKernels
         y[t] = x[(o * n + index[j]) * inner + i];
     }
 
+    /// <summary>dx[index[j]] += g[j] for every row j (the backward of IndexSelect; atomic).</summary>
     public static void IndexAdd(Index1D t, ArrayView<float> g, ArrayView<int> index, ArrayView<float> dx, int n, int m, int inner)
     {
         int i = t % inner;
