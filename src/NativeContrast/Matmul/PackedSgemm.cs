@@ -11,7 +11,10 @@ namespace NativeContrast.Backends;
 ///   for each NC-wide column block of B, each KC-deep slice: pack B into NR-wide panels;
 ///   for each MC-tall row block of A: pack A into MR-tall panels; run the MR×NR micro-kernel
 ///   over every panel pair, accumulating into C.
-/// Micro-kernel 6×16: 12 ymm accumulators + 2 B vectors + 1 broadcast of A = 15 of 16 registers.
+/// Micro-kernel 6×16: 12 ymm accumulators + 2 B vectors + 1 broadcast of A = 15 of 16 registers; where the CPU has
+/// AVX-512F, general products (<see cref="Batched"/>, <see cref="Serial"/>) use a 12×32 zmm micro-kernel instead
+/// (<see cref="UseAvx512"/>), with A panels 12 tall and B panels 32 wide. The fused losses' pre-packed products
+/// (<see cref="MultiplyPacked"/>) keep the 6×16 tile.
 /// Sizes: an A block (MC×KC = 96×256 floats, 96 KiB) stays in L2, a B panel (KC×NR, 16 KiB) in L1.
 /// Threads split C into column (or row) stripes; each packs what it reads, so no locks.
 /// C is first scaled by β, then the micro-kernel adds α·A·B into it.
@@ -23,6 +26,14 @@ internal static unsafe class PackedSgemm
     private const int KC = 256;
     private const int MC = 96;
     private const int NC = 4096;
+    private const int WideMR = 12;
+    private const int WideNR = 32;
+
+    /// <summary>
+    /// Whether general products use the 12×32 AVX-512 micro-kernel: where the CPU has AVX-512F, unless the environment
+    /// sets <c>NATIVECONTRAST_AVX512=0</c> (to compare the kernels in one session); tests switch it to cover both.
+    /// </summary>
+    internal static bool UseAvx512 { get; set; } = Avx512F.IsSupported && Environment.GetEnvironmentVariable("NATIVECONTRAST_AVX512") != "0";
 
     /// <summary>Below this many multiply-adds one thread is faster than forking.</summary>
     private const long ParallelThreshold = 1L << 20;
@@ -58,7 +69,7 @@ internal static unsafe class PackedSgemm
             }
             // Split the larger of M and N into stripes aligned to the micro-tile.
             bool splitN = s.N >= s.M;
-            int extent = splitN ? s.N : s.M, align = splitN ? NR : MR;
+            int extent = splitN ? s.N : s.M, align = splitN ? (UseAvx512 ? WideNR : NR) : (UseAvx512 ? WideMR : MR);
             int units = (extent + align - 1) / align;
             int parts = Math.Min(threads, units);
             Parallel.For(0, parts, t =>
@@ -105,18 +116,23 @@ internal static unsafe class PackedSgemm
                 for (int kc0 = 0; kc0 < s.K; kc0 += KC)
                 {
                     int kc = Math.Min(KC, s.K - kc0);
-                    PackB(B, s, kc0, kc, jc, nc, packB);
+                    bool wide = UseAvx512;
+                    int tileRows = wide ? WideMR : MR, tileCols = wide ? WideNR : NR;
+                    PackB(B, s, kc0, kc, jc, nc, packB, tileCols);
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
-                        PackA(A, s, ic, mc, kc0, kc, packA);
-                        for (int jr = 0; jr < nc; jr += NR)
+                        PackA(A, s, ic, mc, kc0, kc, packA, tileRows);
+                        for (int jr = 0; jr < nc; jr += tileCols)
                         {
-                            int nr = Math.Min(NR, nc - jr);
-                            for (int ir = 0; ir < mc; ir += MR)
+                            int nr = Math.Min(tileCols, nc - jr);
+                            for (int ir = 0; ir < mc; ir += tileRows)
                             {
-                                int mr = Math.Min(MR, mc - ir);
-                                MicroKernel(kc, packA + ir * kc, packB + jr * kc, C + (ic + ir) * s.Ldc + jc + jr, s.Ldc, s.Alpha, mr, nr, overwriteFirst && kc0 == 0);
+                                int mr = Math.Min(tileRows, mc - ir);
+                                float* tileC = C + (ic + ir) * s.Ldc + jc + jr;
+                                bool overwrite = overwriteFirst && kc0 == 0;
+                                if (wide) MicroKernel512(kc, packA + ir * kc, packB + jr * kc, tileC, s.Ldc, s.Alpha, mr, nr, overwrite);
+                                else MicroKernel(kc, packA + ir * kc, packB + jr * kc, tileC, s.Ldc, s.Alpha, mr, nr, overwrite);
                             }
                         }
                     }
@@ -133,11 +149,11 @@ internal static unsafe class PackedSgemm
 
     /// <summary>Packs op(X) (rows × k; X row-major with leading dimension ld, transposed when asked) as A panels for <see cref="MultiplyPacked"/>.</summary>
     public static void PackAsA(float* x, int ld, bool transposed, int rows, int k, float* dst) =>
-        PackA(x, new GemmShape { Lda = ld, TransposeA = transposed ? 1 : 0 }, 0, rows, 0, k, dst);
+        PackA(x, new GemmShape { Lda = ld, TransposeA = transposed ? 1 : 0 }, 0, rows, 0, k, dst, MR);
 
     /// <summary>Packs op(X) (k × cols; X row-major with leading dimension ld, transposed when asked) as B panels (32-byte aligned destination).</summary>
     public static void PackAsB(float* x, int ld, bool transposed, int k, int cols, float* dst) =>
-        PackB(x, new GemmShape { Ldb = ld, TransposeB = transposed ? 1 : 0 }, 0, k, 0, cols, dst);
+        PackB(x, new GemmShape { Ldb = ld, TransposeB = transposed ? 1 : 0 }, 0, k, 0, cols, dst, NR);
 
     /// <summary>
     /// C (rows × cols, leading dimension ldc) = (or +=, without <paramref name="overwrite"/>) α·A·B from
@@ -166,26 +182,26 @@ internal static unsafe class PackedSgemm
         }
     }
 
-    /// <summary>dst[panel][p][r] = op(A)[ic + panel·MR + r, k0 + p], zero past the edge.</summary>
+    /// <summary>dst[panel][p][r] = op(A)[ic + panel·mr + r, k0 + p] for panels <paramref name="mr"/> rows tall, zero past the edge.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(float* a, GemmShape s, int ic, int mc, int k0, int kc, float* dst)
+    private static void PackA(float* a, GemmShape s, int ic, int mc, int k0, int kc, float* dst, int mr)
     {
-        for (int ir = 0; ir < mc; ir += MR)
+        for (int ir = 0; ir < mc; ir += mr)
         {
             float* panel = dst + ir * kc;
-            int rows = Math.Min(MR, mc - ir);
+            int rows = Math.Min(mr, mc - ir);
             if (s.TransposeA == 0)
             {
-                for (int r = 0; r < MR; r++)
+                for (int r = 0; r < mr; r++)
                 {
                     if (r < rows)
                     {
                         float* src = a + (ic + ir + r) * s.Lda + k0;
-                        for (int p = 0; p < kc; p++) panel[p * MR + r] = src[p];
+                        for (int p = 0; p < kc; p++) panel[p * mr + r] = src[p];
                     }
                     else
                     {
-                        for (int p = 0; p < kc; p++) panel[p * MR + r] = 0f;
+                        for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
                     }
                 }
             }
@@ -194,29 +210,28 @@ internal static unsafe class PackedSgemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + (k0 + p) * s.Lda + ic + ir;
-                    for (int r = 0; r < MR; r++) panel[p * MR + r] = r < rows ? src[r] : 0f;
+                    for (int r = 0; r < mr; r++) panel[p * mr + r] = r < rows ? src[r] : 0f;
                 }
             }
         }
     }
 
-    /// <summary>dst[panel][p][c] = op(B)[k0 + p, jc + panel·NR + c], zero past the edge.</summary>
+    /// <summary>dst[panel][p][c] = op(B)[k0 + p, jc + panel·nr + c] for panels <paramref name="nr"/> (a multiple of 8) wide, zero past the edge.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(float* b, GemmShape s, int k0, int kc, int jc, int nc, float* dst)
+    private static void PackB(float* b, GemmShape s, int k0, int kc, int jc, int nc, float* dst, int nr)
     {
-        for (int jr = 0; jr < nc; jr += NR)
+        for (int jr = 0; jr < nc; jr += nr)
         {
             float* panel = dst + jr * kc;
-            int cols = Math.Min(NR, nc - jr);
+            int cols = Math.Min(nr, nc - jr);
             if (s.TransposeB == 0)
             {
-                if (cols == NR)
+                if (cols == nr)
                 {
                     for (int p = 0; p < kc; p++)
                     {
                         float* src = b + (k0 + p) * s.Ldb + jc + jr;
-                        Avx.Store(panel + p * NR, Avx.LoadVector256(src));
-                        Avx.Store(panel + p * NR + 8, Avx.LoadVector256(src + 8));
+                        for (int q = 0; q < nr; q += 8) Avx.Store(panel + p * nr + q, Avx.LoadVector256(src + q));
                     }
                 }
                 else
@@ -224,22 +239,22 @@ internal static unsafe class PackedSgemm
                     for (int p = 0; p < kc; p++)
                     {
                         float* src = b + (k0 + p) * s.Ldb + jc + jr;
-                        for (int col = 0; col < NR; col++) panel[p * NR + col] = col < cols ? src[col] : 0f;
+                        for (int col = 0; col < nr; col++) panel[p * nr + col] = col < cols ? src[col] : 0f;
                     }
                 }
             }
             else
             {
-                for (int col = 0; col < NR; col++)
+                for (int col = 0; col < nr; col++)
                 {
                     if (col < cols)
                     {
                         float* src = b + (jc + jr + col) * s.Ldb + k0;
-                        for (int p = 0; p < kc; p++) panel[p * NR + col] = src[p];
+                        for (int p = 0; p < kc; p++) panel[p * nr + col] = src[p];
                     }
                     else
                     {
-                        for (int p = 0; p < kc; p++) panel[p * NR + col] = 0f;
+                        for (int p = 0; p < kc; p++) panel[p * nr + col] = 0f;
                     }
                 }
             }
@@ -323,5 +338,112 @@ internal static unsafe class PackedSgemm
     {
         Avx.Store(row, Fma.MultiplyAdd(alpha, lo, Avx.LoadVector256(row)));
         Avx.Store(row + 8, Fma.MultiplyAdd(alpha, hi, Avx.LoadVector256(row + 8)));
+    }
+
+    /// <summary>
+    /// The AVX-512 micro-kernel, 12×32: C[0..mr, 0..nr] (+)= α · Apanel(12×kc) · Bpanel(kc×32). 24 zmm accumulators + 2 B
+    /// vectors + 1 broadcast of A = 27 of 32 registers; per k, 2 loads and 12 broadcasts feed 24 FMAs (the AVX2 kernel
+    /// needs 8 memory operands for 12).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, float alpha, int mr, int nr, bool overwrite)
+    {
+        Vector512<float> c0_0 = default, c0_1 = default;
+        Vector512<float> c1_0 = default, c1_1 = default;
+        Vector512<float> c2_0 = default, c2_1 = default;
+        Vector512<float> c3_0 = default, c3_1 = default;
+        Vector512<float> c4_0 = default, c4_1 = default;
+        Vector512<float> c5_0 = default, c5_1 = default;
+        Vector512<float> c6_0 = default, c6_1 = default;
+        Vector512<float> c7_0 = default, c7_1 = default;
+        Vector512<float> c8_0 = default, c8_1 = default;
+        Vector512<float> c9_0 = default, c9_1 = default;
+        Vector512<float> c10_0 = default, c10_1 = default;
+        Vector512<float> c11_0 = default, c11_1 = default;
+        for (int r = 0; r < mr; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + WideNR - 1);
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            Sse.Prefetch0(a + 8 * WideMR);
+            var b0 = Avx512F.LoadAlignedVector512(b);
+            var b1 = Avx512F.LoadAlignedVector512(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c0_0 = Avx512F.FusedMultiplyAdd(a0, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(a0, b1, c0_1);
+            var a1 = Vector512.Create(a[1]);
+            c1_0 = Avx512F.FusedMultiplyAdd(a1, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(a1, b1, c1_1);
+            var a2 = Vector512.Create(a[2]);
+            c2_0 = Avx512F.FusedMultiplyAdd(a2, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(a2, b1, c2_1);
+            var a3 = Vector512.Create(a[3]);
+            c3_0 = Avx512F.FusedMultiplyAdd(a3, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(a3, b1, c3_1);
+            var a4 = Vector512.Create(a[4]);
+            c4_0 = Avx512F.FusedMultiplyAdd(a4, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(a4, b1, c4_1);
+            var a5 = Vector512.Create(a[5]);
+            c5_0 = Avx512F.FusedMultiplyAdd(a5, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(a5, b1, c5_1);
+            var a6 = Vector512.Create(a[6]);
+            c6_0 = Avx512F.FusedMultiplyAdd(a6, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(a6, b1, c6_1);
+            var a7 = Vector512.Create(a[7]);
+            c7_0 = Avx512F.FusedMultiplyAdd(a7, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(a7, b1, c7_1);
+            var a8 = Vector512.Create(a[8]);
+            c8_0 = Avx512F.FusedMultiplyAdd(a8, b0, c8_0); c8_1 = Avx512F.FusedMultiplyAdd(a8, b1, c8_1);
+            var a9 = Vector512.Create(a[9]);
+            c9_0 = Avx512F.FusedMultiplyAdd(a9, b0, c9_0); c9_1 = Avx512F.FusedMultiplyAdd(a9, b1, c9_1);
+            var a10 = Vector512.Create(a[10]);
+            c10_0 = Avx512F.FusedMultiplyAdd(a10, b0, c10_0); c10_1 = Avx512F.FusedMultiplyAdd(a10, b1, c10_1);
+            var a11 = Vector512.Create(a[11]);
+            c11_0 = Avx512F.FusedMultiplyAdd(a11, b0, c11_0); c11_1 = Avx512F.FusedMultiplyAdd(a11, b1, c11_1);
+            a += WideMR;
+            b += WideNR;
+        }
+        var va = Vector512.Create(alpha);
+        if (mr == WideMR && nr == WideNR)
+        {
+            Write512(c + 0 * ldc, va, c0_0, c0_1, overwrite);
+            Write512(c + 1 * ldc, va, c1_0, c1_1, overwrite);
+            Write512(c + 2 * ldc, va, c2_0, c2_1, overwrite);
+            Write512(c + 3 * ldc, va, c3_0, c3_1, overwrite);
+            Write512(c + 4 * ldc, va, c4_0, c4_1, overwrite);
+            Write512(c + 5 * ldc, va, c5_0, c5_1, overwrite);
+            Write512(c + 6 * ldc, va, c6_0, c6_1, overwrite);
+            Write512(c + 7 * ldc, va, c7_0, c7_1, overwrite);
+            Write512(c + 8 * ldc, va, c8_0, c8_1, overwrite);
+            Write512(c + 9 * ldc, va, c9_0, c9_1, overwrite);
+            Write512(c + 10 * ldc, va, c10_0, c10_1, overwrite);
+            Write512(c + 11 * ldc, va, c11_0, c11_1, overwrite);
+            return;
+        }
+        float* tile = stackalloc float[WideMR * WideNR];
+        Avx512F.Store(tile + 0, c0_0); Avx512F.Store(tile + 16, c0_1);
+        Avx512F.Store(tile + 32, c1_0); Avx512F.Store(tile + 48, c1_1);
+        Avx512F.Store(tile + 64, c2_0); Avx512F.Store(tile + 80, c2_1);
+        Avx512F.Store(tile + 96, c3_0); Avx512F.Store(tile + 112, c3_1);
+        Avx512F.Store(tile + 128, c4_0); Avx512F.Store(tile + 144, c4_1);
+        Avx512F.Store(tile + 160, c5_0); Avx512F.Store(tile + 176, c5_1);
+        Avx512F.Store(tile + 192, c6_0); Avx512F.Store(tile + 208, c6_1);
+        Avx512F.Store(tile + 224, c7_0); Avx512F.Store(tile + 240, c7_1);
+        Avx512F.Store(tile + 256, c8_0); Avx512F.Store(tile + 272, c8_1);
+        Avx512F.Store(tile + 288, c9_0); Avx512F.Store(tile + 304, c9_1);
+        Avx512F.Store(tile + 320, c10_0); Avx512F.Store(tile + 336, c10_1);
+        Avx512F.Store(tile + 352, c11_0); Avx512F.Store(tile + 368, c11_1);
+        for (int r = 0; r < mr; r++)
+            for (int j = 0; j < nr; j++)
+                c[r * ldc + j] = overwrite ? alpha * tile[r * WideNR + j] : c[r * ldc + j] + alpha * tile[r * WideNR + j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write512(float* row, Vector512<float> alpha, Vector512<float> lo, Vector512<float> hi, bool overwrite)
+    {
+        if (overwrite)
+        {
+            Avx512F.Store(row, Avx512F.Multiply(alpha, lo));
+            Avx512F.Store(row + 16, Avx512F.Multiply(alpha, hi));
+        }
+        else
+        {
+            Avx512F.Store(row, Avx512F.FusedMultiplyAdd(alpha, lo, Avx512F.LoadVector512(row)));
+            Avx512F.Store(row + 16, Avx512F.FusedMultiplyAdd(alpha, hi, Avx512F.LoadVector512(row + 16)));
+        }
     }
 }
