@@ -25,6 +25,7 @@ internal static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, or a folder of images (one sub-folder per class, or unlabelled).", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = NamedOption<FolderLabels>("--labels", "A folder dataset's labels (auto: class folders when every image sits in one)", FolderLabels.Auto);
         var imageSize = new Option<int?>("--image-size") { Description = "A folder's images resized to this many pixels a side (default 64; Fashion-MNIST is 28; ResNet-18 takes torchvision's stem from 96)." };
+        var poolingGrid = new Option<int?>("--pooling-grid") { Description = "The small CNN's last map averaged over a g×g grid: 2 (default, 512 features) or 1 (global pooling, 128)." };
         var cacheMb = new Option<int>("--cache-mb") { Description = "A folder's decoded images kept in memory, in MiB; the others are decoded again when read, so memory stays flat whatever the folder's size.", DefaultValueFactory = _ => (int)(ImageFolder.DefaultCacheBytes >> 20) };
         var channels = new Option<int?>("--channels") { Description = "A folder's images as 1 (grey) or 3 (RGB, default) channels." };
         var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files (else $NATIVECONTRAST_DATA, the user cache, /usr/share/datasets/fashion-mnist, or a download)." };
@@ -32,7 +33,7 @@ internal static class TrainCommand
         optimizer.AcceptOnlyFromAmong([.. Names.All<OptimizerKind>()]);
         var lr = new Option<double?>("--lr") { Description = "Base learning rate (default: the method's, × batch/256)." };
         var batch = new Option<int>("--batch-size") { Description = "Images per step (each seen as 2 views).", DefaultValueFactory = _ => 256 };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => Defaults.Epochs };
         var temperature = new Option<double?>("--temperature") { Description = "τ (default: the method's)." };
         var learnTemperature = new Option<bool>("--learn-temperature") { Description = "Learn τ (log-parametrized, 1/τ ≤ 100)." };
         var loss = NamedOption<SimClrLoss>("--loss", "SimCLR's loss (false and hard negatives: see the README)", SimClrLoss.NtXent);
@@ -53,7 +54,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn, cacheMb })
+        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn, cacheMb, poolingGrid })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -119,6 +120,7 @@ internal static class TrainCommand
                     Seed = parse.GetValue(seed),
                     Subset = parse.GetValue(subset),
                     SyncBatchNorm = parse.GetValue(syncBn),
+                    PoolingGrid = parse.GetValue(poolingGrid),
                 };
                 config.Validate();
                 runFolder = parse.GetValue(outFolder) is { } chosen
@@ -195,7 +197,11 @@ internal static class TrainCommand
         {
             // Written once the images are known: the default crop depends on them, and config.json records the one
             // taken, so the run does not depend on the code's defaults.
-            config = config with { CropMinScale = config.CropMinScale ?? Defaults.CropMinScale(config.Method, train.Height, train.Channels) };
+            config = config with
+            {
+                CropMinScale = config.CropMinScale ?? Defaults.CropMinScale(config.Method, train.Height, train.Channels),
+                PoolingGrid = config.EffectivePoolingGrid,
+            };
             if (communicator.IsRoot) Trainer.WriteConfig(runFolder, config);
         }
         using var trainer = new Trainer(config, device, train, communicator);

@@ -10,7 +10,7 @@ namespace NativeContrast.Onnx;
 /// asked otherwise. The model runs in evaluation mode: batch norm is a BatchNormalization node with the running
 /// statistics, dropout is left out. Known modules: <see cref="SmallCnn"/>, <see cref="ResNet18"/>,
 /// <see cref="Sequential"/>, <see cref="Conv2d"/>, <see cref="BatchNorm2d"/>, <see cref="BatchNorm1d"/>,
-/// <see cref="Relu"/>, <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="GlobalAvgPool2d"/>,
+/// <see cref="Relu"/>, <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="GlobalAvgPool2d"/>, <see cref="GridAvgPool2d"/>,
 /// <see cref="Flatten"/>, <see cref="Linear"/>, <see cref="Dropout"/>, <see cref="BasicBlock"/>; any other is refused
 /// by name.
 /// </summary>
@@ -50,7 +50,9 @@ public static class OnnxExporter
             throw new ArgumentOutOfRangeException(nameof(channels), $"ONNX export needs positive sizes; got images {channels}×{height}×{width}, {features} features.");
         var graph = new OnnxGraph();
         string input = graph.Name("images");
-        string output = Emit(graph, encoder, input, "encoder");
+        if (height != width) throw new ArgumentException($"ONNX export takes square images; got {height}×{width}.", nameof(height));
+        int size = height;
+        string output = Emit(graph, encoder, input, "encoder", ref size);
         if (normalize)
         {
             // z / max(‖z‖₂, ε): ReduceL2 over the features (kept as [N, 1]), clamped, then a broadcast division.
@@ -68,51 +70,90 @@ public static class OnnxExporter
         return graph.Model("encoder", input, [-1, channels, height, width], output, "embeddings", [-1, features], meta, version);
     }
 
-    /// <summary>Adds <paramref name="module"/>'s evaluation-mode forward pass on <paramref name="x"/>; returns its output's name.</summary>
-    private static string Emit(OnnxGraph g, Module module, string x, string path) => module switch
+    /// <summary>
+    /// Adds <paramref name="module"/>'s evaluation-mode forward pass on <paramref name="x"/> (a square map <paramref name="size"/>
+    /// pixels a side, updated to the output's); returns its output's name.
+    /// </summary>
+    private static string Emit(OnnxGraph g, Module module, string x, string path, ref int size)
     {
-        SmallCnn cnn => Emit(g, cnn.Features, x, path + ".features"),
-        ResNet18 resnet => Emit(g, resnet.Features, x, path + ".features"),
-        Sequential sequential => sequential.Layers.Select((layer, i) => (layer, i))
-            .Aggregate(x, (value, item) => Emit(g, item.layer, value, $"{path}.{item.i}")),
-        BasicBlock block => Block(g, block, x, path),
-        Conv2d conv => Convolution(g, conv, x, path),
-        BatchNorm norm => g.Node("BatchNormalization",
-            [x, Weights(g, norm.Weight, path + ".weight"), Weights(g, norm.Bias, path + ".bias"),
-             Weights(g, norm.RunningMean, path + ".running_mean"), Weights(g, norm.RunningVar, path + ".running_var")],
-            path, OnnxAttribute.Float("epsilon", (float)norm.Eps)),
-        Relu => g.Node("Relu", [x], path),
-        MaxPool2d pool => g.Node("MaxPool", [x], path, Window(pool.Kernel, pool.Stride, pool.Padding)),
-        AvgPool2d pool => g.Node("AveragePool", [x], path,
-            [.. Window(pool.Kernel, pool.Stride, pool.Padding), OnnxAttribute.Int("count_include_pad", 1)]),
-        GlobalAvgPool2d => g.Node("Flatten", [g.Node("GlobalAveragePool", [x], path + ".pooled")], path, OnnxAttribute.Int("axis", 1)),
-        Flatten => g.Node("Flatten", [x], path, OnnxAttribute.Int("axis", 1)),
-        Linear linear => g.Node("Gemm",
-            linear.Bias is null
-                ? [x, Weights(g, linear.Weight, path + ".weight")]
-                : [x, Weights(g, linear.Weight, path + ".weight"), Weights(g, linear.Bias, path + ".bias")],
-            path, OnnxAttribute.Int("transB", 1)),
-        Dropout => x,
-        _ => throw new NotSupportedException($"ONNX export does not know the module {module.GetType().Name} (at {path})."),
-    };
+        switch (module)
+        {
+            case SmallCnn cnn:
+                return Emit(g, cnn.Features, x, path + ".features", ref size);
+            case ResNet18 resnet:
+                return Emit(g, resnet.Features, x, path + ".features", ref size);
+            case Sequential sequential:
+                for (int i = 0; i < sequential.Layers.Count; i++) x = Emit(g, sequential.Layers[i], x, $"{path}.{i}", ref size);
+                return x;
+            case BasicBlock block:
+                return Block(g, block, x, path, ref size);
+            case Conv2d conv:
+                return Convolution(g, conv, x, path, ref size);
+            case BatchNorm norm:
+                return g.Node("BatchNormalization",
+                    [x, Weights(g, norm.Weight, path + ".weight"), Weights(g, norm.Bias, path + ".bias"),
+                     Weights(g, norm.RunningMean, path + ".running_mean"), Weights(g, norm.RunningVar, path + ".running_var")],
+                    path, OnnxAttribute.Float("epsilon", (float)norm.Eps));
+            case Relu:
+                return g.Node("Relu", [x], path);
+            case MaxPool2d pool:
+                size = Pooled(size, pool.Kernel, pool.Stride, pool.Padding);
+                return g.Node("MaxPool", [x], path, Window(pool.Kernel, pool.Stride, pool.Padding));
+            case AvgPool2d pool:
+                size = Pooled(size, pool.Kernel, pool.Stride, pool.Padding);
+                return g.Node("AveragePool", [x], path, [.. Window(pool.Kernel, pool.Stride, pool.Padding), OnnxAttribute.Int("count_include_pad", 1)]);
+            case GlobalAvgPool2d:
+                size = 1;
+                return g.Node("Flatten", [g.Node("GlobalAveragePool", [x], path + ".pooled")], path, OnnxAttribute.Int("axis", 1));
+            case GridAvgPool2d grid:
+            {
+                // The same cells as the engine's: windows ⌈H/g⌉ wide, ⌊H/g⌋ apart, computed here from the map's size.
+                var (kernel, stride) = grid.Window(size);
+                size = 1;
+                string pooled = grid.Grid == 1
+                    ? g.Node("GlobalAveragePool", [x], path + ".pooled")
+                    : g.Node("AveragePool", [x], path + ".pooled", Window(kernel, stride, 0));
+                return g.Node("Flatten", [pooled], path, OnnxAttribute.Int("axis", 1));
+            }
+            case Flatten:
+                size = 1;
+                return g.Node("Flatten", [x], path, OnnxAttribute.Int("axis", 1));
+            case Linear linear:
+                return g.Node("Gemm",
+                    linear.Bias is null
+                        ? [x, Weights(g, linear.Weight, path + ".weight")]
+                        : [x, Weights(g, linear.Weight, path + ".weight"), Weights(g, linear.Bias, path + ".bias")],
+                    path, OnnxAttribute.Int("transB", 1));
+            case Dropout:
+                return x;
+            default:
+                throw new NotSupportedException($"ONNX export does not know the module {module.GetType().Name} (at {path}).");
+        }
+    }
 
     /// <summary>ReLU(BN(conv(ReLU(BN(conv(x))))) + shortcut(x)).</summary>
-    private static string Block(OnnxGraph g, BasicBlock block, string x, string path)
+    private static string Block(OnnxGraph g, BasicBlock block, string x, string path, ref int size)
     {
-        string main = g.Node("Relu", [Emit(g, block.Bn1, Convolution(g, block.Conv1, x, path + ".conv1"), path + ".bn1")], path + ".relu");
-        main = Emit(g, block.Bn2, Convolution(g, block.Conv2, main, path + ".conv2"), path + ".bn2");
-        string shortcut = block.Shortcut is null ? x : Emit(g, block.Shortcut, x, path + ".shortcut");
+        int input = size;
+        string main = g.Node("Relu", [Emit(g, block.Bn1, Convolution(g, block.Conv1, x, path + ".conv1", ref size), path + ".bn1", ref size)], path + ".relu");
+        main = Emit(g, block.Bn2, Convolution(g, block.Conv2, main, path + ".conv2", ref size), path + ".bn2", ref size);
+        int shortcutSize = input;
+        string shortcut = block.Shortcut is null ? x : Emit(g, block.Shortcut, x, path + ".shortcut", ref shortcutSize);
         return g.Node("Relu", [g.Node("Add", [main, shortcut], path + ".sum")], path + ".out");
     }
 
-    private static string Convolution(OnnxGraph g, Conv2d conv, string x, string path)
+    private static string Convolution(OnnxGraph g, Conv2d conv, string x, string path, ref int size)
     {
         int kernel = conv.Weight.Shape[2];
+        size = Pooled(size, kernel, conv.Stride, conv.Padding);
         string[] inputs = conv.Bias is null
             ? [x, Weights(g, conv.Weight, path + ".weight")]
             : [x, Weights(g, conv.Weight, path + ".weight"), Weights(g, conv.Bias, path + ".bias")];
         return g.Node("Conv", inputs, path, Window(kernel, conv.Stride, conv.Padding));
     }
+
+    /// <summary>A window's output size: ⌊(size + 2·padding − kernel) / stride⌋ + 1.</summary>
+    private static int Pooled(int size, int kernel, int stride, int padding) => (size + 2 * padding - kernel) / stride + 1;
 
     private static OnnxAttribute[] Window(int kernel, int stride, int padding) =>
     [

@@ -38,8 +38,7 @@ internal sealed record Checkpoint(IReadOnlyDictionary<string, Tensor> Tensors, T
         {
             if (!metadata.TryGetValue("format", out var format) || format != "nativecontrast-checkpoint")
                 throw new InvalidDataException($"'{path}' is a safetensors file but not a NativeContrast checkpoint (no 'format' metadata).");
-            var config = JsonSerializer.Deserialize<TrainingConfig>(metadata["config"])
-                ?? throw new InvalidDataException($"'{path}': the checkpoint's config is empty.");
+            var config = TrainingConfig.FromJson(metadata["config"]);
             return new Checkpoint(tensors, config, Int(metadata, "epoch", path), Int(metadata, "batch", path), Int(metadata, "optimizer_steps", path));
         }
         catch (Exception e) when (e is KeyNotFoundException or JsonException)

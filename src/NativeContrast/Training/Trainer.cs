@@ -296,7 +296,7 @@ public sealed class Trainer : IDisposable
         if (!File.Exists(path)) throw new FileNotFoundException($"'{runFolder}' is not a run folder: it has no config.json.", path);
         try
         {
-            return JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path)) ?? throw new InvalidDataException($"'{path}' is empty.");
+            return TrainingConfig.FromJson(File.ReadAllText(path));
         }
         catch (JsonException e)
         {

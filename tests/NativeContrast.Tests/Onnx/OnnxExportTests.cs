@@ -36,6 +36,18 @@ public class OnnxExportTests
         Assert.That(MaxAbsDifference(onnx, engine), Is.LessThanOrEqualTo(Tolerance));
     }
 
+    [TestCase(28)]
+    [TestCase(24)]
+    public void SmallCnnWithAPoolingGrid_InOnnxRuntime_MatchesTheEngine(int size)
+    {
+        // 28: a 4×4 map, cells 2 apart; 24: a 3×3 map, overlapping cells 2 wide and 1 apart.
+        using var encoder = new SmallCnn(1, seed: 20, poolingGrid: 2);
+        Randomize(encoder, 21);
+        var images = Images(16, 1, size, size, seed: 22);
+        var (onnx, engine) = Compare(encoder, images, 1, size, size, encoder.OutputFeatures, normalize: true);
+        Assert.That(MaxAbsDifference(onnx, engine), Is.LessThanOrEqualTo(Tolerance));
+    }
+
     [Test]
     public void WithoutNormalize_TheRawRepresentationComesOut()
     {
@@ -103,7 +115,7 @@ public class OnnxExportTests
             var error = new StringWriter();
             int code = NativeContrast.Cli.CommandLine.Run(["export", "--run", folder, "--out", path], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString());
-            Assert.That(output.ToString(), Does.Contain("output embeddings [N, 128]"));
+            Assert.That(output.ToString(), Does.Contain("output embeddings [N, 512]"), "the default small CNN pools to a 2×2 grid");
 
             using var model = EncoderModel.Load(folder);
             var images = Images(64, 1, 28, 28, seed: 19);

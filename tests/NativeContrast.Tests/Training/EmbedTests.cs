@@ -19,10 +19,10 @@ public class EmbedTests
                 trainer.SaveCheckpoint(folder, 1, 0);
             }
             using var model = EncoderModel.Load(folder);
-            Assert.That((model.Channels, model.Dimension), Is.EqualTo((1, 128)));
+            Assert.That((model.Channels, model.Dimension), Is.EqualTo((1, 512)), "the small CNN pools to a 2×2 grid by default");
             using var scope = TensorScope.Begin();
             var vectors = model.Embed(Tensor.RandomUniform([3, 1, 28, 28], 2));
-            Assert.That(vectors.Select(v => v.Length), Is.All.EqualTo(128));
+            Assert.That(vectors.Select(v => v.Length), Is.All.EqualTo(512));
             Assert.That(vectors.Select(v => v.Sum(x => x * x)), Is.All.EqualTo(1f).Within(1e-4), "unit length");
 
             var idx = IdxFiles.Write(folder, "images-idx3-ubyte", IdxFiles.Bytes([5, 28, 28], new byte[5 * 784]), gzip: true);
@@ -32,7 +32,7 @@ public class EmbedTests
             int code = NativeContrast.Cli.CommandLine.Run(["embed", "--run", folder, "--input", idx, "--out", npy], output, error);
             Assert.That(code, Is.EqualTo(0), error.ToString());
             var array = NpyFile.Read(npy);
-            Assert.That(array.Shape, Is.EqualTo(new[] { 5, 128 }));
+            Assert.That(array.Shape, Is.EqualTo(new[] { 5, 512 }));
         }
         finally
         {
