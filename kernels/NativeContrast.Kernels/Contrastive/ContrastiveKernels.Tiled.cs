@@ -30,19 +30,17 @@ public static partial class ContrastiveKernels
         int tx = Group.IdxX, ty = Group.IdxY;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
         var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
-        SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
+        var states = AnchorStates.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
             var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
             int firstColumn = colBase + tx;
             var columns = new Int4(firstColumn, firstColumn + GroupSide, firstColumn + 2 * GroupSide, firstColumn + 3 * GroupSide);
             var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, GroupSide, shape.RowsB) : default;
-            s0 = s0.Add(dots.R0.Scale(shape.InvTau), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s1 = s1.Add(dots.R1.Scale(shape.InvTau), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s2 = s2.Add(dots.R2.Scale(shape.InvTau), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s3 = s3.Add(dots.R3.Scale(shape.InvTau), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), shape.ExcludePositives != 0);
+            states = Accumulate(states, dots.R0.Scale(shape.InvTau), dots.R1.Scale(shape.InvTau), dots.R2.Scale(shape.InvTau), dots.R3.Scale(shape.InvTau),
+                firstRow, rowKeys, columns, columnKeys, shape);
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, anchorSide, shape.RowsA, exchange);
+        MergeAndWriteRowStats(states, tx, firstRow, anchorSide, shape.RowsA, exchange);
     }
 
     /// <summary>
@@ -175,16 +173,34 @@ public static partial class ContrastiveKernels
         IsCandidate(row, columns.W, shape) && rowKey == (shape.ByLabel != 0 ? columnKeys.W : columns.W));
 
     /// <summary>
+    /// Rows firstRow … + 3 of a tiled row-statistics kernel after one 4×4 block of their scaled logits (row i's in
+    /// <paramref name="r0"/> … <paramref name="r3"/>, against <paramref name="columns"/>): the one place variants 2 and 4 add
+    /// a block, with its validity and positive masks.
+    /// </summary>
+    private static AnchorStates Accumulate(AnchorStates states, Float4 r0, Float4 r1, Float4 r2, Float4 r3, int firstRow, Int4 rowKeys,
+        Int4 columns, Int4 columnKeys, ContrastiveShape shape)
+    {
+        bool exclude = shape.ExcludePositives != 0;
+        return new AnchorStates
+        {
+            S0 = states.S0.Add(r0, Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape), exclude),
+            S1 = states.S1.Add(r1, Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape), exclude),
+            S2 = states.S2.Add(r2, Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), exclude),
+            S3 = states.S3.Add(r3, Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), exclude),
+        };
+    }
+
+    /// <summary>
     /// The end of the tiled row-statistics kernels: each of a thread's four row states (rows firstRow + i) merged over the
     /// 16 lanes that share the row (every lane must call it: warp shuffles or group barriers), then written by lane tx = 0.
     /// </summary>
-    private static void MergeAndWriteRowStats<TExchange>(SoftmaxState s0, SoftmaxState s1, SoftmaxState s2, SoftmaxState s3, int tx, int firstRow,
+    private static void MergeAndWriteRowStats<TExchange>(AnchorStates states, int tx, int firstRow,
         SoftmaxSide side, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
-        s0 = s0.MergeAcross16Lanes(exchange);
-        s1 = s1.MergeAcross16Lanes(exchange);
-        s2 = s2.MergeAcross16Lanes(exchange);
-        s3 = s3.MergeAcross16Lanes(exchange);
+        var s0 = states.S0.MergeAcross16Lanes(exchange);
+        var s1 = states.S1.MergeAcross16Lanes(exchange);
+        var s2 = states.S2.MergeAcross16Lanes(exchange);
+        var s3 = states.S3.MergeAcross16Lanes(exchange);
         if (tx != 0) return;
         WriteRowStats(s0, firstRow, side, rows);
         WriteRowStats(s1, firstRow + 1, side, rows);

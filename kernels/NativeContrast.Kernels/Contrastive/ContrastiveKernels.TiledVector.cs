@@ -36,7 +36,7 @@ public static partial class ContrastiveKernels
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
         var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
         var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
-        SoftmaxState s0 = SoftmaxState.Empty, s1 = SoftmaxState.Empty, s2 = SoftmaxState.Empty, s3 = SoftmaxState.Empty;
+        var states = AnchorStates.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
             var dots = DotTileVector(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
@@ -44,12 +44,11 @@ public static partial class ContrastiveKernels
             var columns = new Int4(firstColumn, firstColumn + 1, firstColumn + 2, firstColumn + 3);
             var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, 1, shape.RowsB) : default;
             var columnScales = RowScales(candidates, firstColumn, shape.RowsB);
-            s0 = s0.Add(dots.R0.Times(columnScales).Scale(rowScales.X), Valid(firstRow, columns, shape), Positive(rowKeys.X, firstRow, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s1 = s1.Add(dots.R1.Times(columnScales).Scale(rowScales.Y), Valid(firstRow + 1, columns, shape), Positive(rowKeys.Y, firstRow + 1, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s2 = s2.Add(dots.R2.Times(columnScales).Scale(rowScales.Z), Valid(firstRow + 2, columns, shape), Positive(rowKeys.Z, firstRow + 2, columns, columnKeys, shape), shape.ExcludePositives != 0);
-            s3 = s3.Add(dots.R3.Times(columnScales).Scale(rowScales.W), Valid(firstRow + 3, columns, shape), Positive(rowKeys.W, firstRow + 3, columns, columnKeys, shape), shape.ExcludePositives != 0);
+            states = Accumulate(states, dots.R0.Times(columnScales).Scale(rowScales.X), dots.R1.Times(columnScales).Scale(rowScales.Y),
+                dots.R2.Times(columnScales).Scale(rowScales.Z), dots.R3.Times(columnScales).Scale(rowScales.W),
+                firstRow, rowKeys, columns, columnKeys, shape);
         }
-        MergeAndWriteRowStats(s0, s1, s2, s3, tx, firstRow, anchorSide, shape.RowsA, exchange);
+        MergeAndWriteRowStats(states, tx, firstRow, anchorSide, shape.RowsA, exchange);
     }
 
     /// <summary>
