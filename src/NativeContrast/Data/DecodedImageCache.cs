@@ -38,7 +38,8 @@ internal sealed class DecodedImageCache(long capacityBytes)
         }
     }
 
-    public void Add(int file, ReadOnlySpan<byte> pixels)
+    /// <summary>Keeps <paramref name="pixels"/> (the cache takes the array: the caller must not change it) as file <paramref name="file"/>'s.</summary>
+    public void Add(int file, byte[] pixels)
     {
         if (pixels.Length > CapacityBytes) return;
         lock (gate)
@@ -50,7 +51,7 @@ internal sealed class DecodedImageCache(long capacityBytes)
                 entries.Remove(oldest.Value.File);
                 Bytes -= oldest.Value.Pixels.Length;
             }
-            entries[file] = order.AddFirst((file, pixels.ToArray()));
+            entries[file] = order.AddFirst((file, pixels));
             Bytes += pixels.Length;
         }
     }

@@ -102,15 +102,11 @@ public sealed class ImageDataset
             for (int i = 0; i < indices.Length; i++) Scale(pixels.AsSpan(indices[i] * size, size), destination.Slice(i * size, size));
             return;
         }
+        // Decoded in parallel into one byte buffer (a span cannot be captured by the workers), then scaled in one pass.
         var rows = indices.ToArray();
-        var values = new float[rows.Length * size];
-        Parallel.For(0, rows.Length, () => new byte[size], (i, _, bytes) =>
-        {
-            Source.Read(rows[i], bytes);
-            Scale(bytes, values.AsSpan(i * size, size));
-            return bytes;
-        }, _ => { });
-        values.CopyTo(destination);
+        var bytes = new byte[rows.Length * size];
+        Parallel.For(0, rows.Length, i => Source.Read(rows[i], bytes.AsSpan(i * size, size)));
+        Scale(bytes, destination);
     }
 
     private static void Scale(ReadOnlySpan<byte> source, Span<float> target)

@@ -321,9 +321,15 @@ internal static unsafe class PackedSgemm
         Avx.Store(tile + 48, c30); Avx.Store(tile + 56, c31);
         Avx.Store(tile + 64, c40); Avx.Store(tile + 72, c41);
         Avx.Store(tile + 80, c50); Avx.Store(tile + 88, c51);
+        WriteEdge(tile, NR, c, ldc, alpha, mr, nr, overwrite);
+    }
+
+    /// <summary>An edge tile's valid mr×nr corner (from <paramref name="tile"/>, rows <paramref name="tileCols"/> apart) into C, scaled by α.</summary>
+    private static void WriteEdge(float* tile, int tileCols, float* c, int ldc, float alpha, int mr, int nr, bool overwrite)
+    {
         for (int r = 0; r < mr; r++)
             for (int j = 0; j < nr; j++)
-                c[r * ldc + j] = overwrite ? alpha * tile[r * NR + j] : c[r * ldc + j] + alpha * tile[r * NR + j];
+                c[r * ldc + j] = overwrite ? alpha * tile[r * tileCols + j] : c[r * ldc + j] + alpha * tile[r * tileCols + j];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -427,9 +433,7 @@ internal static unsafe class PackedSgemm
         Avx512F.Store(tile + 288, c9_0); Avx512F.Store(tile + 304, c9_1);
         Avx512F.Store(tile + 320, c10_0); Avx512F.Store(tile + 336, c10_1);
         Avx512F.Store(tile + 352, c11_0); Avx512F.Store(tile + 368, c11_1);
-        for (int r = 0; r < mr; r++)
-            for (int j = 0; j < nr; j++)
-                c[r * ldc + j] = overwrite ? alpha * tile[r * WideNR + j] : c[r * ldc + j] + alpha * tile[r * WideNR + j];
+        WriteEdge(tile, WideNR, c, ldc, alpha, mr, nr, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

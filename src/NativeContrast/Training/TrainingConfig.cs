@@ -105,8 +105,8 @@ public sealed record TrainingConfig
     /// <exception cref="JsonException">The text is not a config.</exception>
     public static TrainingConfig FromJson(string json)
     {
-        var config = JsonSerializer.Deserialize<TrainingConfig>(json) ?? throw new JsonException("The config is empty (null).");
         using var document = JsonDocument.Parse(json);
+        var config = document.Deserialize<TrainingConfig>() ?? throw new JsonException("The config is empty (null).");
         return document.RootElement.TryGetProperty(nameof(PoolingGrid), out _) ? config : config with { PoolingGrid = 1 };
     }
 
