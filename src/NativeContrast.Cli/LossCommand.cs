@@ -28,10 +28,11 @@ internal static class LossCommand
         var beta = new Option<double>("--beta") { Description = "hcl: the concentration β ≥ 0 on hard negatives (0 = debiased).", DefaultValueFactory = _ => 1.0 };
         var falseNegatives = new Option<string>("--false-negatives")
         {
-            Description = $"ntxent with --labels (−1 = unknown): {string.Join(" | ", Training.Names.All<FalseNegatives>())} same-class negatives.",
+            Description = $"ntxent: {string.Join(" | ", Training.Names.All<FalseNegatives>())}; drop and attract read --labels (−1 = unknown) and handle same-class negatives, drop-top drops each row's --top-k most similar negatives without labels.",
             DefaultValueFactory = _ => Training.Names.Of(FalseNegatives.Keep),
         };
         falseNegatives.AcceptOnlyFromAmong([.. Training.Names.All<FalseNegatives>()]);
+        var topK = new Option<int>("--top-k") { Description = $"ntxent --false-negatives drop-top: how many of each row's most similar negatives leave its denominator (1–{NtXentLoss.MaxTopK}, below N − 2).", DefaultValueFactory = _ => 8 };
         var margin = new Option<double>("--margin") { Description = "Triplet hinge margin.", DefaultValueFactory = _ => 0.2 };
         var mining = new Option<string>("--mining") { Description = $"Triplet mining: {string.Join(" | ", Training.Names.All<TripletMining>())}.", DefaultValueFactory = _ => "hard" };
         mining.AcceptOnlyFromAmong([.. Training.Names.All<TripletMining>()]);
@@ -44,13 +45,13 @@ internal static class LossCommand
         var keysGradOut = new Option<FileInfo?>("--keys-grad-out") { Description = "Write dLoss/dKeys [M, D] here (float32 .npy)." };
 
         var command = new Command("loss", "Compute one contrastive loss and its gradient on .npy embeddings (for comparing implementations).");
-        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, tauPlus, beta, falseNegatives, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
+        foreach (var o in new Option[] { kind, input, keys, labels, positives, temperature, tauPlus, beta, falseNegatives, topK, margin, mining, distance, softMargin, normalize, device, gradOut, keysGradOut })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
             var request = new LossRequest(
                 parse.GetValue(kind)!, parse.GetValue(input)!.FullName, parse.GetValue(keys)?.FullName, parse.GetValue(labels)?.FullName,
-                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(tauPlus), parse.GetValue(beta), parse.GetValue(falseNegatives)!, parse.GetValue(margin), parse.GetValue(mining)!,
+                parse.GetValue(positives)?.FullName, parse.GetValue(temperature), parse.GetValue(tauPlus), parse.GetValue(beta), parse.GetValue(falseNegatives)!, parse.GetValue(topK), parse.GetValue(margin), parse.GetValue(mining)!,
                 parse.GetValue(distance)!, parse.GetValue(softMargin), parse.GetValue(normalize), parse.GetValue(gradOut)?.FullName,
                 parse.GetValue(keysGradOut)?.FullName);
             using var d = Device.Create(parse.GetValue(device)!, error);
@@ -60,7 +61,7 @@ internal static class LossCommand
         return command;
     }
 
-    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double TauPlus, double Beta, string FalseNegatives, double Margin,
+    private sealed record LossRequest(string Kind, string Input, string? Keys, string? Labels, string? Positives, double Temperature, double TauPlus, double Beta, string FalseNegatives, int TopK, double Margin,
         string Mining, string Distance, bool SoftMargin, bool Normalize, string? GradOut, string? KeysGradOut);
 
     private static string Run(LossRequest r, Device device)
@@ -71,13 +72,19 @@ internal static class LossCommand
         var k = r.Keys is null ? null : Embeddings(r.Keys, "--keys");
         var definition = LossCatalog.Get(r.Kind);
         var handling = Training.Names.Parse<FalseNegatives>(r.FalseNegatives, "false-negatives");
-        if (handling != FalseNegatives.Keep && (r.Kind != "ntxent" || r.Labels is null))
+        if (handling == FalseNegatives.DropTop && (r.Kind != "ntxent" || r.Labels is not null))
+            throw new ArgumentException("--false-negatives drop-top goes with --kind ntxent and no --labels (it drops each row's most similar negatives).");
+        if (handling is FalseNegatives.Drop or FalseNegatives.Attract && (r.Kind != "ntxent" || r.Labels is null))
             throw new ArgumentException($"--false-negatives {r.FalseNegatives} goes with --kind ntxent and --labels (one label per row, −1 where unknown).");
         if (r.Kind == "ntxent" && r.Labels is not null && handling == FalseNegatives.Keep)
             throw new ArgumentException("--kind ntxent reads --labels only to handle false negatives: add --false-negatives drop or attract.");
         CheckInputs(definition, (k is null && r.KeysGradOut is null ? LossInputKinds.None : LossInputKinds.Keys)
             | (r.Labels is null ? LossInputKinds.None : LossInputKinds.Labels) | (r.Positives is null ? LossInputKinds.None : LossInputKinds.Positives));
         int n = z.Shape[0], d = z.Shape[1];
+        if (handling == FalseNegatives.DropTop && (r.TopK < 1 || r.TopK > NtXentLoss.MaxTopK || r.TopK >= n - 2))
+            throw new ArgumentException(r.TopK < 1 || r.TopK > NtXentLoss.MaxTopK
+                ? $"--top-k must be between 1 and {NtXentLoss.MaxTopK}; got {r.TopK}."
+                : $"--top-k must be below the {n - 2} negatives each of the {n} rows of --input has; got {r.TopK}.");
         var labels = r.Labels is null ? null : IntVector(r.Labels, "--labels", n);
         var positives = r.Positives is null ? null : IntVector(r.Positives, "--positives", n);
         var dtype = device == Device.Cpu && z.Descr[^1] == '8' && (k is null || k.Descr[^1] == '8') ? DType.Float64 : DType.Float32;
@@ -94,6 +101,7 @@ internal static class LossCommand
             TauPlus = r.TauPlus,
             Beta = r.Beta,
             FalseNegatives = handling,
+            TopK = r.TopK,
             Margin = r.Margin,
             Mining = Training.Names.Parse<TripletMining>(r.Mining, "mining"),
             Distance = r.Distance switch

@@ -34,7 +34,8 @@ namespace NativeContrast.Kernels;
 public static partial class ContrastiveKernels
 {
     /// <summary>
-    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set; b ∉ P(a) when the shape excludes positives);
+    /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set; b ∉ P(a) when the shape excludes positives; not the
+    /// negatives above a's threshold when the shape has thresholds);
     /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
     public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
@@ -49,6 +50,7 @@ public static partial class ContrastiveKernels
                 positive += s;
                 if (shape.ExcludePositives != 0) continue;
             }
+            else if (AboveThreshold(anchorSide, a, s, shape)) continue;
             if (s > max)
             {
                 sum = sum * MathF.Exp(max - s) + 1f;
@@ -66,7 +68,8 @@ public static partial class ContrastiveKernels
     /// <summary>
     /// dA_a = (1/τ) Σ_b W_ab b_b with
     /// W_ab = cA_a (exp(S_ab − lseA_a) − wA_a [b ∈ P(a)]) + cB_b (exp(S_ab − lseB_b) − wB_b [a ∈ P(b)]),
-    /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included).
+    /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included). A term's exp(S − lse) is absent
+    /// for a pair its anchor left out of its log-sum-exp (an excluded positive, or a negative above the anchor's threshold).
     /// </summary>
     public static void GradientNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
@@ -80,13 +83,13 @@ public static partial class ContrastiveKernels
             if (shape.HasRowTerm != 0)
             {
                 bool positive = IsPositive(anchorSide.Keys, a, candidateSide.Keys, b, shape.ByLabel);
-                if (!(positive && shape.ExcludePositives != 0)) w += anchorSide.Coefficient[a] * MathF.Exp(s - anchorSide.Lse[a]);
+                if (positive ? shape.ExcludePositives == 0 : !AboveThreshold(anchorSide, a, s, shape)) w += anchorSide.Coefficient[a] * MathF.Exp(s - anchorSide.Lse[a]);
                 if (positive) w -= anchorSide.Coefficient[a] * anchorSide.PositiveWeight[a];
             }
             if (shape.HasColumnTerm != 0)
             {
                 bool positive = IsPositive(candidateSide.Keys, b, anchorSide.Keys, a, shape.ByLabel);
-                if (!(positive && shape.ExcludePositives != 0)) w += candidateSide.Coefficient[b] * MathF.Exp(s - candidateSide.Lse[b]);
+                if (positive ? shape.ExcludePositives == 0 : !AboveThreshold(candidateSide, b, s, shape)) w += candidateSide.Coefficient[b] * MathF.Exp(s - candidateSide.Lse[b]);
                 if (positive) w -= candidateSide.Coefficient[b] * candidateSide.PositiveWeight[b];
             }
             if (w == 0f) continue;
@@ -125,6 +128,9 @@ public static partial class ContrastiveKernels
         positive[a] = bestPositive;
         negative[a] = bestPositive < 0 ? -1 : bestNegative;
     }
+
+    /// <summary>Whether logit s of a negative of row r lies above r's threshold (never when the shape has none).</summary>
+    private static bool AboveThreshold(SoftmaxSide side, int r, float s, ContrastiveShape shape) => shape.HasThreshold != 0 && s > side.Threshold[r];
 
     /// <summary>Whether candidate c is a positive of anchor a. In index mode the candidates' keys are not read (they may be absent).</summary>
     private static bool IsPositive(ArrayView<int> anchorKeys, int a, ArrayView<int> candidateKeys, int c, int byLabel) =>

@@ -15,4 +15,6 @@ public struct SoftmaxSide
     public ArrayView<int> Keys;
     /// <summary>Per row: the weight 1/|P| of each positive, the log-sum-exp and mean positive logit (written by the forward), the loss coefficient (read by the backward).</summary>
     public ArrayView<float> PositiveWeight, Lse, PositiveLogit, Coefficient;
+    /// <summary>Per row: the logit above which a negative leaves the row's sums (read only when the shape's <see cref="ContrastiveShape.HasThreshold"/> is set).</summary>
+    public ArrayView<float> Threshold;
 }

@@ -88,6 +88,25 @@ internal static class ComposedLosses
         return (logProbability * Tensor.FromArray(weights, [n, n], z.Device).ToDType(z.DType)).Sum();
     }
 
+    /// <summary>
+    /// NT-Xent drop-top from the definition: the full matrix S read back, each row's K negatives k ∉ {i, p(i)} with the
+    /// largest S_ik masked along with the diagonal, cross-entropy against p(i). The selection is a constant of the graph.
+    /// </summary>
+    public static Tensor NtXentDropTop(Tensor z, int[] positives, int topK, double tau, bool normalize, Tensor? theta = null)
+    {
+        int n = positives.Length;
+        var s = Logits(z, z, tau, normalize, theta);
+        var values = s.Detach().ToDoubleArray();
+        var mask = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            mask[i * n + i] = -1e9;
+            var top = Enumerable.Range(0, n).Where(k => k != i && k != positives[i]).OrderByDescending(k => values[i * n + k]).Take(topK);
+            foreach (var k in top) mask[i * n + k] = -1e9;
+        }
+        return Tensor.CrossEntropy(s + Tensor.FromArray(mask, [n, n], z.Device).ToDType(z.DType), Tensor.FromArray(positives, [n], z.Device));
+    }
+
     /// <summary>DCL: −S_ip + ln Σ_{k ∉ {i, p(i)}} exp S_ik from the full matrix, mean over rows.</summary>
     public static Tensor Dcl(Tensor z, int[] positives, double tau, bool normalize, Tensor? theta = null)
     {

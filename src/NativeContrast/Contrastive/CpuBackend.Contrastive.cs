@@ -70,8 +70,12 @@ internal sealed partial class CpuBackend
         });
     }
 
-    /// <summary>Whether float32 takes the tiled SIMD path: AVX2 and D ≤ 512, and not labels with positives out of the denominator (streamed).</summary>
-    private static bool Tiled(ContrastiveShape shape) => CpuTiledContrastive.Supports(shape.Dim) && !(shape.ByLabel != 0 && shape.ExcludePositives != 0);
+    /// <summary>
+    /// Whether float32 takes the tiled SIMD path: AVX2 and D ≤ 512, and neither labels with positives out of the denominator
+    /// nor thresholds (those stream through <see cref="CpuContrastive"/>, on SGEMM tiles too).
+    /// </summary>
+    private static bool Tiled(ContrastiveShape shape) =>
+        CpuTiledContrastive.Supports(shape.Dim) && !(shape.ByLabel != 0 && shape.ExcludePositives != 0) && shape.HasThreshold == 0;
 
     private void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
     {
@@ -98,11 +102,25 @@ internal sealed partial class CpuBackend
         var kb = Span<int>(keyB).ToArray();
         if (anchors.Buffer is CpuBuffer<float>)
             CpuContrastive.RowStats(Array<float>(anchors), anchors.Offset, Array<float>(candidates), candidates.Offset, ka, kb, Span<float>(side.PositiveWeight).ToArray(),
-                Array<float>(side.Lse), side.Lse.Offset, Array<float>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
+                Array<float>(side.Lse), side.Lse.Offset, Array<float>(side.PositiveLogit), side.PositiveLogit.Offset, Thresholds<float>(side, shape), shape, invTau);
         else
             CpuContrastive.RowStats(Array<double>(anchors), anchors.Offset, Array<double>(candidates), candidates.Offset, ka, kb, Span<double>(side.PositiveWeight).ToArray(),
-                Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, shape, invTau);
+                Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, Thresholds<double>(side, shape), shape, invTau);
     }
+
+    /// <summary>A host copy of the side's thresholds when the shape reads them, else null.</summary>
+    private static T[]? Thresholds<T>(ContrastiveSide side, ContrastiveShape shape) where T : unmanaged =>
+        shape.HasThreshold != 0 ? Span<T>(side.Threshold).ToArray() : null;
+
+    public void ContrastiveTopNegatives(ContrastiveRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK) =>
+        WithScaledRows(z, n, d, rows =>
+        {
+            var p = Span<int>(positives).ToArray();
+            if (rows.Buffer is CpuBuffer<float>)
+                CpuContrastive.TopNegatives(Array<float>(rows), rows.Offset, n, d, p, invTau, topK, Array<float>(threshold), threshold.Offset, Array<int>(dropped), dropped.Offset);
+            else
+                CpuContrastive.TopNegatives(Array<double>(rows), rows.Offset, n, d, p, invTau, topK, Array<double>(threshold), threshold.Offset, Array<int>(dropped), dropped.Offset);
+        });
 
     private void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau)
@@ -148,7 +166,8 @@ internal sealed partial class CpuBackend
     private static HostSide<T> Host<T>(ContrastiveSide side, int rows, bool backward) where T : unmanaged => new(
         Span<int>(side.Keys).ToArray(), Span<T>(side.PositiveWeight).ToArray(),
         backward ? Span<T>(side.Lse).ToArray() : new T[rows], new T[backward ? 0 : rows],
-        backward ? Span<T>(side.Coefficient).ToArray() : []);
+        backward ? Span<T>(side.Coefficient).ToArray() : [],
+        side.Threshold.Buffer is null ? null : Span<T>(side.Threshold).ToArray());
 
     private static void WriteBack<T>(HostSide<T> host, ContrastiveSide side) where T : unmanaged
     {

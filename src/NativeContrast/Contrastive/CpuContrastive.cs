@@ -23,7 +23,7 @@ internal static class CpuContrastive
     private const int ColumnBlock = 256;
 
     public static void RowStats<T>(T[] a, int aOffset, T[] b, int bOffset, int[] keyA, int[] keyB, T[] positiveWeightA,
-        T[] lse, int lseOffset, T[] positiveLogit, int positiveOffset, ContrastiveShape shape, double invTau)
+        T[] lse, int lseOffset, T[] positiveLogit, int positiveOffset, T[]? threshold, ContrastiveShape shape, double invTau)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
@@ -66,6 +66,7 @@ internal static class CpuContrastive
                                 if (excludePositives) row[p] = T.NegativeInfinity;
                             }
                         }
+                        if (threshold is not null) DropAboveThreshold(row, threshold[i], i, j0, keyA, keyB, byLabel);
                         if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
                         T tileMax = RowMax(row);
                         if (T.IsNegativeInfinity(tileMax)) continue;
@@ -99,7 +100,7 @@ internal static class CpuContrastive
         CpuParallel.For(blocks, (long)RowBlock * rowsB * d * 2, (startBlock, endBlock) =>
         {
             var tile = new T[RowBlock * ColumnBlock];
-            var similarity = excludePositives ? new T[ColumnBlock] : null;
+            var similarity = excludePositives || shape.HasThreshold != 0 ? new T[ColumnBlock] : null;
             for (int blk = startBlock; blk < endBlock; blk++)
             {
                 int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
@@ -118,7 +119,7 @@ internal static class CpuContrastive
                         SoftmaxWeights(row, rowCoefficient, rowTerm is { } rl ? rl.Lse[i] : T.Zero,
                             columnTerm is { } cc ? cc.Coefficient.AsSpan(j0, cols) : default, columnTerm is { } cl ? cl.Lse.AsSpan(j0, cols) : default);
                         if (similarity is not null)
-                            SoftmaxWeightsWithoutPositives(row, similarity.AsSpan(0, cols), i, j0, keyA, keyB, byLabel, rowTerm, columnTerm);
+                            SoftmaxWeightsWithExclusions(row, similarity.AsSpan(0, cols), i, j0, keyA, keyB, byLabel, excludePositives, rowTerm, columnTerm);
                         if (byLabel)
                         {
                             SubtractLabelPositives(row, keyA[i], keyB.AsSpan(j0, cols), rowPositive, columnPositive is null ? default : columnPositive.AsSpan(j0, cols));
@@ -153,25 +154,92 @@ internal static class CpuContrastive
     }
 
     /// <summary>
-    /// With positives out of the denominator: the pairs (i, j) where j ∈ P(i) (row term) or i ∈ P(j) (column term) get
-    /// their softmax parts again, without the excluded term(s): row[c] ← [no j ∈ P(i)] cA·exp(S − lseA) + [no i ∈ P(j)] cB·exp(S − lseB).
-    /// Written afresh rather than subtracted: exp(S − LSE) of a positive can be far above 1 when the LSE leaves it out.
+    /// The pairs (i, j) that an anchor left out of its log-sum-exp get their softmax parts again, without the left-out
+    /// term(s): row[c] ← [i kept j] cA·exp(S − lseA) + [j kept i] cB·exp(S − lseB). An anchor leaves out its positives when
+    /// <paramref name="excludePositives"/>, and the negatives above its threshold when its side has one (drop-top).
+    /// Written afresh rather than subtracted: exp(S − LSE) of a left-out candidate can be far above 1.
     /// </summary>
-    private static void SoftmaxWeightsWithoutPositives<T>(Span<T> row, ReadOnlySpan<T> similarity, int i, int j0, int[] keyA, int[] keyB, bool byLabel,
-        HostSide<T>? rowTerm, HostSide<T>? columnTerm)
+    private static void SoftmaxWeightsWithExclusions<T>(Span<T> row, ReadOnlySpan<T> similarity, int i, int j0, int[] keyA, int[] keyB, bool byLabel,
+        bool excludePositives, HostSide<T>? rowTerm, HostSide<T>? columnTerm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int c = 0; c < row.Length; c++)
         {
             int j = j0 + c;
-            bool rowPositive = rowTerm is not null && (byLabel ? keyB[j] == keyA[i] : keyA[i] == j);
-            bool columnPositive = columnTerm is not null && (byLabel ? keyB[j] == keyA[i] : keyB[j] == i);
-            if (!rowPositive && !columnPositive) continue;
+            T s = similarity[c];
+            bool rowOut = rowTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyA[i] == j) ? excludePositives : rowTerm.Threshold is { } ti && s > ti[i]);
+            bool columnOut = columnTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyB[j] == i) ? excludePositives : columnTerm.Threshold is { } tj && s > tj[j]);
+            if (!rowOut && !columnOut) continue;
             T w = T.Zero;
-            if (rowTerm is { } rt && !rowPositive && rt.Coefficient[i] != T.Zero) w += rt.Coefficient[i] * T.Exp(similarity[c] - rt.Lse[i]);
-            if (columnTerm is { } ct && !columnPositive) w += ct.Coefficient[j] * T.Exp(similarity[c] - ct.Lse[j]);
+            if (rowTerm is { } rt && !rowOut && rt.Coefficient[i] != T.Zero) w += rt.Coefficient[i] * T.Exp(s - rt.Lse[i]);
+            if (columnTerm is { } ct && !columnOut) w += ct.Coefficient[j] * T.Exp(s - ct.Lse[j]);
             row[c] = w;
         }
+    }
+
+    /// <summary>row[c] ← −∞ for the candidates j = j0 + c that are not positives of anchor i and lie above its threshold.</summary>
+    private static void DropAboveThreshold<T>(Span<T> row, T threshold, int i, int j0, int[] keyA, int[] keyB, bool byLabel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c = 0; c < row.Length; c++)
+            if (row[c] > threshold && !(byLabel ? keyB[j0 + c] == keyA[i] : keyA[i] == j0 + c)) row[c] = T.NegativeInfinity;
+    }
+
+    /// <summary>
+    /// Drop-top's first pass on the cpu (the math of <see cref="ContrastiveKernels.TopNegativesNaive"/>): row blocks in
+    /// parallel stream similarity tiles and keep each row's K + 1 largest negatives in a sorted buffer; then the threshold
+    /// midway between the K-th and (K+1)-th, and the indices of the K above it (−1 for one that ties the (K+1)-th).
+    /// </summary>
+    public static void TopNegatives<T>(T[] z, int offset, int n, int d, int[] positives, double invTau, int topK, T[] threshold, int thresholdOffset,
+        int[] dropped, int droppedOffset)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int kept = topK + 1, blocks = (n + RowBlock - 1) / RowBlock;
+        CpuParallel.For(blocks, (long)RowBlock * n * d, (startBlock, endBlock) =>
+        {
+            var tile = new T[RowBlock * ColumnBlock];
+            var value = new T[RowBlock * kept];
+            var index = new int[RowBlock * kept];
+            var count = new int[RowBlock];
+            for (int blk = startBlock; blk < endBlock; blk++)
+            {
+                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, n - i0);
+                count.AsSpan().Clear();
+                for (int j0 = 0; j0 < n; j0 += ColumnBlock)
+                {
+                    int cols = Math.Min(ColumnBlock, n - j0);
+                    SimilarityTile(z, offset + i0 * d, z, offset + j0 * d, rows, cols, d, invTau, tile);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = i0 + r;
+                        var top = value.AsSpan(r * kept, kept);
+                        var at = index.AsSpan(r * kept, kept);
+                        for (int c = 0; c < cols; c++)
+                        {
+                            int j = j0 + c;
+                            T s = tile[r * cols + c];
+                            if (j == i || j == positives[i] || (count[r] == kept && !(s > top[kept - 1]))) continue;
+                            int slot = count[r] < kept ? count[r]++ : kept - 1;
+                            for (; slot > 0 && top[slot - 1] < s; slot--)
+                            {
+                                top[slot] = top[slot - 1];
+                                at[slot] = at[slot - 1];
+                            }
+                            top[slot] = s;
+                            at[slot] = j;
+                        }
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    int i = i0 + r;
+                    var top = value.AsSpan(r * kept, kept);
+                    T t = (top[topK - 1] + top[topK]) / T.CreateChecked(2);
+                    threshold[thresholdOffset + i] = t;
+                    for (int j = 0; j < topK; j++) dropped[droppedOffset + i * topK + j] = top[j] > t ? index[r * kept + j] : -1;
+                }
+            }
+        });
     }
 
     /// <summary>tile[r, c] = a_{r}·b_{c}/τ for the given row and column blocks.</summary>

@@ -23,6 +23,13 @@ internal partial interface IBackend
         ContrastiveShape shape, double invTau);
 
     /// <summary>
+    /// NT-Xent drop-top's first pass over one set z [n, d] (each row times its scale when one is given) with Int32 positive
+    /// indices [n]: per row the threshold [n] midway between the K-th and (K+1)-th largest negative logit, and the Int32
+    /// indices [n·K] of the negatives above it (−1 for a tie that stays). See <see cref="ContrastiveKernels.TopNegativesNaive"/>.
+    /// </summary>
+    void ContrastiveTopNegatives(ContrastiveRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK);
+
+    /// <summary>
     /// Distances of row pairs of x [rows, d] (Int32 first and second [pairs]) with a <see cref="Kernels.TripletDistance"/> metric:
     /// distance [pairs], and stats [pairs·3] for the backward (see <see cref="Kernels.PairDistanceKernels"/>).
     /// </summary>

@@ -23,6 +23,7 @@ internal sealed partial class IlgpuBackend
         Lse = F(side.Lse),
         PositiveLogit = F(side.PositiveLogit.Buffer is null ? side.Lse : side.PositiveLogit),
         Coefficient = F(side.Coefficient.Buffer is null ? side.Lse : side.Coefficient),
+        Threshold = F(side.Threshold.Buffer is null ? side.Lse : side.Threshold),
     };
 
     public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
@@ -36,7 +37,7 @@ internal sealed partial class IlgpuBackend
 
     private void RowStats(ContrastiveRows anchors, ContrastiveRows candidates, ContrastiveSide side, BufferSlice candidateKeys, ContrastiveShape shape)
     {
-        if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
+        if (ContrastiveVariant == ContrastiveKernelVariant.Naive || shape.HasThreshold != 0)
         {
             Grouped<ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>(
                 ContrastiveKernels.RowStatsNaive)(shape.RowsA, R(anchors), R(candidates), S(side), I(candidateKeys), shape);
@@ -75,7 +76,7 @@ internal sealed partial class IlgpuBackend
         var column = columnTerm ?? any;
         shape.HasRowTerm = rowTerm is null ? 0 : 1;
         shape.HasColumnTerm = columnTerm is null ? 0 : 1;
-        if (ContrastiveVariant == ContrastiveKernelVariant.Naive)
+        if (ContrastiveVariant == ContrastiveKernelVariant.Naive || shape.HasThreshold != 0)
         {
             Grouped<ScaledRows, ScaledRows, SoftmaxSide, SoftmaxSide, ArrayView<float>, ContrastiveShape>(ContrastiveKernels.GradientNaive)(
                 shape.RowsA, R(anchors), R(candidates), S(row), S(column), F(gradA), shape);
@@ -97,6 +98,11 @@ internal sealed partial class IlgpuBackend
             new Index2D(ContrastiveKernels.GroupSide, ContrastiveKernels.GroupSide));
         kernel(config, R(anchors), R(candidates), S(row), S(column), F(gradA), shape);
     }
+
+    /// <summary>Drop-top's first pass: one thread per anchor (any variant; the thresholded passes after it run the naive kernels too).</summary>
+    public void ContrastiveTopNegatives(ContrastiveRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK) =>
+        Grouped<ScaledRows, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int, float, int>(ContrastiveKernels.TopNegativesNaive)(
+            n, R(z), I(positives), F(threshold), I(dropped), n, d, (float)invTau, topK);
 
     /// <summary>The tiled row statistics (variant 2, or 4 when <paramref name="vector"/>) with the given lane exchange.</summary>
     private Action<KernelConfig, ScaledRows, ScaledRows, SoftmaxSide, ArrayView<int>, ContrastiveShape>

@@ -15,12 +15,16 @@ public static class LossCatalog
     /// <summary>The losses, in the order commands list them.</summary>
     public static IReadOnlyList<LossDefinition> All { get; } =
     [
-        new("ntxent", "NT-Xent (SimCLR): one set, positive i ± N/2 or given, self excluded; with labels, same-class negatives dropped or attracted",
-            LossInputKinds.None, LossInputKinds.Positives | LossInputKinds.Labels, [.. Softmax, nameof(LossOptions.FalseNegatives)],
-            (x, o) => x.Labels is { } labels
+        new("ntxent", "NT-Xent (SimCLR): one set, positive i ± N/2 or given, self excluded; with labels, same-class negatives dropped or attracted; drop-top: the K most similar negatives dropped",
+            LossInputKinds.None, LossInputKinds.Positives | LossInputKinds.Labels, [.. Softmax, nameof(LossOptions.FalseNegatives), nameof(LossOptions.TopK)],
+            (x, o) => o.FalseNegatives == FalseNegatives.DropTop
+                ? new NtXentLoss(o.Temperature, o.Normalize).ForwardDropTop(x.Embeddings, NoLabels(x), o.TopK).Loss
+                : x.Labels is { } labels
                 ? new NtXentLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives, labels, RequireHandling(o))
                 : new NtXentLoss(o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
-            (x, o) => x.Labels is { } labels
+            (x, o) => o.FalseNegatives == FalseNegatives.DropTop
+                ? ComposedLosses.NtXentDropTop(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.TopK, o.Temperature, o.Normalize)
+                : x.Labels is { } labels
                 ? ComposedLosses.NtXentFalseNegatives(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), labels.ToIntArray(), RequireHandling(o), o.Temperature, o.Normalize)
                 : ComposedLosses.NtXent(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.Normalize),
             (n, m, d, o) => 6.0 * n * n * d),
@@ -74,9 +78,14 @@ public static class LossCatalog
         ?? throw new ArgumentException($"Unknown loss '{name}'; use {string.Join(", ", Names)}.", nameof(name));
 
     /// <summary>Labels are read only to handle false negatives: with labels, the handling must say what to do with them.</summary>
-    private static FalseNegatives RequireHandling(LossOptions o) => o.FalseNegatives != FalseNegatives.Keep
+    private static FalseNegatives RequireHandling(LossOptions o) => o.FalseNegatives is FalseNegatives.Drop or FalseNegatives.Attract
         ? o.FalseNegatives
-        : throw new ArgumentException("NT-Xent reads labels only to handle false negatives; say drop or attract (--false-negatives), or give no labels.");
+        : throw new ArgumentException("NT-Xent reads labels only to drop or attract same-class negatives; say drop or attract (--false-negatives), or give no labels.");
+
+    /// <summary>Drop-top finds its negatives without labels: given labels are refused rather than ignored.</summary>
+    private static Tensor? NoLabels(LossArguments x) => x.Labels is null
+        ? x.Positives
+        : throw new ArgumentException("NT-Xent drop-top reads no labels (it drops each anchor's most similar negatives); give no labels, or say drop or attract.");
 
     private static Tensor Identity(int n, Device device) => Tensor.FromArray(Enumerable.Range(0, n).ToArray(), [n], device);
 

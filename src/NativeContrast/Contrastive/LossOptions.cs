@@ -24,8 +24,11 @@ public sealed record LossOptions
     /// <summary>HCL's concentration β ≥ 0 on hard negatives.</summary>
     public double Beta { get; init; } = 1.0;
 
-    /// <summary>NT-Xent with labels: what happens to same-class negatives (keep, drop, attract).</summary>
+    /// <summary>NT-Xent: what happens to same-class negatives (keep; with labels drop or attract; without, drop-top).</summary>
     public FalseNegatives FalseNegatives { get; init; } = FalseNegatives.Keep;
+
+    /// <summary>NT-Xent drop-top: how many of each anchor's most similar negatives leave its denominator (1–32).</summary>
+    public int TopK { get; init; } = 8;
 
     /// <summary>L2-normalize rows inside the loss.</summary>
     public bool Normalize { get; init; } = true;

@@ -45,6 +45,8 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     {
         if (handling == FalseNegatives.Keep) return Forward(z, positives);
         if (!Enum.IsDefined(handling)) throw new ArgumentOutOfRangeException(nameof(handling), handling, "Unknown false-negative handling.");
+        if (handling == FalseNegatives.DropTop)
+            throw new ArgumentException($"{LossName} drop-top reads no labels: call ForwardDropTop(z, positives, topK).", nameof(handling));
         var (rows, p) = PairedRows(z, positives);
         int n = p.Length;
         var y = LossInputs.IntVector(LossName, nameof(labels), labels, n, z.Device);
@@ -58,6 +60,48 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
             return SoftmaxContrastiveOp.OneSet(rows, SoftmaxDirections.ByLabel(keys, positiveWeight, Enumerable.Repeat(1.0 / n, n).ToArray(), z), temperature);
         }
         var others = SoftmaxDirections.ByLabel(keys, new double[n], new double[n], z) with { ExcludePositives = true };
+        return AgainstKeptNegatives(z, rows, p, others, temperature);
+    }
+
+    /// <summary>
+    /// Drop-top: each anchor's <paramref name="topK"/> most similar negatives leave its denominator, the likeliest false
+    /// negatives, found without labels: L_i = −ln(e^S_ip / (e^S_ip + Σ_{k ∉ {i, p(i)} ∪ T_i} e^S_ik)), T_i = the K negatives
+    /// k ∉ {i, p(i)} with the largest S_ik. A first fused pass keeps each row's K + 1 largest negative logits (O(N·K), never
+    /// the N×N matrix) and puts the row's threshold midway between the K-th and the (K+1)-th; the log-sum-exp pass then
+    /// leaves out the negatives above it. The selection is held fixed: no gradient flows through which negatives were
+    /// dropped, only through the logits kept. Ties with the (K+1)-th stay in.
+    /// </summary>
+    /// <param name="z">Embeddings [N, D].</param>
+    /// <param name="positives">Optional Int32 [N] index of each row's positive (default i ± N/2).</param>
+    /// <param name="topK">K, 1 ≤ K ≤ 32 and K &lt; N − 2 (the negatives per anchor).</param>
+    /// <returns>The loss, and Int32 [N, K]: the indices of each row's dropped negatives, most similar first (−1 for a tie that stayed).</returns>
+    public (Tensor Loss, Tensor Dropped) ForwardDropTop(Tensor z, Tensor? positives = null, int topK = 8)
+    {
+        if (topK < 1 || topK > MaxTopK)
+            throw new ArgumentOutOfRangeException(nameof(topK), topK, $"{LossName} drop-top's K must be between 1 and {MaxTopK}.");
+        var (rows, p) = PairedRows(z, positives);
+        int n = p.Length, d = z.ShapeArray[1];
+        if (topK >= n - 2)
+            throw new ArgumentException($"{LossName} drop-top needs K below the {n - 2} negatives each of the {n} rows has; got K = {topK}.", nameof(topK));
+        var temperature = ResolveTemperature(z);
+        var threshold = Tensor.Empty([n], z.Device, z.DType);
+        var dropped = Tensor.Empty([n, topK], z.Device, DType.Int32);
+        using (var positiveIndex = Tensor.FromArray(p, [n], z.Device))
+            z.Backend.ContrastiveTopNegatives(rows.View, positiveIndex.Data, threshold.Data, dropped.Data, n, d, temperature.InverseTemperature, topK);
+        var others = SoftmaxDirections.OnePositive(p, 0.0, z, excludePositives: true) with { Threshold = threshold };
+        return (AgainstKeptNegatives(z, rows, p, others, temperature), dropped);
+    }
+
+    /// <summary>The most negatives drop-top leaves out per anchor.</summary>
+    public const int MaxTopK = Kernels.ContrastiveKernels.MaxTopNegatives;
+
+    /// <summary>
+    /// L = mean_i −ln softmax([S_ip, LSE_i])_0 with LSE_i over the negatives <paramref name="others"/> keeps (positives out): a
+    /// fused per-row log-sum-exp (<see cref="RowLogSumExpOp"/>); S_ip comes from the (normalized) rows and their partners, O(N·D).
+    /// </summary>
+    private Tensor AgainstKeptNegatives(Tensor z, Ops.KernelRows rows, int[] p, SoftmaxDirection others, ContrastiveTemperature temperature)
+    {
+        int n = p.Length;
         var lse = RowLogSumExpOp.Forward(rows, others, temperature);
         var unit = Normalize ? z.L2NormalizeRows() : z;
         var dots = (unit * unit.Gather(0, Tensor.FromArray(p, [n], z.Device))).Sum(1);

@@ -5,7 +5,9 @@ namespace NativeContrast.Ops;
 
 /// <summary>
 /// A fused, differentiable per-row log-sum-exp over one set's candidates: LSE_i = ln Σ_{k ∈ C(i)} exp S_ik → [N], S = a·b/τ,
-/// C(i) = every row but i, without i's positives when the direction excludes them (by label: the rows with i's key).
+/// C(i) = every row but i, without i's positives when the direction excludes them (by label: the rows with i's key), and
+/// without the negatives above i's threshold when the direction has thresholds (drop-top; the selection is held fixed: no
+/// gradient flows through it).
 /// The building block of losses written from per-row terms (the false-negative "drop" mode). O(N) memory: the forward
 /// streams tiles, the backward recomputes them.
 /// </summary>
@@ -35,7 +37,7 @@ internal sealed class RowLogSumExpOp : AutogradNode
         int n = z.ShapeArray[0];
         var lse = Tensor.Empty([n], z.Device, z.DType);
         using var positiveLogit = Tensor.Empty([n], z.Device, z.DType);
-        var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default);
+        var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default, direction.Threshold?.Data ?? default);
         z.Backend.ContrastiveForward(rows.View, rows.View, side, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), temperature.InverseTemperature);
         Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
         return Record(lse, () => new RowLogSumExpOp(inputs, rows, direction, lse, temperature.InverseTemperature, temperature.Clamped), inputs);
@@ -50,7 +52,7 @@ internal sealed class RowLogSumExpOp : AutogradNode
         var grads = new Tensor?[Inputs.Length];
         using var scope = TensorScope.Begin();
         var noPositiveTerm = Tensor.Zeros([z.ShapeArray[0]], z.Device, z.DType);
-        var side = new ContrastiveSide(direction.Keys.Data, noPositiveTerm.Data, lse.Data, default, g.Data);
+        var side = new ContrastiveSide(direction.Keys.Data, noPositiveTerm.Data, lse.Data, default, g.Data, direction.Threshold?.Data ?? default);
         var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
         z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), invTau);
         if (Inputs.Length == 2 && Inputs[1] is { RequiresGrad: true } logScale)

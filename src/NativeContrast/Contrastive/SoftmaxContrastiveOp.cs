@@ -102,6 +102,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
         ExcludeDiagonal = oneSet ? 1 : 0,
         ByLabel = direction.ByLabel ? 1 : 0,
         ExcludePositives = direction.ExcludePositives ? 1 : 0,
+        HasThreshold = direction.Threshold is null ? 0 : 1,
     };
 
     // With P_ab = exp(S_ab − LSE_a) over a's candidates and g the upstream gradient,

@@ -87,6 +87,26 @@ public class LossCommandTests
         Assert.That(error, Does.StartWith("error: --false-negatives attract goes with --kind ntxent"));
     }
 
+    [TestCase("0", "error: --top-k must be between 1 and 32; got 0.")]
+    [TestCase("33", "error: --top-k must be between 1 and 32; got 33.")]
+    [TestCase("22", "error: --top-k must be below the 22 negatives each of the 24 rows of --input has; got 22.")]
+    public void DropTop_BadK_IsOneLineAndExitCode2(string k, string message)
+    {
+        var (code, output, error) = Run("loss", "--kind", "ntxent", "--input", Fixture("losses", "ntxent_default", "input.npy"), "--false-negatives", "drop-top", "--top-k", k);
+        Assert.That((code, output, error), Is.EqualTo((2, "", message)));
+    }
+
+    [Test]
+    public void DropTop_TakesNoLabels_AndOnlyNtXent()
+    {
+        var input = Fixture("losses", "ntxent_drop", "input.npy");
+        var (code, _, error) = Run("loss", "--kind", "ntxent", "--input", input, "--labels", Fixture("losses", "ntxent_drop", "labels.npy"), "--false-negatives", "drop-top");
+        Assert.That((code, error), Is.EqualTo((2, "error: --false-negatives drop-top goes with --kind ntxent and no --labels (it drops each row's most similar negatives).")));
+        (code, _, error) = Run("loss", "--kind", "dcl", "--input", input, "--false-negatives", "drop-top");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.StartWith("error: --false-negatives drop-top goes with --kind ntxent"));
+    }
+
     [Test]
     public void UnknownKind_IsAParseError()
     {

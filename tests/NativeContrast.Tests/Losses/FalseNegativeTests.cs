@@ -108,4 +108,80 @@ public class FalseNegativeTests
         var (analytic, numeric) = GradientChecker.Compare(c, 4);
         Close.Assert(analytic[0], numeric[0], atol: 1e-6, rtol: 1e-5, "gradient");
     }
+
+    [TestCase(12, 5, 3, 0.2, true)]
+    [TestCase(12, 5, 9, 0.2, true)]
+    [TestCase(400, 9, 8, 0.07, true)]
+    [TestCase(260, 16, 32, 0.5, false)]
+    [TestCase(200, 7, 1, 0.05, true)]
+    public void DropTop_EqualsTheDefinition(int n, int d, int topK, double tau, bool normalize)
+    {
+        var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
+        var z = (Tensor.RandomNormal([n, d], n + d + topK, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
+        var fused = Run(x => new NtXentLoss(tau, normalize).ForwardDropTop(x[0], null, topK).Loss, z);
+        var reference = Run(x => ComposedLosses.NtXentDropTop(x[0], positives, topK, tau, normalize), z);
+        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
+        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
+    }
+
+    [Test]
+    public void DropTop_NamesTheMostSimilarNegatives_MostSimilarFirst()
+    {
+        int n = 30, d = 4, k = 5;
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([n, d], 11, Device.Cpu, DType.Float64);
+        var positives = NtXentLoss.DefaultPositives(n, Device.Cpu).ToIntArray();
+        var dropped = new NtXentLoss(0.3).ForwardDropTop(z, null, k).Dropped;
+        Assert.That(dropped.Shape, Is.EqualTo(new[] { n, k }));
+        var y = z.L2NormalizeRows().ToDoubleArray();
+        double Cosine(int i, int j) => Enumerable.Range(0, d).Sum(t => y[i * d + t] * y[j * d + t]);
+        var got = dropped.ToIntArray();
+        for (int i = 0; i < n; i++)
+        {
+            var expected = Enumerable.Range(0, n).Where(j => j != i && j != positives[i]).OrderByDescending(j => Cosine(i, j)).Take(k);
+            Assert.That(got.Skip(i * k).Take(k), Is.EqualTo(expected), $"row {i}");
+        }
+    }
+
+    [Test]
+    public void DropTop_LowersTheLoss_MoreAsKGrows_AndItsTemperatureGradientMatchesTheDefinition()
+    {
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([16, 4], 5, Device.Cpu, DType.Float64);
+        double plain = new NtXentLoss(0.2).Forward(z).Item();
+        double one = new NtXentLoss(0.2).ForwardDropTop(z, null, 1).Loss.Item(), four = new NtXentLoss(0.2).ForwardDropTop(z, null, 4).Loss.Item();
+        Assert.That(one, Is.LessThan(plain));
+        Assert.That(four, Is.LessThan(one));
+
+        int n = 20;
+        var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
+        var x0 = (Tensor.RandomNormal([n, 6], 3, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, 6 });
+        var theta = (new[] { Math.Log(1 / 0.3) }, new[] { 1 });
+        var fused = Run(x => new NtXentLoss(LearnableTemperature.FromLogInverseTemperature(x[1])).ForwardDropTop(x[0], null, 3).Loss, x0, theta);
+        var reference = Run(x => ComposedLosses.NtXentDropTop(x[0], positives, 3, 0.3, true, x[1]), x0, theta);
+        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9), "loss");
+        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
+        Close.Assert(fused.Grads[1], reference.Grads[1], 1e-10, 1e-7, "θ gradient");
+    }
+
+    [Test]
+    public void DropTop_BadK_IsRefusedWithAMessageThatNamesIt()
+    {
+        using var scope = TensorScope.Begin();
+        var z = Tensor.RandomNormal([10, 3], 1, Device.Cpu, DType.Float64);
+        var loss = new NtXentLoss(0.2);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => loss.ForwardDropTop(z, null, 0))!.Message, Does.Contain("K must be between 1 and 32"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => loss.ForwardDropTop(z, null, 33))!.Message, Does.Contain("K must be between 1 and 32"));
+        Assert.That(Assert.Throws<ArgumentException>(() => loss.ForwardDropTop(z, null, 8))!.Message, Does.Contain("K below the 8 negatives each of the 10 rows has; got K = 8"));
+        Assert.That(Assert.Throws<ArgumentException>(() => loss.Forward(z, null, Tensor.FromArray(new int[10], [10], Device.Cpu), FalseNegatives.DropTop))!.Message,
+            Does.Contain("drop-top reads no labels"));
+    }
+
+    [Test]
+    public void DropTop_Backward_MatchesFiniteDifferences()
+    {
+        var c = new OpCase("ntxent drop-top", [[10, 3]], (x, d) => new NtXentLoss(0.5).ForwardDropTop(x[0], null, 3).Loss);
+        var (analytic, numeric) = GradientChecker.Compare(c, 4);
+        Close.Assert(analytic[0], numeric[0], atol: 1e-6, rtol: 1e-5, "gradient");
+    }
 }

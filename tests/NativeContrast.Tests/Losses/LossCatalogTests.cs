@@ -26,6 +26,15 @@ public class LossCatalogTests
         CatalogLossCheck.AssertBackwardMatchesFiniteDifferences(loss, new LossOptions { Temperature = 0.3, Margin = 0.5 }, 6, 7, 4, seed: 1);
 
     [Test]
+    public void NtXentDropTop_ThroughTheCatalog_PassesTheSameChecks()
+    {
+        var ntxent = LossCatalog.Get("ntxent");
+        CatalogLossCheck.AssertFusedEqualsReference(ntxent, new LossOptions { Temperature = 0.2, FalseNegatives = FalseNegatives.DropTop, TopK = 4 }, 12, 12, 5, seed: 1);
+        CatalogLossCheck.AssertFusedEqualsReference(ntxent, new LossOptions { Temperature = 0.07, FalseNegatives = FalseNegatives.DropTop, TopK = 8 }, 260, 260, 9, seed: 2);
+        CatalogLossCheck.AssertBackwardMatchesFiniteDifferences(ntxent, new LossOptions { Temperature = 0.3, FalseNegatives = FalseNegatives.DropTop, TopK = 2 }, 8, 8, 4, seed: 1);
+    }
+
+    [Test]
     public void Names_AreUnique_AndGetNamesTheChoicesForAnUnknownOne()
     {
         Assert.That(LossCatalog.Names, Is.Unique);

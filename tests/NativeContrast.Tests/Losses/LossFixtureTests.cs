@@ -50,6 +50,8 @@ public class LossFixtureTests
         bool normalize = c.GetProperty("normalize").GetBoolean();
         var loss = c.GetProperty("kind").GetString() switch
         {
+            "ntxent" when c.TryGetProperty("top_k", out var topK) => new NtXentLoss(c.GetProperty("temperature").GetDouble(), normalize)
+                .ForwardDropTop(z, positives, topK.GetInt32()).Loss,
             "ntxent" when c.TryGetProperty("false_negatives", out var handling) => new NtXentLoss(c.GetProperty("temperature").GetDouble(), normalize)
                 .Forward(z, positives, labels!, handling.GetString() == "drop" ? FalseNegatives.Drop : FalseNegatives.Attract),
             "ntxent" => new NtXentLoss(c.GetProperty("temperature").GetDouble(), normalize).Forward(z, positives),
@@ -87,6 +89,7 @@ public class LossFixtureTests
             args.AddRange(["--normalize", c.GetProperty("normalize").GetBoolean() ? "true" : "false"]);
             if (c.TryGetProperty("temperature", out var t)) args.AddRange(["--temperature", t.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
             if (c.TryGetProperty("false_negatives", out var handling)) args.AddRange(["--false-negatives", handling.GetString()!]);
+            if (c.TryGetProperty("top_k", out var topK)) args.AddRange(["--top-k", topK.GetInt32().ToString(CultureInfo.InvariantCulture)]);
             if (c.TryGetProperty("tau_plus", out var tauPlus)) args.AddRange(["--tau-plus", tauPlus.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
             if (c.TryGetProperty("beta", out var beta) && c.GetProperty("kind").GetString() == "hcl") args.AddRange(["--beta", beta.GetDouble().ToString("R", CultureInfo.InvariantCulture)]);
             if (c.TryGetProperty("margin", out var m))

@@ -31,6 +31,9 @@ public static class LossCases
         yield return new OpCase("ntxent drop false negatives", [[8, 4]], (x, d) => new NtXentLoss(0.4).Forward(x[0], null, Ints(d, 0, 1, -1, 0, 0, 1, -1, 0), FalseNegatives.Drop));
         yield return new OpCase("ntxent attract false negatives, raw", [[8, 4]], (x, d) => new NtXentLoss(0.4, normalize: false).Forward(x[0], null, Ints(d, 2, 1, 2, -1, 2, 1, 2, -1), FalseNegatives.Attract));
         yield return new OpCase("ntxent drop, learned temperature", [[8, 4], [1]], (x, d) => new NtXentLoss(Learned(x[1])).Forward(x[0], null, Ints(d, 0, 1, -1, 0, 0, 1, -1, 0), FalseNegatives.Drop));
+        yield return new OpCase("ntxent drop-top", [[10, 4]], (x, _) => new NtXentLoss(0.4).ForwardDropTop(x[0], null, 3).Loss);
+        yield return new OpCase("ntxent drop-top, raw, explicit positives, learned temperature", [[9, 3], [1]], (x, d) =>
+            new NtXentLoss(Learned(x[1]), normalize: false).ForwardDropTop(x[0], Ints(d, 4, 5, 6, 7, 8, 0, 1, 2, 3), 2).Loss);
         yield return new OpCase("dcl normalized", [[6, 4]], (x, _) => new DecoupledContrastiveLoss(0.5).Forward(x[0]));
         yield return new OpCase("dcl raw, explicit positives", [[5, 4]], (x, d) => new DecoupledContrastiveLoss(0.3, normalize: false).Forward(x[0], Ints(d, 2, 3, 0, 0, 1)));
         yield return new OpCase("dcl learned temperature", [[6, 4], [1]], (x, _) => new DecoupledContrastiveLoss(Learned(x[1])).Forward(x[0]));

@@ -83,6 +83,22 @@ def ntxent_false_negatives(z, positives, labels, handling, tau, normalize):
     return -(torch.where(members, log_prob, torch.zeros_like(log_prob)).sum(1) / members.sum(1)).mean()
 
 
+def ntxent_drop_top(z, positives, top_k, tau, normalize):
+    """NT-Xent whose anchors each drop their top_k most similar negatives (k not in {i, p(i)}) from the denominator,
+    chosen with torch.topk on the detached similarities (the selection carries no gradient)."""
+    if normalize:
+        z = F.normalize(z, dim=1)
+    n = len(z)
+    rows = torch.arange(n)
+    s = (z @ z.T / tau).masked_fill(torch.eye(n, dtype=torch.bool), float("-inf"))
+    candidates = s.detach().clone()
+    candidates[rows, positives] = float("-inf")
+    top = torch.topk(candidates, top_k, dim=1).indices
+    dropped = torch.zeros(n, n, dtype=torch.bool)
+    dropped[rows[:, None], top] = True
+    return F.cross_entropy(s.masked_fill(dropped, float("-inf")), positives)
+
+
 def debiased(z, positives, tau, tau_plus, beta, normalize):
     """Chuang et al. 2020 (beta = 0) and HCL, Robinson et al. 2021 (beta > 0), as the authors' code writes them:
     imp = exp(beta * log neg), Ng clamped below at M * e^(-1/tau), M = N - 2 negatives per anchor."""
@@ -252,6 +268,23 @@ def main():
     false_negatives_case("ntxent_drop", "drop", 24, 8, 0.1, True, 3)
     false_negatives_case("ntxent_attract", "attract", 24, 8, 0.2, True, 3)
     false_negatives_case("ntxent_drop_raw", "drop", 20, 6, 0.5, False, 2)
+
+    def drop_top_case(name, n, d, tau, normalize, top_k, explicit=False):
+        z = rng.standard_normal((n, d))
+        arrays = {"input": z}
+        pos = rng.permutation(n) if explicit else (np.arange(n) + n // 2) % n
+        pos = np.where(pos == np.arange(n), (pos + 1) % n, pos)
+        if explicit:
+            arrays["positives"] = pos.astype(np.int64)
+        zt = leaf(z)
+        loss = ntxent_drop_top(zt, torch.tensor(pos), top_k, tau, normalize)
+        loss.backward()
+        entry = dict(kind="ntxent", temperature=tau, normalize=normalize, false_negatives="drop-top", top_k=top_k)
+        save(name, arrays, entry, loss, {"grad": zt.grad})
+
+    drop_top_case("ntxent_drop_top", 24, 8, 0.1, True, 4)
+    drop_top_case("ntxent_drop_top_raw_explicit", 20, 6, 0.5, False, 8, explicit=True)
+    drop_top_case("ntxent_drop_top_tau005", 32, 8, 0.05, True, 1)
 
     with open("manifest.json", "w") as f:
         json.dump({"generator": f"PyTorch {torch.__version__}, float64", "cases": manifest}, f, indent=1)
