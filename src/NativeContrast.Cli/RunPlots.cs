@@ -26,7 +26,8 @@ internal static class RunPlots
 
     /// <summary>
     /// SimCLR runs: negatives.png, the mean cosine similarity per step of the negatives of the anchor's own class (false
-    /// negatives, by the dataset's labels) and of the others, from log.csv's columns (nothing when the log has none).
+    /// negatives, by the dataset's labels) and of the others, and for drop-top the share of the dropped negatives that are of
+    /// the anchor's class, from log.csv's columns (nothing when the log has none).
     /// </summary>
     public static void Negatives(string runFolder)
     {
@@ -45,6 +46,13 @@ internal static class RunPlots
         var otherLine = plot.Add.Scatter(steps, rows.Select(r => Value(r, other)).ToArray());
         otherLine.MarkerSize = 0;
         otherLine.LegendText = "other negatives";
+        int precision = Array.IndexOf(header, "drop_top_precision");
+        if (precision >= 0)
+        {
+            var precisionLine = plot.Add.Scatter(steps, rows.Select(r => r.Length > precision ? Value(r, precision) : double.NaN).ToArray());
+            precisionLine.MarkerSize = 0;
+            precisionLine.LegendText = "drop-top: share of the dropped that are same-class";
+        }
         plot.ShowLegend();
         plot.Title("Mean cosine similarity of an anchor's negatives");
         plot.XLabel("step");

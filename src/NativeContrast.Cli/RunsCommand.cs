@@ -86,7 +86,7 @@ internal static class RunsCommand
         ("knn_top20", "kNN@20"), ("knn_top200", "kNN@200"), ("linear_probe", "linear probe"), ("map_at_r", "MAP@R"),
         ("raw_pixels_knn_top20", "raw kNN@20"), ("alignment", "alignment"), ("uniformity", "uniformity"),
         ("last_epoch_same_class_negative_similarity", "same-class neg. sim."), ("last_epoch_other_negative_similarity", "other neg. sim."),
-        ("train_seconds", "train time"),
+        ("last_epoch_drop_top_precision", "drop-top precision"), ("train_seconds", "train time"),
     ];
 
     private static string Format(string key, double value) => key switch

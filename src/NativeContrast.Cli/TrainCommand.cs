@@ -39,7 +39,9 @@ internal static class TrainCommand
         var loss = NamedOption<SimClrLoss>("--loss", "SimCLR's loss (false and hard negatives: see the README)", SimClrLoss.NtXent);
         var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
         var beta = new Option<double>("--beta") { Description = "hcl: concentration β ≥ 0 on hard negatives.", DefaultValueFactory = _ => 1.0 };
-        var falseNegatives = NamedOption<Losses.FalseNegatives>("--false-negatives", "SimCLR with NT-Xent: same-class negatives among the labels shown to the loss", Losses.FalseNegatives.Keep);
+        var falseNegatives = NamedOption<Losses.FalseNegatives>("--false-negatives",
+            "SimCLR with NT-Xent: drop or attract the same-class negatives among the labels shown to the loss (--label-fraction), or drop-top: drop each anchor's --top-k most similar negatives, no labels", Losses.FalseNegatives.Keep);
+        var topK = new Option<int>("--top-k") { Description = "--false-negatives drop-top: how many of each anchor's most similar negatives leave its denominator (1–32).", DefaultValueFactory = _ => 8 };
         var labelFraction = new Option<double>("--label-fraction") { Description = "The share of training images whose label the loss is shown (for --false-negatives); 0 = none.", DefaultValueFactory = _ => 0.0 };
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
         var mining = NamedOption<Losses.TripletMining>("--mining", "Triplet mining", Losses.TripletMining.Hard);
@@ -54,7 +56,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in the --out folder (without it, a folder that holds a run is refused)." };
         var syncBn = new Option<bool>("--sync-bn") { Description = "Under mpirun: batch-norm statistics over all ranks' images (default: each rank's own)." };
         var command = new Command("train", "Train an encoder with a contrastive objective, then evaluate it.");
-        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn, cacheMb, poolingGrid })
+        foreach (var o in new Option[] { method, encoder, dataset, labels, imageSize, channels, data, optimizer, lr, batch, epochs, temperature, learnTemperature, loss, tauPlus, beta, falseNegatives, topK, labelFraction, margin, mining, queue, cropScale, device, seed, subset, outFolder, resume, noEval, overwrite, syncBn, cacheMb, poolingGrid })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -111,6 +113,7 @@ internal static class TrainCommand
                     TauPlus = parse.GetValue(tauPlus),
                     Beta = parse.GetValue(beta),
                     FalseNegatives = Names.Parse<Losses.FalseNegatives>(parse.GetValue(falseNegatives)!, "false-negatives"),
+                    TopK = parse.GetValue(topK),
                     LabelFraction = parse.GetValue(labelFraction),
                     Margin = parse.GetValue(margin),
                     Mining = Names.Parse<Losses.TripletMining>(parse.GetValue(mining)!, "mining"),
@@ -256,9 +259,11 @@ internal static class TrainCommand
             if (config.FalseNegatives != Losses.FalseNegatives.Keep)
             {
                 summary["false_negatives"] = Names.Of(config.FalseNegatives);
-                summary["label_fraction"] = config.LabelFraction;
+                if (config.FalseNegatives == Losses.FalseNegatives.DropTop) summary["top_k"] = config.TopK;
+                else summary["label_fraction"] = config.LabelFraction;
             }
-            foreach (var (column, mean) in LastEpochMeans(runFolder, config.Epochs, "same_class_negative_share", "same_class_negative_similarity", "other_negative_similarity"))
+            foreach (var (column, mean) in LastEpochMeans(runFolder, config.Epochs, "same_class_negative_share", "same_class_negative_similarity", "other_negative_similarity",
+                "drop_top_precision"))
                 summary["last_epoch_" + column] = Math.Round(mean, 4);
         }
         // Training is over and its checkpoint written: Ctrl-C from here on stops at the next batch of plotting or evaluation.

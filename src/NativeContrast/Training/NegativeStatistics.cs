@@ -47,6 +47,25 @@ internal readonly record struct NegativeStatistics(double SameClassShare, double
             otherPairs > 0 ? (allNegativeSum - sameClassSum) / otherPairs : double.NaN);
     }
 
+    /// <summary>
+    /// drop-top's precision as a detector of false negatives: of the negatives the loss dropped (<paramref name="dropped"/>,
+    /// [2n·K] row-major, −1 for none), the share whose image has the anchor's class (row r is image r mod n). NaN when
+    /// nothing was dropped.
+    /// </summary>
+    public static double DropTopPrecision(int[] dropped, int[] imageLabels)
+    {
+        int n = imageLabels.Length, rows = 2 * n, k = dropped.Length / rows, total = 0, same = 0;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < k; j++)
+            {
+                int c = dropped[r * k + j];
+                if (c < 0) continue;
+                total++;
+                if (imageLabels[c % n] == imageLabels[r % n]) same++;
+            }
+        return total == 0 ? double.NaN : (double)same / total;
+    }
+
     /// <summary>Sums, read back, and the statistics from them.</summary>
     public static NegativeStatistics Measure(Tensor projections, int[] imageLabels)
     {

@@ -134,11 +134,14 @@ public sealed class Trainer : IDisposable
             Directory.CreateDirectory(runFolder);
             if (startEpoch == 0 && startBatch == 0)
                 File.WriteAllText(csvPath, "epoch,step,loss,learning_rate,temperature,images_per_second" +
-                    (LogsNegatives ? ",same_class_negative_share,same_class_negative_similarity,other_negative_similarity" : "") + "\n");
+                    (LogsNegatives ? ",same_class_negative_share,same_class_negative_similarity,other_negative_similarity" : "") +
+                    (LogsNegatives && config.FalseNegatives == Losses.FalseNegatives.DropTop ? ",drop_top_precision" : "") + "\n");
             else KeepLogUpTo(csvPath, startEpoch * loader.BatchesPerEpoch + startBatch);
         }
         // A run resumed from a log.csv written before these columns existed keeps its columns.
-        bool logNegatives = writes && LogsNegatives && File.ReadLines(csvPath).FirstOrDefault()?.Contains("same_class_negative_share", StringComparison.Ordinal) == true;
+        var csvHeader = writes ? File.ReadLines(csvPath).FirstOrDefault() ?? "" : "";
+        bool logNegatives = writes && LogsNegatives && csvHeader.Contains("same_class_negative_share", StringComparison.Ordinal);
+        bool logDropTop = logNegatives && csvHeader.Contains("drop_top_precision", StringComparison.Ordinal);
         int perEpoch = loader.BatchesPerEpoch;
         var run = Stopwatch.StartNew();
         int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
@@ -167,6 +170,7 @@ public sealed class Trainer : IDisposable
                     schedule.Apply(optimizer, step);
                     double value;
                     NegativeStatistics? negatives = null;
+                    double dropTopPrecision = double.NaN;
                     using (var scope = TensorScope.Begin())
                     {
                         var views = augmentation.Views(batch.Images, 2, batch.Seed);
@@ -199,6 +203,8 @@ public sealed class Trainer : IDisposable
                             value = values[0];
                             negatives = NegativeStatistics.FromSums(values.AsSpan(1), batch.LabelValues);
                         }
+                        if (logDropTop && method is SimClrMethod { LastDropped: { } dropped })
+                            dropTopPrecision = NegativeStatistics.DropTopPrecision(dropped.ToIntArray(), batch.LabelValues);
                     }
                     if (!double.IsFinite(value))
                         throw new TrainingDivergedException($"The loss became {value} at epoch {epoch + 1}, step {batchNumber + 1}; lower the learning rate (now {optimizer.LearningRate:G3}).");
@@ -209,7 +215,7 @@ public sealed class Trainer : IDisposable
                     batchNumber++;
                     double rate = images / epochClock.Elapsed.TotalSeconds;
                     csv.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}{NegativeColumns(negatives)}"));
+                        $"{epoch + 1},{step + 1},{value:G6},{optimizer.LearningRate:G6},{learnedTemperature?.Temperature ?? config.Temperature:G6},{rate:F1}{NegativeColumns(negatives)}{(logDropTop ? FormattableString.Invariant($",{dropTopPrecision:G4}") : "")}"));
                     double left = run.Elapsed.TotalSeconds / stepsDone * (stepsTotal - stepsDone);
                     display.Step(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left));
                     progress?.Report(new TrainingProgress(epoch + 1, config.Epochs, batchNumber, perEpoch, lossSum / lossCount, rate, optimizer.LearningRate, TimeSpan.FromSeconds(left)));

@@ -67,8 +67,14 @@ public sealed record TrainingConfig
     /// <summary>hcl: the concentration β ≥ 0 on hard negatives.</summary>
     public double Beta { get; init; } = 1.0;
 
-    /// <summary>SimCLR with NT-Xent: what the loss does with same-class negatives among the labels it is shown (keep | drop | attract).</summary>
+    /// <summary>
+    /// SimCLR with NT-Xent: what the loss does with same-class negatives among the labels it is shown (keep | drop | attract),
+    /// or, without labels, with each anchor's <see cref="TopK"/> most similar negatives (drop-top).
+    /// </summary>
     public Losses.FalseNegatives FalseNegatives { get; init; } = Losses.FalseNegatives.Keep;
+
+    /// <summary>drop-top: how many of each anchor's most similar negatives leave its denominator (1–32, below 2·batch − 2).</summary>
+    public int TopK { get; init; } = 8;
 
     /// <summary>The share of training images whose label the loss is shown (the rest −1), for <see cref="FalseNegatives"/>; 0 for self-supervised runs.</summary>
     public double LabelFraction { get; init; }
@@ -145,9 +151,12 @@ public sealed record TrainingConfig
                 SimClrLoss.Dcl => "dcl",
                 _ => null,
             };
-            string? negatives = FalseNegatives == Losses.FalseNegatives.Keep
-                ? null
-                : FormattableString.Invariant($"{Names.Of(FalseNegatives)} same-class negatives, {LabelFraction * 100:G3}% of labels shown");
+            string? negatives = FalseNegatives switch
+            {
+                Losses.FalseNegatives.Keep => null,
+                Losses.FalseNegatives.DropTop => FormattableString.Invariant($"drop-top: each anchor's {TopK} most similar negatives dropped"),
+                _ => FormattableString.Invariant($"{Names.Of(FalseNegatives)} same-class negatives, {LabelFraction * 100:G3}% of labels shown"),
+            };
             var parts = new[] { loss, negatives }.OfType<string>().ToList();
             return parts.Count == 0 ? "simclr" : $"simclr ({string.Join("; ", parts)})";
         }
@@ -176,7 +185,16 @@ public sealed record TrainingConfig
         {
             if (Method != TrainingMethod.SimClr || Loss != SimClrLoss.NtXent)
                 throw new ArgumentException($"--false-negatives {Names.Of(FalseNegatives)} works with SimCLR's NT-Xent (--method simclr --loss ntxent).");
-            if (LabelFraction == 0)
+            if (FalseNegatives == Losses.FalseNegatives.DropTop)
+            {
+                if (TopK < 1 || TopK > Losses.NtXentLoss.MaxTopK)
+                    throw new ArgumentException($"drop-top's K (--top-k) must be between 1 and {Losses.NtXentLoss.MaxTopK}; got {TopK}.");
+                if (TopK >= 2 * BatchSize - 2)
+                    throw new ArgumentException($"drop-top's K (--top-k) must be below the {2 * BatchSize - 2} negatives each anchor has in a batch of {BatchSize} images (two views each); got {TopK}.");
+                if (LabelFraction > 0)
+                    throw new ArgumentException("--false-negatives drop-top finds its negatives without labels: drop --label-fraction (it is for drop and attract).");
+            }
+            else if (LabelFraction == 0)
                 throw new ArgumentException($"--false-negatives {Names.Of(FalseNegatives)} needs some labels: give --label-fraction F > 0, the share of training labels the loss may see.");
         }
         if (!(TauPlus >= 0 && TauPlus < 1)) throw new ArgumentException($"The class prior τ⁺ (--tau-plus) must be in [0, 1); got {TauPlus}.");

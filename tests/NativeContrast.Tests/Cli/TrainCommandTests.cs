@@ -102,6 +102,50 @@ public class TrainCommandTests
         }
     }
 
+    [Test]
+    public void TrainDropTop_WithoutLabels_LogsItsPrecisionAndPlotsIt()
+    {
+        var data = IdxFiles.FakeFashionMnist(64);
+        var run = Path.Combine(data, "run");
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = NativeContrast.Cli.CommandLine.Run(["train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu",
+                "--false-negatives", "drop-top", "--top-k", "4", "--out", run], output, error);
+            Assert.That(code, Is.EqualTo(0), error.ToString() + output);
+            Assert.That(output.ToString(), Does.Contain("training simclr (drop-top: each anchor's 4 most similar negatives dropped) / small-cnn"));
+            var log = File.ReadAllLines(Path.Combine(run, "log.csv"));
+            Assert.That(log[0], Does.EndWith(",other_negative_similarity,drop_top_precision"));
+            // 64 images, batch 32: two steps, each with a precision (a share, finite: 64 rows × 4 negatives were dropped).
+            Assert.That(log.Skip(1).Select(l => double.Parse(l.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)), Has.All.InRange(0.0, 1.0));
+            Assert.That(File.Exists(Path.Combine(run, "negatives.png")), Is.True);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+            Assert.That(metrics.RootElement.GetProperty("false_negatives").GetString(), Is.EqualTo("drop-top"));
+            Assert.That(metrics.RootElement.GetProperty("top_k").GetInt32(), Is.EqualTo(4));
+            Assert.That(metrics.RootElement.GetProperty("last_epoch_drop_top_precision").GetDouble(), Is.InRange(0.0, 1.0));
+            using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+            Assert.That(config.RootElement.EnumerateObject().Single(p => p.Name.Equals("topk", StringComparison.OrdinalIgnoreCase) || p.Name == "top_k").Value.GetInt32(), Is.EqualTo(4));
+        }
+        finally
+        {
+            Directory.Delete(data, true);
+        }
+    }
+
+    [Test]
+    public void DropTopPrecision_IsTheShareOfDroppedRowsOfTheAnchorsClass()
+    {
+        // 2 images (classes 0, 1), rows 0..3 (row r is image r mod 2), K = 2; row 0 drops rows 2 (class 0) and 3 (class 1);
+        // row 1 drops row 3 (class 1) and nothing; rows 2 and 3 drop one row of the other class each.
+        int[] dropped = [2, 3, 3, -1, 1, -1, 0, -1];
+        Assert.That(NativeContrast.Training.NegativeStatistics.DropTopPrecision(dropped, [0, 1]), Is.EqualTo(2.0 / 5));
+        Assert.That(double.IsNaN(NativeContrast.Training.NegativeStatistics.DropTopPrecision([-1, -1, -1, -1], [0, 1])), Is.True);
+    }
+
+    [TestCase("--false-negatives", "drop-top", "--top-k", "0", "error: drop-top's K (--top-k) must be between 1 and 32; got 0.")]
+    [TestCase("--false-negatives", "drop-top", "--label-fraction", "0.1", "error: --false-negatives drop-top finds its negatives without labels")]
+    [TestCase("--false-negatives", "drop-top", "--batch-size", "4", "error: drop-top's K (--top-k) must be below the 6 negatives each anchor has in a batch of 4 images (two views each); got 8.")]
     [TestCase("--false-negatives", "drop", "--label-fraction", "0", "error: --false-negatives drop needs some labels")]
     [TestCase("--false-negatives", "attract", "--method", "supcon", "error: --false-negatives attract works with SimCLR's NT-Xent")]
     [TestCase("--false-negatives", "drop", "--label-fraction", "1.5", "error: The label fraction (--label-fraction) is a share of the training images in [0, 1]; got 1.5.")]

@@ -19,10 +19,21 @@ internal sealed class SimClrMethod(TrainingConfig config) : ContrastiveMethod
             SimClrLoss.Debiased => (learned is null ? new DebiasedContrastiveLoss(config.TauPlus, 0.0, tau) : new DebiasedContrastiveLoss(config.TauPlus, 0.0, learned)).Forward(batch.Projections),
             SimClrLoss.Hcl => (learned is null ? new DebiasedContrastiveLoss(config.TauPlus, config.Beta, tau) : new DebiasedContrastiveLoss(config.TauPlus, config.Beta, learned)).Forward(batch.Projections),
             SimClrLoss.Dcl => (learned is null ? new DecoupledContrastiveLoss(tau) : new DecoupledContrastiveLoss(learned)).Forward(batch.Projections),
+            _ when config.FalseNegatives == FalseNegatives.DropTop => DropTop(learned is null ? new NtXentLoss(tau) : new NtXentLoss(learned), batch),
             _ when config.FalseNegatives != FalseNegatives.Keep =>
                 (learned is null ? new NtXentLoss(tau) : new NtXentLoss(learned)).Forward(batch.Projections, null, ShownLabels(batch), config.FalseNegatives),
             _ => (learned is null ? new NtXentLoss(tau) : new NtXentLoss(learned)).Forward(batch.Projections),
         };
+    }
+
+    /// <summary>drop-top: Int32 [2n, K], the negatives the last batch's loss dropped per row (−1 for a tie that stayed); null otherwise.</summary>
+    public Tensor? LastDropped { get; private set; }
+
+    private Tensor DropTop(NtXentLoss loss, MethodBatch batch)
+    {
+        var (value, dropped) = loss.ForwardDropTop(batch.Projections, null, config.TopK);
+        LastDropped = dropped;
+        return value;
     }
 
     /// <summary>The labels the loss sees, once per view: image j's own where shown, −1 elsewhere.</summary>
