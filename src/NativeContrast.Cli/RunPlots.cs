@@ -54,9 +54,9 @@ internal static class RunPlots
             precisionLine.LegendText = "drop-top: share of the dropped that are same-class";
         }
         plot.ShowLegend();
-        plot.Title("Mean cosine similarity of an anchor's negatives");
+        plot.Title(precision >= 0 ? "An anchor's negatives: mean cosine similarity, and drop-top's precision" : "Mean cosine similarity of an anchor's negatives");
         plot.XLabel("step");
-        plot.YLabel("cosine similarity");
+        plot.YLabel(precision >= 0 ? "cosine similarity; share (drop-top)" : "cosine similarity");
         Save(plot, Path.Combine(runFolder, "negatives.png"));
     }
 

@@ -108,6 +108,58 @@ internal sealed partial class CpuBackend
                 Array<double>(side.Lse), side.Lse.Offset, Array<double>(side.PositiveLogit), side.PositiveLogit.Offset, Thresholds<double>(side, shape), shape, invTau);
     }
 
+    // HCL's two scales: on the tiled path one pass over the tiles computes both (one GEMM per tile); elsewhere (float64,
+    // D > 512) two streaming passes, the backward's second into a pooled buffer added to the first.
+    public void ContrastiveForwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, ContrastiveShape shape) =>
+        WithScaledRows(z, z, shape, (x, _) =>
+        {
+            if (x.Buffer is CpuBuffer<float> && Tiled(shape) && shape.ByLabel == 0)
+            {
+                var firstSide = Host<float>(first, shape.RowsA, backward: false);
+                var secondSide = Host<float>(second, shape.RowsA, backward: false);
+                CpuTiledContrastive.Forward(Array<float>(x), x.Offset, Array<float>(x), x.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet: true, byLabel: false,
+                    firstSide, null, firstInvTau, shape.ExcludePositives != 0, secondSide, secondInvTau);
+                WriteBack(firstSide, first);
+                WriteBack(secondSide, second);
+                return;
+            }
+            ContrastiveForward(x, x, first, null, shape, firstInvTau);
+            ContrastiveForward(x, x, second, null, shape, secondInvTau);
+        });
+
+    public void ContrastiveBackwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, BufferSlice gradZ,
+        ContrastiveShape shape) =>
+        WithScaledRows(z, z, shape, (x, _) =>
+        {
+            if (x.Buffer is CpuBuffer<float> && Tiled(shape) && shape.ByLabel == 0)
+            {
+                CpuTiledContrastive.Backward(Array<float>(x), x.Offset, Array<float>(x), x.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet: true, byLabel: false,
+                    Host<float>(first, shape.RowsA, backward: true), null, Array<float>(gradZ), gradZ.Offset, null, 0, firstInvTau, shape.ExcludePositives != 0,
+                    Host<float>(second, shape.RowsA, backward: true), secondInvTau);
+                return;
+            }
+            ContrastiveBackward(x, x, first, first, gradZ, null, shape, firstInvTau);
+            var buffer = Allocate(gradZ.Buffer.DType, gradZ.Length);
+            try
+            {
+                var part = new BufferSlice(buffer, 0, gradZ.Length);
+                ContrastiveBackward(x, x, second, second, part, null, shape, secondInvTau);
+                if (buffer is CpuBuffer<float>) AddInto<float>(gradZ, part);
+                else AddInto<double>(gradZ, part);
+            }
+            finally
+            {
+                Free(buffer);
+            }
+        });
+
+    private static void AddInto<T>(BufferSlice target, BufferSlice addend) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var y = Span<T>(target);
+        var x = Span<T>(addend);
+        for (int k = 0; k < y.Length; k++) y[k] += x[k];
+    }
+
     /// <summary>A host copy of the side's thresholds when the shape reads them, else null.</summary>
     private static T[]? Thresholds<T>(ContrastiveSide side, ContrastiveShape shape) where T : unmanaged =>
         shape.HasThreshold != 0 ? Span<T>(side.Threshold).ToArray() : null;

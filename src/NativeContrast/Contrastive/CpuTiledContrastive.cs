@@ -34,10 +34,13 @@ internal static unsafe class CpuTiledContrastive
     /// LSE and mean positive logit of A's anchors (<paramref name="rows"/>) and, when given, of B's
     /// anchors (<paramref name="columns"/>, two sets only).
     /// </summary>
+    /// <remarks>With a second side (one set, index positives only): its statistics are those of S at secondInvTau
+    /// (HCL's two scales), from the same tiles (S' = (secondInvTau/invTau)·S, one GEMM for both).</remarks>
     public static void Forward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        HostSide<float> rows, HostSide<float>? columns, double invTau, bool excludePositives = false)
+        HostSide<float> rows, HostSide<float>? columns, double invTau, bool excludePositives = false, HostSide<float>? second = null, double secondInvTau = 0)
     {
         if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
+        if (second is not null && (!oneSet || byLabel)) throw new NotSupportedException("A second scale is implemented for one set with index positives.");
         if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
         // Whose positives the column statistics leave out: the column anchors' (one set: the same rows').
         var columnKeys = excludePositives ? (oneSet ? rows.Keys : columns?.Keys) : null;
@@ -50,6 +53,9 @@ internal static unsafe class CpuTiledContrastive
         // thread order at the end: the result does not depend on timing.
         var threadRows = Enumerable.Range(0, threads).Select(t => t == 0 ? rowStats : new Stats(nA)).ToArray();
         var threadColumns = Enumerable.Range(0, threads).Select(t => oneSet ? threadRows[t] : columnStats is null ? null : t == 0 ? columnStats : new Stats(nB)).ToArray();
+        var secondStats = second is null ? null : new Stats(nA);
+        var threadSecond = Enumerable.Range(0, threads).Select(t => secondStats is null ? null : t == 0 ? secondStats : new Stats(nA)).ToArray();
+        float ratio = (float)(secondInvTau / invTau);
         fixed (float* ap = a, bp = b)
         {
             float* aBase = ap + aOffset, bBase = bp + bOffset;
@@ -61,38 +67,21 @@ internal static unsafe class CpuTiledContrastive
                 {
                     int i0 = unit * Tile, height = Math.Min(Tile, nA - i0);
                     PackedSgemm.PackAsA(aBase + i0 * d, d, false, height, d, s.PackedRows);
-                    var rowMax = s.RowMax.AsSpan(0, height);
-                    var rowSum = s.RowSum.AsSpan(0, height);
-                    var rowPositive = s.RowPositive.AsSpan(0, height);
-                    rowMax.Fill(float.NegativeInfinity);
-                    rowSum.Clear();
-                    rowPositive.Clear();
+                    var first = new RowStatistics(s.RowMax, s.RowSum, s.RowPositive, height);
+                    var secondRows = new RowStatistics(s.SecondRowMax, s.SecondRowSum, s.SecondRowPositive, height);
                     for (int block = oneSet ? unit : 0; block < columnBlocks; block++)
                     {
                         int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
                         PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
                         bool diagonal = oneSet && block == unit;
-                        if (threadColumns[thread] is { } target && !diagonal)
-                        {
-                            if (columnKeys is not null) HideColumnPositives(s, height, width, i0, j0, columnKeys, hide: true);
-                            ColumnStats(s, height, width, byLabel ? rows.Keys : null, i0, j0, target);
-                            if (columnKeys is not null) HideColumnPositives(s, height, width, i0, j0, columnKeys, hide: false);
-                        }
-                        for (int r = 0; r < height; r++)
-                        {
-                            var row = new Span<float>(s.Similarity + r * Tile, width);
-                            if (byLabel) rowPositive[r] += LabelSum(row, rows.Keys[i0 + r], rows.Keys.AsSpan(j0, width), diagonal ? r : -1);
-                            if (diagonal) row[r] = float.NegativeInfinity;
-                            if (excludePositives && rows.Keys[i0 + r] - j0 is var p && p >= 0 && p < width) row[p] = float.NegativeInfinity;
-                            OnlineLogSumExp(row, ref rowMax[r], ref rowSum[r]);
-                        }
+                        // The second scale's tile, copied before the first's pass masks entries of this one.
+                        if (second is not null) Scale(s.Similarity, s.Second, height, width, ratio);
+                        var tile = new TileView(s.Similarity, height, width, i0, j0, diagonal);
+                        AccumulateTile(s, tile, rows.Keys, columnKeys, byLabel, excludePositives, threadColumns[thread], first);
+                        if (second is not null) AccumulateTile(s, tile.Over(s.Second), second.Keys, columnKeys, false, excludePositives, threadSecond[thread], secondRows);
                     }
-                    var own = threadRows[thread];
-                    for (int r = 0; r < height; r++)
-                    {
-                        Merge(ref own.Max[i0 + r], ref own.Sum[i0 + r], rowMax[r], rowSum[r]);
-                        own.Positive[i0 + r] += rowPositive[r];
-                    }
+                    first.MergeInto(threadRows[thread], i0);
+                    if (threadSecond[thread] is { } ownSecond) secondRows.MergeInto(ownSecond, i0);
                 });
             }
             finally
@@ -104,9 +93,104 @@ internal static unsafe class CpuTiledContrastive
         {
             rowStats.Fold(threadRows[t]);
             if (!oneSet && columnStats is not null) columnStats.Fold(threadColumns[t]!);
+            secondStats?.Fold(threadSecond[t]!);
         }
         Finish(rowStats, rows, a, aOffset, b, bOffset, d, byLabel, invTau);
         if (!oneSet && columns is not null) Finish(columnStats!, columns, b, bOffset, a, aOffset, d, byLabel, invTau);
+        if (second is not null) Finish(secondStats!, second, a, aOffset, b, bOffset, d, byLabel: false, secondInvTau);
+    }
+
+    /// <summary>A tile of S (or of the second scale's S') as one pass reads it: T-strided values, its size, where it sits, whether it is on the diagonal.</summary>
+    private readonly struct TileView(float* values, int height, int width, int i0, int j0, bool diagonal)
+    {
+        public readonly float* Values = values;
+        public readonly int Height = height, Width = width, I0 = i0, J0 = j0;
+        public readonly bool Diagonal = diagonal;
+
+        /// <summary>The same tile position over other values (the second scale's tile).</summary>
+        public TileView Over(float* other) => new(other, Height, Width, I0, J0, Diagonal);
+
+        public void Deconstruct(out float* values, out int height, out int width, out int i0, out int j0, out bool diagonal)
+        {
+            values = Values;
+            (height, width, i0, j0, diagonal) = (Height, Width, I0, J0, Diagonal);
+        }
+    }
+
+    /// <summary>One unit's running row statistics over its tiles (scratch arrays of T, the first <c>height</c> used).</summary>
+    private readonly ref struct RowStatistics
+    {
+        public readonly Span<float> Max, Sum, Positive;
+
+        public RowStatistics(float[] max, float[] sum, float[] positive, int height)
+        {
+            Max = max.AsSpan(0, height);
+            Sum = sum.AsSpan(0, height);
+            Positive = positive.AsSpan(0, height);
+            Max.Fill(float.NegativeInfinity);
+            Sum.Clear();
+            Positive.Clear();
+        }
+
+        /// <summary>Merges these rows (anchors i0 …) into a thread's statistics.</summary>
+        public void MergeInto(Stats stats, int i0)
+        {
+            for (int r = 0; r < Max.Length; r++)
+            {
+                Merge(ref stats.Max[i0 + r], ref stats.Sum[i0 + r], Max[r], Sum[r]);
+                stats.Positive[i0 + r] += Positive[r];
+            }
+        }
+    }
+
+    /// <summary>
+    /// One tile's share of the forward statistics: the column anchors' (off the diagonal, each column's positive hidden when
+    /// positives leave the denominator) into <paramref name="columnTarget"/>, then the row anchors' into <paramref name="rowStats"/>
+    /// (the diagonal and, when left out, each row's positive set to −∞ in the tile).
+    /// </summary>
+    private static void AccumulateTile(Scratch s, TileView tile, int[] keys, int[]? columnKeys, bool byLabel, bool excludePositives, Stats? columnTarget,
+        RowStatistics rowStats)
+    {
+        if (columnTarget is not null && !tile.Diagonal)
+        {
+            if (columnKeys is not null) HideColumnPositives(s, tile, columnKeys, hide: true);
+            ColumnStats(s, tile, byLabel ? keys : null, columnTarget);
+            if (columnKeys is not null) HideColumnPositives(s, tile, columnKeys, hide: false);
+        }
+        for (int r = 0; r < tile.Height; r++)
+        {
+            var row = new Span<float>(tile.Values + r * Tile, tile.Width);
+            if (byLabel) rowStats.Positive[r] += LabelSum(row, keys[tile.I0 + r], keys.AsSpan(tile.J0, tile.Width), tile.Diagonal ? r : -1);
+            if (tile.Diagonal) row[r] = float.NegativeInfinity;
+            if (excludePositives && keys[tile.I0 + r] - tile.J0 is var p && p >= 0 && p < tile.Width) row[p] = float.NegativeInfinity;
+            OnlineLogSumExp(row, ref rowStats.Max[r], ref rowStats.Sum[r]);
+        }
+    }
+
+    /// <summary>target ← factor·source over a tile's height × width (T-strided).</summary>
+    private static void Scale(float* source, float* target, int height, int width, float factor)
+    {
+        var f = Vector256.Create(factor);
+        for (int r = 0; r < height; r++)
+        {
+            float* from = source + r * Tile, to = target + r * Tile;
+            int c = 0;
+            for (; c <= width - 8; c += 8) Vector256.Store(Vector256.Load(from + c) * f, to + c);
+            for (; c < width; c++) to[c] = from[c] * factor;
+        }
+    }
+
+    /// <summary>target += factor·source over a tile's height × width (T-strided).</summary>
+    private static void AddScaled(float* source, float* target, int height, int width, float factor)
+    {
+        var f = Vector256.Create(factor);
+        for (int r = 0; r < height; r++)
+        {
+            float* from = source + r * Tile, to = target + r * Tile;
+            int c = 0;
+            for (; c <= width - 8; c += 8) Vector256.Store(Vector256.Load(to + c) + Vector256.Load(from + c) * f, to + c);
+            for (; c < width; c++) to[c] += from[c] * factor;
+        }
     }
 
     /// <summary>
@@ -115,10 +199,16 @@ internal static unsafe class CpuTiledContrastive
     /// (P_ab = exp(S_ab − LSE_a)), the column term from B's (P'_ba = exp(S_ab − LSE'_b)), either optional.
     /// One set: both terms are the same rows' and W = G + Gᵀ with W_ii = 0.
     /// </summary>
+    /// <remarks>With a second side (one set, index positives only) at secondInvTau (HCL's two scales): its weights
+    /// join the first's in the same tiles: dZ = invTau·W·Z + secondInvTau·W'·Z = invTau·(W + (secondInvTau/invTau)·W')·Z, one GEMM.</remarks>
     public static void Backward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        HostSide<float>? rows, HostSide<float>? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false)
+        HostSide<float>? rows, HostSide<float>? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false,
+        HostSide<float>? second = null, double secondInvTau = 0)
     {
         if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
+        if (second is not null && (!oneSet || byLabel)) throw new NotSupportedException("A second scale is implemented for one set with index positives.");
+        var secondAmount = second is null ? null : Amounts(second);
+        float ratio = (float)(secondInvTau / invTau);
         if (oneSet) columns = rows;
         var rowAmount = rows is null ? null : Amounts(rows);
         var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns);
@@ -157,9 +247,14 @@ internal static unsafe class CpuTiledContrastive
                         int j0 = block * Tile, width = Math.Min(Tile, nB - j0);
                         bool diagonal = oneSet && block == unit;
                         PackedSgemm.MultiplyPacked(s.PackedRows, height, packedT + j0 * d, width, d, s.Similarity, Tile, alpha, overwrite: true);
-                        var positivePairs = excludePositives ? PositivePairs(s, height, width, i0, j0, rows, columns) : null;
-                        Weights(s, height, width, i0, j0, rows, columns, rowAmount, columnAmount, byLabel, diagonal);
-                        if (positivePairs is not null) WeightsWithoutPositives(s, positivePairs, i0, j0, rows, columns, rowAmount, columnAmount, diagonal);
+                        var tile = new TileView(s.Similarity, height, width, i0, j0, diagonal);
+                        if (second is not null)
+                        {
+                            Scale(s.Similarity, s.Second, height, width, ratio);
+                            TileWeights(tile.Over(s.Second), second, second, secondAmount, secondAmount, false, excludePositives);
+                        }
+                        TileWeights(tile, rows, columns, rowAmount, columnAmount, byLabel, excludePositives);
+                        if (second is not null) AddScaled(s.Second, s.Similarity, height, width, ratio);
                         // dA_I += G·B_J / τ
                         PackedSgemm.PackAsA(s.Similarity, Tile, false, height, width, s.PackedWeights);
                         PackedSgemm.PackAsB(bBase + j0 * d, d, false, width, d, s.ColumnsAsB);
@@ -188,13 +283,22 @@ internal static unsafe class CpuTiledContrastive
         }
     }
 
-    /// <summary>Turns the S tile into G (W for one set) in place.</summary>
-    private static void Weights(Scratch s, int height, int width, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool diagonal)
+    /// <summary>Turns the S tile into G (W for one set) in place, the positive pairs written afresh when positives leave the denominator.</summary>
+    private static void TileWeights(TileView tile, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool excludePositives)
     {
+        var positivePairs = excludePositives ? PositivePairs(tile, rows, columns) : null;
+        Weights(tile, rows, columns, rowAmount, columnAmount, byLabel);
+        if (positivePairs is not null) WeightsWithoutPositives(tile, positivePairs, rows, columns, rowAmount, columnAmount);
+    }
+
+    /// <summary>Turns the S tile into G (W for one set) in place.</summary>
+    private static void Weights(TileView tile, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel)
+    {
+        var (values, height, width, i0, j0, diagonal) = tile;
         for (int r = 0; r < height; r++)
         {
             int i = i0 + r;
-            var row = new Span<float>(s.Similarity + r * Tile, width);
+            var row = new Span<float>(values + r * Tile, width);
             SoftmaxWeights(row, rows is null ? 0f : rows.Coefficient[i], rows is null ? 0f : rows.Lse[i],
                 columns is null ? default : columns.Coefficient.AsSpan(j0, width), columns is null ? default : columns.Lse.AsSpan(j0, width));
             if (byLabel)
@@ -215,7 +319,7 @@ internal static unsafe class CpuTiledContrastive
         for (int c = 0; c < width; c++)
         {
             int r = columns.Keys[j0 + c] - i0;
-            if (r >= 0 && r < height && !(diagonal && r == c)) s.Similarity[r * Tile + c] -= columnAmount![j0 + c];
+            if (r >= 0 && r < height && !(diagonal && r == c)) values[r * Tile + c] -= columnAmount![j0 + c];
         }
     }
 
@@ -223,21 +327,22 @@ internal static unsafe class CpuTiledContrastive
     private readonly record struct PositivePair(int Row, int Column, float Similarity, bool RowPositive, bool ColumnPositive);
 
     /// <summary>The tile's pairs where j = p(i) (row term) or i = p(j) (column term): at most one per row and one per column.</summary>
-    private static List<PositivePair> PositivePairs(Scratch s, int height, int width, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns)
+    private static List<PositivePair> PositivePairs(TileView tile, HostSide<float>? rows, HostSide<float>? columns)
     {
+        var (values, height, width, i0, j0, _) = tile;
         var pairs = new List<PositivePair>();
         for (int r = 0; r < height; r++)
         {
             if (rows is null || rows.Keys[i0 + r] - j0 is not (var c and >= 0) || c >= width) continue;
             bool columnPositive = columns is not null && columns.Keys[j0 + c] == i0 + r;
-            pairs.Add(new PositivePair(r, c, s.Similarity[r * Tile + c], true, columnPositive));
+            pairs.Add(new PositivePair(r, c, values[r * Tile + c], true, columnPositive));
         }
         if (columns is null) return pairs;
         for (int c = 0; c < width; c++)
         {
             int r = columns.Keys[j0 + c] - i0;
             if (r < 0 || r >= height || (rows is not null && rows.Keys[i0 + r] == j0 + c)) continue; // listed above
-            pairs.Add(new PositivePair(r, c, s.Similarity[r * Tile + c], false, true));
+            pairs.Add(new PositivePair(r, c, values[r * Tile + c], false, true));
         }
         return pairs;
     }
@@ -247,19 +352,19 @@ internal static unsafe class CpuTiledContrastive
     /// side whose positive the other is is left out, its −c·w kept (exp(S − LSE) of a left-out positive can be far above 1,
     /// so subtracting it from what <see cref="Weights"/> wrote would cancel badly in float32).
     /// </summary>
-    private static void WeightsWithoutPositives(Scratch s, List<PositivePair> pairs, int i0, int j0, HostSide<float>? rows, HostSide<float>? columns,
-        float[]? rowAmount, float[]? columnAmount, bool diagonal)
+    private static void WeightsWithoutPositives(TileView tile, List<PositivePair> pairs, HostSide<float>? rows, HostSide<float>? columns,
+        float[]? rowAmount, float[]? columnAmount)
     {
         foreach (var pair in pairs)
         {
-            if (diagonal && pair.Row == pair.Column) continue;
-            int i = i0 + pair.Row, j = j0 + pair.Column;
+            if (tile.Diagonal && pair.Row == pair.Column) continue;
+            int i = tile.I0 + pair.Row, j = tile.J0 + pair.Column;
             float w = 0f;
             if (rows is not null)
                 w += pair.RowPositive ? -rowAmount![i] : rows.Coefficient[i] * MathF.Exp(pair.Similarity - rows.Lse[i]);
             if (columns is not null)
                 w += pair.ColumnPositive ? -columnAmount![j] : columns.Coefficient[j] * MathF.Exp(pair.Similarity - columns.Lse[j]);
-            s.Similarity[pair.Row * Tile + pair.Column] = w;
+            tile.Values[pair.Row * Tile + pair.Column] = w;
         }
     }
 
@@ -267,13 +372,13 @@ internal static unsafe class CpuTiledContrastive
     /// Hides (S ← −∞) or restores the tile entries (i, j) with i = p(j), so that the column statistics leave each column
     /// anchor's positive out; the row pass, which reads the same tile next, gets the values back.
     /// </summary>
-    private static void HideColumnPositives(Scratch s, int height, int width, int i0, int j0, int[] columnKeys, bool hide)
+    private static void HideColumnPositives(Scratch s, TileView tile, int[] columnKeys, bool hide)
     {
-        for (int c = 0; c < width; c++)
+        for (int c = 0; c < tile.Width; c++)
         {
-            int r = columnKeys[j0 + c] - i0;
-            if (r < 0 || r >= height) continue;
-            ref float entry = ref s.Similarity[r * Tile + c];
+            int r = columnKeys[tile.J0 + c] - tile.I0;
+            if (r < 0 || r >= tile.Height) continue;
+            ref float entry = ref tile.Values[r * Tile + c];
             if (hide)
             {
                 s.Hidden[c] = entry;
@@ -309,8 +414,9 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>Column-wise log-sum-exp (and label sums) of an off-diagonal tile, merged into the column anchors' statistics (this thread's).</summary>
-    private static void ColumnStats(Scratch s, int height, int width, int[]? labels, int i0, int j0, Stats stats)
+    private static void ColumnStats(Scratch s, TileView tile, int[]? labels, Stats stats)
     {
+        var (values, height, width, i0, j0, _) = tile;
         var colMax = s.ColumnMax.AsSpan(0, width);
         var colSum = s.ColumnSum.AsSpan(0, width);
         var colPositive = s.ColumnPositive.AsSpan(0, width);
@@ -320,7 +426,7 @@ internal static unsafe class CpuTiledContrastive
         int vectorEnd = width / 8 * 8;
         for (int r = 0; r < height; r++)
         {
-            var row = new Span<float>(s.Similarity + r * Tile, width);
+            var row = new Span<float>(values + r * Tile, width);
             int c = 0;
             for (; c < vectorEnd; c += 8)
                 Vector256.Max(Vector256.Create<float>(colMax.Slice(c, 8)), Vector256.Create<float>(row.Slice(c, 8))).CopyTo(colMax.Slice(c, 8));
@@ -328,7 +434,7 @@ internal static unsafe class CpuTiledContrastive
         }
         for (int r = 0; r < height; r++)
         {
-            var row = new Span<float>(s.Similarity + r * Tile, width);
+            var row = new Span<float>(values + r * Tile, width);
             int c = 0;
             for (; c < vectorEnd; c += 8)
             {
@@ -486,6 +592,7 @@ internal static unsafe class CpuTiledContrastive
             ColumnsAsB = Alloc(PackedSgemm.PackedBSize(d, Tile));
             PackedWeights = Alloc(PackedSgemm.PackedASize(Tile, Tile));
             this.Similarity = Alloc(Tile * Tile);
+            Second = Alloc(Tile * Tile);
         }
 
         public float* PackedRows { get; }
@@ -497,6 +604,15 @@ internal static unsafe class CpuTiledContrastive
         public float* PackedWeights { get; }
 
         public float* Similarity { get; }
+
+        /// <summary>The second scale's tile (HCL): S' = ratio·S, then its weights.</summary>
+        public float* Second { get; }
+
+        public float[] SecondRowMax { get; } = new float[Tile];
+
+        public float[] SecondRowSum { get; } = new float[Tile];
+
+        public float[] SecondRowPositive { get; } = new float[Tile];
 
         public float[] RowMax { get; } = new float[Tile];
 
@@ -515,7 +631,7 @@ internal static unsafe class CpuTiledContrastive
 
         public void Dispose()
         {
-            foreach (var p in new[] { PackedRows, RowsAsB, ColumnsAsB, PackedWeights, Similarity })
+            foreach (var p in new[] { PackedRows, RowsAsB, ColumnsAsB, PackedWeights, Similarity, Second })
                 NativeMemory.AlignedFree(p);
         }
     }

@@ -11,8 +11,8 @@ namespace NativeContrast.Ops;
 ///   β &gt; 0 (HCL):    R_i = Σ_neg imp_ik exp S_ik / ((1/M) Σ_neg imp_ik), imp = exp βS,
 ///                     ln R_i = ln M + LSE_i((1+β)S) − LSE_i(βS)
 ///   Ng_i = max((R_i − τ⁺ M pos_i)/(1 − τ⁺), M e^(−1/τ)),  L_i = ln(pos_i + Ng_i) − S_ip,  L = (1/N) Σ_i L_i.
-/// The log-sum-exps over the negatives are the fused passes with positives out of the denominator (O(N) memory; one pass
-/// for β = 0, two for HCL: at scales 1/τ·(1+β) and 1/τ·β). The O(N) rest runs in float64 in log space on the host:
+/// The log-sum-exps over the negatives are the fused passes with positives out of the denominator (O(N) memory; for HCL
+/// at the two scales 1/τ·(1+β) and 1/τ·β, from one pass over the tiles on cpu, <see cref="Backends.IBackend.ContrastiveForwardTwoScales"/>). The O(N) rest runs in float64 in log space on the host:
 /// R_i − τ⁺M pos_i is formed against the larger of the two logs, so nothing overflows at τ = 0.05, β = 2.
 /// </summary>
 internal sealed class DebiasedContrastiveOp : AutogradNode
@@ -46,8 +46,7 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
         int n = z.ShapeArray[0], m = n - 2;
         double invTau = temperature.InverseTemperature;
         var direction = SoftmaxDirections.OnePositive(positives, 1.0 / n, z, excludePositives: true);
-        var (lse, positiveLogit) = NegativeLogSumExp(rows, direction, invTau * (1 + beta));
-        var lseBeta = beta > 0 ? NegativeLogSumExp(rows, direction, invTau * beta).Lse : null;
+        var (lse, positiveLogit, lseBeta) = NegativeLogSumExps(rows, direction, invTau * (1 + beta), beta > 0 ? invTau * beta : null);
         double logM = Math.Log(m), logFloor = logM - invTau;
         var terms = new RowTerms(lse, lseBeta, new double[n], new double[n], new bool[n], new double[n], logFloor);
         double loss = 0;
@@ -73,23 +72,42 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
         return Record(result, () => new DebiasedContrastiveOp(inputs, rows, direction, terms, invTau, beta, temperature.Clamped), inputs);
     }
 
-    /// <summary>ln Σ_{k ∉ {i, p(i)}} exp(scale·a_i·a_k) per anchor, and scale·a_i·a_p(i), by the fused forward.</summary>
-    private static (double[] Lse, double[] PositiveLogit) NegativeLogSumExp(KernelRows rows, SoftmaxDirection direction, double scale)
+    /// <summary>
+    /// ln Σ_{k ∉ {i, p(i)}} exp(scale·a_i·a_k) per anchor and scale·a_i·a_p(i), by the fused forward; with a second scale (HCL)
+    /// also the log-sum-exp at that scale, from the same pass where the backend shares the tiles.
+    /// </summary>
+    private static (double[] Lse, double[] PositiveLogit, double[]? SecondLse) NegativeLogSumExps(KernelRows rows, SoftmaxDirection direction, double scale, double? secondScale)
     {
         var z = rows.Input;
-        using var lse = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
-        using var positiveLogit = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
-        var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default);
-        z.Backend.ContrastiveForward(rows.View, rows.View, side, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), scale);
-        return (lse.ToDoubleArray(), positiveLogit.ToDoubleArray());
+        using var scope = TensorScope.Begin();
+        var (side, lse, positiveLogit) = OutputSide(z, direction);
+        var shape = SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true);
+        if (secondScale is not { } second)
+        {
+            z.Backend.ContrastiveForward(rows.View, rows.View, side, null, shape, scale);
+            return (lse.ToDoubleArray(), positiveLogit.ToDoubleArray(), null);
+        }
+        var (secondSide, secondLse, _) = OutputSide(z, direction);
+        z.Backend.ContrastiveForwardTwoScales(rows.View, side, scale, secondSide, second, shape);
+        return (lse.ToDoubleArray(), positiveLogit.ToDoubleArray(), secondLse.ToDoubleArray());
     }
+
+    /// <summary>A side whose LSE and positive logit the forward writes, into tensors of the caller's scope.</summary>
+    private static (ContrastiveSide Side, Tensor Lse, Tensor PositiveLogit) OutputSide(Tensor z, SoftmaxDirection direction)
+    {
+        var lse = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
+        var positiveLogit = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
+        return (new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default), lse, positiveLogit);
+    }
+
 
     // With λ = g/N (g the upstream gradient), D_i = ln(pos_i + Ng_i) and γ_i = ∂L_i/∂ln R_i = e^(ln R_i − D_i)/(1 − τ⁺)
     // (0 where Ng_i sat at its floor: the max takes the constant side, so the negatives get no gradient there):
     //   ∂L_i/∂S_ip = −1 + e^(S_ip − D_i)·(1 − τ⁺M/(1 − τ⁺))   (clamped: −1 + e^(S_ip − D_i)),
     //   ∂L_i/∂S_ik = γ_i ∂ln R_i/∂S_ik for negatives k:
     //     debiased: γ_i softmax_k(S_i·),  HCL: γ_i ((1+β) softmax_k((1+β)S_i·) − β softmax_k(βS_i·))  (softmax over negatives).
-    // Each softmax term is one fused backward pass at its scale s = (1+β)/τ or β/τ, which computes
+    // Each softmax term is a fused backward at its scale s = (1+β)/τ or β/τ (HCL: both in one pass over the tiles where the
+    // backend shares them, ContrastiveBackwardTwoScales), which computes
     // s Σ_k c_i (exp(s·a_i·a_k − LSE'_i) − w'_i [k = p(i)]) a_k (and the mirrored column term): LSE'_i = LSE_i − ln γ_i folds γ in
     // (+∞ where γ = 0), c_i = ±λ, and the positive's −1… rides on the first pass as w'_i = −(∂L_i/∂S_ip)/(1+β).
     // Learned θ = ln(1/τ): every S scales with e^θ, so ∂L/∂θ = ½ Σ_i y_i·dY_i as for NT-Xent, plus, where Ng sat at its floor
@@ -101,14 +119,13 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
         double lambda = g.ToDoubleArray()[0] / n;
         var grads = new Tensor?[Inputs.Length];
         using var scope = TensorScope.Begin();
-        var dz = scope.Keep(Pass(terms.Lse, lambda, i => -terms.PositiveGradient[i] / (1 + beta), invTau * (1 + beta)));
+        var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
+        var shape = SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true);
+        var first = BackwardSide(terms.Lse, lambda, i => -terms.PositiveGradient[i] / (1 + beta));
         if (terms.LseBeta is { } lseBeta)
-        {
-            using var second = Pass(lseBeta, -lambda, _ => 0.0, invTau * beta);
-            var sum = dz + second;
-            dz.Dispose();
-            dz = scope.Keep(sum);
-        }
+            z.Backend.ContrastiveBackwardTwoScales(rows.View, first, invTau * (1 + beta), BackwardSide(lseBeta, -lambda, _ => 0.0), invTau * beta, dz.Data, shape);
+        else
+            z.Backend.ContrastiveBackward(rows.View, rows.View, first, first, dz.Data, null, shape, invTau * (1 + beta));
         var logScale = Inputs.Length == 2 ? Inputs[1] : null;
         if (logScale is { RequiresGrad: true })
         {
@@ -130,8 +147,8 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
         return grads;
     }
 
-    /// <summary>One fused backward pass at <paramref name="scale"/> with LSE'_i = LSE_i − ln γ_i, coefficient c for every anchor and positive weight w'_i.</summary>
-    private Tensor Pass(double[] lse, double coefficient, Func<int, double> positiveWeight, double scale)
+    /// <summary>A backward side with LSE'_i = LSE_i − ln γ_i, coefficient c for every anchor and positive weight w'_i (its tensors in the caller's scope).</summary>
+    private ContrastiveSide BackwardSide(double[] lse, double coefficient, Func<int, double> positiveWeight)
     {
         var z = rows.Input;
         int n = lse.Length;
@@ -142,13 +159,10 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
             shifted[i] = lse[i] - terms.LogGamma[i];
             weights[i] = positiveWeight(i);
         }
-        using var lseTensor = SoftmaxDirections.Values(shifted, z);
-        using var weightTensor = SoftmaxDirections.Values(weights, z);
-        using var coefficients = SoftmaxDirections.Values(Enumerable.Repeat(coefficient, n).ToArray(), z);
-        var side = new ContrastiveSide(direction.Keys.Data, weightTensor.Data, lseTensor.Data, default, coefficients.Data);
-        var dz = Tensor.Empty(z.ShapeArray, z.Device, z.DType);
-        z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), scale);
-        return dz;
+        var lseTensor = SoftmaxDirections.Values(shifted, z);
+        var weightTensor = SoftmaxDirections.Values(weights, z);
+        var coefficients = SoftmaxDirections.Values(Enumerable.Repeat(coefficient, n).ToArray(), z);
+        return new ContrastiveSide(direction.Keys.Data, weightTensor.Data, lseTensor.Data, default, coefficients.Data);
     }
 
     /// <summary>ln(eˣ − eʸ), −∞ when eˣ ≤ eʸ.</summary>

@@ -1,4 +1,5 @@
 using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 
@@ -21,6 +22,40 @@ internal partial interface IBackend
     /// </summary>
     void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau);
+
+    /// <summary>
+    /// One set z [N, D] with index positives, the forward at two scales (HCL's (1+β)/τ and β/τ): the statistics of S at
+    /// <paramref name="firstInvTau"/> into <paramref name="first"/> and at <paramref name="secondInvTau"/> into
+    /// <paramref name="second"/>. This default runs the forward twice; a backend that can shares each tile's similarity
+    /// products between the two (cpu's tiled path: one GEMM per tile for both).
+    /// </summary>
+    void ContrastiveForwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, ContrastiveShape shape)
+    {
+        ContrastiveForward(z, z, first, null, shape, firstInvTau);
+        ContrastiveForward(z, z, second, null, shape, secondInvTau);
+    }
+
+    /// <summary>
+    /// The backward of <see cref="ContrastiveForwardTwoScales"/>: gradZ = the one-set backward at <paramref name="firstInvTau"/>
+    /// with <paramref name="first"/> plus the one at <paramref name="secondInvTau"/> with <paramref name="second"/>. This
+    /// default runs both into separate buffers and adds them.
+    /// </summary>
+    void ContrastiveBackwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, BufferSlice gradZ,
+        ContrastiveShape shape)
+    {
+        ContrastiveBackward(z, z, first, first, gradZ, null, shape, firstInvTau);
+        var buffer = Allocate(gradZ.Buffer.DType, gradZ.Length);
+        try
+        {
+            var part = new BufferSlice(buffer, 0, gradZ.Length);
+            ContrastiveBackward(z, z, second, second, part, null, shape, secondInvTau);
+            Binary(new AddFunction(), gradZ, part, gradZ, null);
+        }
+        finally
+        {
+            Free(buffer);
+        }
+    }
 
     /// <summary>
     /// NT-Xent drop-top's first pass over one set z [n, d] (each row times its scale when one is given) with Int32 positive

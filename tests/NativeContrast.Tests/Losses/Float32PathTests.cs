@@ -63,6 +63,17 @@ public class Float32PathTests
         AssertClose(x => new DecoupledContrastiveLoss(0.05, normalize: false).Forward(x[0] * 0.2, positives), Rows(n, d, n + d + 1));
         AssertClose(x => new DebiasedContrastiveLoss(0.1, 0.0, 0.1).Forward(x[0], positives), Rows(n, d, n + d + 2));
         AssertClose(x => new DebiasedContrastiveLoss(0.1, 2.0, 0.05).Forward(x[0]), Rows(n, d, n + d + 3));
+        // HCL's two scales from one pass over the tiles (cpu float32), non-mutual positives, raw rows.
+        AssertClose(x => new DebiasedContrastiveLoss(0.2, 1.0, 0.2, normalize: false).Forward(x[0] * 0.3, positives), Rows(n, d, n + d + 4));
+    }
+
+    [TestCase(12, 3, 2)]
+    [TestCase(194, 17, 8)]
+    [TestCase(500, 128, 32)]
+    public void DropTop_Float32MatchesFloat64(int n, int d, int topK)
+    {
+        using var scope = TensorScope.Begin();
+        AssertClose(x => new NtXentLoss(0.1).ForwardDropTop(x[0], null, topK).Loss, Rows(n, d, n + d + 5));
     }
 
     [TestCase(10, 4, 3)]
