@@ -28,61 +28,56 @@ internal static class CpuContrastive
     {
         int rowsA = shape.RowsA, rowsB = shape.RowsB, d = shape.Dim;
         bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0, excludePositives = shape.ExcludePositives != 0;
-        int blocks = (rowsA + RowBlock - 1) / RowBlock;
-        CpuParallel.For(blocks, (long)RowBlock * rowsB * d, (startBlock, endBlock) =>
-        {
-            var tile = new T[RowBlock * ColumnBlock];
-            var max = new T[RowBlock];
-            var sum = new T[RowBlock];
-            var positive = new T[RowBlock];
-            for (int blk = startBlock; blk < endBlock; blk++)
+        ScanTiles(a, aOffset, b, bOffset, rowsA, rowsB, d, invTau, (long)RowBlock * rowsB * d,
+            () => (Max: new T[RowBlock], Sum: new T[RowBlock], Positive: new T[RowBlock]),
+            (state, i0, rows) =>
             {
-                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
-                max.AsSpan().Fill(T.NegativeInfinity);
-                sum.AsSpan().Clear();
-                positive.AsSpan().Clear();
-                for (int j0 = 0; j0 < rowsB; j0 += ColumnBlock)
-                {
-                    int cols = Math.Min(ColumnBlock, rowsB - j0);
-                    SimilarityTile(a, aOffset + i0 * d, b, bOffset + j0 * d, rows, cols, d, invTau, tile);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        int i = i0 + r;
-                        var row = tile.AsSpan(r * cols, cols);
-                        int diagonal = excludeDiagonal ? i - j0 : -1;
-                        if (byLabel)
-                        {
-                            positive[r] += LabelSum(row, keyA[i], keyB.AsSpan(j0, cols), diagonal);
-                            if (excludePositives)
-                                for (int c = 0; c < cols; c++)
-                                    if (keyB[j0 + c] == keyA[i]) row[c] = T.NegativeInfinity;
-                        }
-                        else
-                        {
-                            int p = keyA[i] - j0;
-                            if (p >= 0 && p < cols)
-                            {
-                                positive[r] += row[p];
-                                if (excludePositives) row[p] = T.NegativeInfinity;
-                            }
-                        }
-                        if (threshold is not null) DropAboveThreshold(row, threshold[i], i, j0, keyA, keyB, byLabel);
-                        if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
-                        T tileMax = RowMax(row);
-                        if (T.IsNegativeInfinity(tileMax)) continue;
-                        T newMax = T.Max(max[r], tileMax);
-                        sum[r] = sum[r] * T.Exp(max[r] - newMax) + SumExp(row, newMax);
-                        max[r] = newMax;
-                    }
-                }
+                state.Max.AsSpan().Fill(T.NegativeInfinity);
+                state.Sum.AsSpan().Clear();
+                state.Positive.AsSpan().Clear();
+            },
+            (state, i0, rows, j0, cols, tile) =>
+            {
+                var (max, sum, positive) = state;
                 for (int r = 0; r < rows; r++)
                 {
                     int i = i0 + r;
-                    lse[lseOffset + i] = max[r] + T.Log(sum[r]);
-                    positiveLogit[positiveOffset + i] = positive[r] * positiveWeightA[i];
+                    var row = tile.AsSpan(r * cols, cols);
+                    int diagonal = excludeDiagonal ? i - j0 : -1;
+                    if (byLabel)
+                    {
+                        positive[r] += LabelSum(row, keyA[i], keyB.AsSpan(j0, cols), diagonal);
+                        if (excludePositives)
+                            for (int c = 0; c < cols; c++)
+                                if (keyB[j0 + c] == keyA[i]) row[c] = T.NegativeInfinity;
+                    }
+                    else
+                    {
+                        int p = keyA[i] - j0;
+                        if (p >= 0 && p < cols)
+                        {
+                            positive[r] += row[p];
+                            if (excludePositives) row[p] = T.NegativeInfinity;
+                        }
+                    }
+                    if (threshold is not null) DropAboveThreshold(row, threshold[i], i, j0, keyA, keyB, byLabel);
+                    if (diagonal >= 0 && diagonal < cols) row[diagonal] = T.NegativeInfinity;
+                    T tileMax = RowMax(row);
+                    if (T.IsNegativeInfinity(tileMax)) continue;
+                    T newMax = T.Max(max[r], tileMax);
+                    sum[r] = sum[r] * T.Exp(max[r] - newMax) + SumExp(row, newMax);
+                    max[r] = newMax;
                 }
-            }
-        });
+            },
+            (state, i0, rows) =>
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    int i = i0 + r;
+                    lse[lseOffset + i] = state.Max[r] + T.Log(state.Sum[r]);
+                    positiveLogit[positiveOffset + i] = state.Positive[r] * positiveWeightA[i];
+                }
+            });
     }
 
     /// <summary>dA = (1/τ)·W·B; <paramref name="rowTerm"/> / <paramref name="columnTerm"/> are null where the shape says absent.</summary>
@@ -95,62 +90,56 @@ internal static class CpuContrastive
         bool excludeDiagonal = shape.ExcludeDiagonal != 0, byLabel = shape.ByLabel != 0, excludePositives = shape.ExcludePositives != 0;
         // What a positive pair subtracts from W, per candidate b when b anchors the column term: c_b·w_b.
         T[]? columnPositive = columnTerm is { } ct ? ct.Coefficient.Zip(ct.PositiveWeight, (c, w) => c * w).ToArray() : null;
-        int blocks = (rowsA + RowBlock - 1) / RowBlock;
         T outScale = T.CreateChecked(invTau);
-        CpuParallel.For(blocks, (long)RowBlock * rowsB * d * 2, (startBlock, endBlock) =>
-        {
-            var tile = new T[RowBlock * ColumnBlock];
-            var similarity = excludePositives || shape.HasThreshold != 0 ? new T[ColumnBlock] : null;
-            for (int blk = startBlock; blk < endBlock; blk++)
+        ScanTiles(a, aOffset, b, bOffset, rowsA, rowsB, d, invTau, (long)RowBlock * rowsB * d * 2,
+            // The tile row's similarities, kept while the row becomes weights, where some pairs are left out and rewritten.
+            () => excludePositives || shape.HasThreshold != 0 ? new T[ColumnBlock] : null,
+            (similarity, i0, rows) => gradA.AsSpan(gradOffset + i0 * d, rows * d).Clear(),
+            (similarity, i0, rows, j0, cols, tile) =>
             {
-                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
-                gradA.AsSpan(gradOffset + i0 * d, rows * d).Clear();
-                for (int j0 = 0; j0 < rowsB; j0 += ColumnBlock)
+                for (int r = 0; r < rows; r++)
                 {
-                    int cols = Math.Min(ColumnBlock, rowsB - j0);
-                    SimilarityTile(a, aOffset + i0 * d, b, bOffset + j0 * d, rows, cols, d, invTau, tile);
-                    for (int r = 0; r < rows; r++)
+                    int i = i0 + r;
+                    var row = tile.AsSpan(r * cols, cols);
+                    T rowCoefficient = rowTerm is { } rt ? rt.Coefficient[i] : T.Zero;
+                    T rowPositive = rowTerm is { } rp ? rp.Coefficient[i] * rp.PositiveWeight[i] : T.Zero;
+                    if (similarity is not null) row.CopyTo(similarity);
+                    SoftmaxWeights(row, rowCoefficient, rowTerm is { } rl ? rl.Lse[i] : T.Zero,
+                        columnTerm is { } cc ? cc.Coefficient.AsSpan(j0, cols) : default, columnTerm is { } cl ? cl.Lse.AsSpan(j0, cols) : default);
+                    if (similarity is not null)
+                        SoftmaxWeightsWithExclusions(row, similarity.AsSpan(0, cols), i, j0, keyA, keyB, byLabel, excludePositives, rowTerm, columnTerm);
+                    if (byLabel)
                     {
-                        int i = i0 + r;
-                        var row = tile.AsSpan(r * cols, cols);
-                        T rowCoefficient = rowTerm is { } rt ? rt.Coefficient[i] : T.Zero;
-                        T rowPositive = rowTerm is { } rp ? rp.Coefficient[i] * rp.PositiveWeight[i] : T.Zero;
-                        if (similarity is not null) row.CopyTo(similarity);
-                        SoftmaxWeights(row, rowCoefficient, rowTerm is { } rl ? rl.Lse[i] : T.Zero,
-                            columnTerm is { } cc ? cc.Coefficient.AsSpan(j0, cols) : default, columnTerm is { } cl ? cl.Lse.AsSpan(j0, cols) : default);
-                        if (similarity is not null)
-                            SoftmaxWeightsWithExclusions(row, similarity.AsSpan(0, cols), i, j0, keyA, keyB, byLabel, excludePositives, rowTerm, columnTerm);
-                        if (byLabel)
-                        {
-                            SubtractLabelPositives(row, keyA[i], keyB.AsSpan(j0, cols), rowPositive, columnPositive is null ? default : columnPositive.AsSpan(j0, cols));
-                        }
-                        else if (rowTerm is not null)
-                        {
-                            int p = keyA[i] - j0;
-                            if (p >= 0 && p < cols) row[p] -= rowPositive;
-                        }
-                        int diagonal = i - j0;
-                        if (excludeDiagonal && diagonal >= 0 && diagonal < cols) row[diagonal] = T.Zero;
+                        SubtractLabelPositives(row, keyA[i], keyB.AsSpan(j0, cols), rowPositive, columnPositive is null ? default : columnPositive.AsSpan(j0, cols));
                     }
-                    if (!byLabel && columnPositive is not null)
+                    else if (rowTerm is not null)
                     {
-                        // [a = p(b)]: the column of this tile whose positive is a row of this block.
-                        for (int c = 0; c < cols; c++)
-                        {
-                            int r = keyB[j0 + c] - i0;
-                            if (r >= 0 && r < rows) tile[r * cols + c] -= columnPositive[j0 + c];
-                        }
+                        int p = keyA[i] - j0;
+                        if (p >= 0 && p < cols) row[p] -= rowPositive;
                     }
-                    Gemm(tile, 0, b, bOffset + j0 * d, gradA, gradOffset + i0 * d, new GemmShape
-                    {
-                        M = rows, N = d, K = cols, Lda = cols, Ldb = d, Ldc = d,
-                        Beta = 1f,
-                    }, 1.0);
+                    int diagonal = i - j0;
+                    if (excludeDiagonal && diagonal >= 0 && diagonal < cols) row[diagonal] = T.Zero;
                 }
+                if (!byLabel && columnPositive is not null)
+                {
+                    // [a = p(b)]: the column of this tile whose positive is a row of this block.
+                    for (int c = 0; c < cols; c++)
+                    {
+                        int r = keyB[j0 + c] - i0;
+                        if (r >= 0 && r < rows) tile[r * cols + c] -= columnPositive[j0 + c];
+                    }
+                }
+                Gemm(tile, 0, b, bOffset + j0 * d, gradA, gradOffset + i0 * d, new GemmShape
+                {
+                    M = rows, N = d, K = cols, Lda = cols, Ldb = d, Ldc = d,
+                    Beta = 1f,
+                }, 1.0);
+            },
+            (similarity, i0, rows) =>
+            {
                 var block = gradA.AsSpan(gradOffset + i0 * d, rows * d);
                 for (int t = 0; t < block.Length; t++) block[t] *= outScale;
-            }
-        });
+            });
     }
 
     /// <summary>
@@ -194,50 +183,76 @@ internal static class CpuContrastive
         int[] dropped, int droppedOffset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int kept = topK + 1, blocks = (n + RowBlock - 1) / RowBlock;
-        CpuParallel.For(blocks, (long)RowBlock * n * d, (startBlock, endBlock) =>
-        {
-            var tile = new T[RowBlock * ColumnBlock];
-            var value = new T[RowBlock * kept];
-            var index = new int[RowBlock * kept];
-            var count = new int[RowBlock];
-            for (int blk = startBlock; blk < endBlock; blk++)
+        int kept = topK + 1;
+        ScanTiles(z, offset, z, offset, n, n, d, invTau, (long)RowBlock * n * d,
+            () => (Value: new T[RowBlock * kept], Index: new int[RowBlock * kept], Count: new int[RowBlock]),
+            (state, i0, rows) => state.Count.AsSpan().Clear(),
+            (state, i0, rows, j0, cols, tile) =>
             {
-                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, n - i0);
-                count.AsSpan().Clear();
-                for (int j0 = 0; j0 < n; j0 += ColumnBlock)
-                {
-                    int cols = Math.Min(ColumnBlock, n - j0);
-                    SimilarityTile(z, offset + i0 * d, z, offset + j0 * d, rows, cols, d, invTau, tile);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        int i = i0 + r;
-                        var top = value.AsSpan(r * kept, kept);
-                        var at = index.AsSpan(r * kept, kept);
-                        for (int c = 0; c < cols; c++)
-                        {
-                            int j = j0 + c;
-                            T s = tile[r * cols + c];
-                            if (j == i || j == positives[i] || (count[r] == kept && !(s > top[kept - 1]))) continue;
-                            int slot = count[r] < kept ? count[r]++ : kept - 1;
-                            for (; slot > 0 && top[slot - 1] < s; slot--)
-                            {
-                                top[slot] = top[slot - 1];
-                                at[slot] = at[slot - 1];
-                            }
-                            top[slot] = s;
-                            at[slot] = j;
-                        }
-                    }
-                }
+                var (value, index, count) = state;
                 for (int r = 0; r < rows; r++)
                 {
                     int i = i0 + r;
                     var top = value.AsSpan(r * kept, kept);
+                    var at = index.AsSpan(r * kept, kept);
+                    for (int c = 0; c < cols; c++)
+                    {
+                        int j = j0 + c;
+                        T s = tile[r * cols + c];
+                        if (j == i || j == positives[i] || (count[r] == kept && !(s > top[kept - 1]))) continue;
+                        int slot = count[r] < kept ? count[r]++ : kept - 1;
+                        for (; slot > 0 && top[slot - 1] < s; slot--)
+                        {
+                            top[slot] = top[slot - 1];
+                            at[slot] = at[slot - 1];
+                        }
+                        top[slot] = s;
+                        at[slot] = j;
+                    }
+                }
+            },
+            (state, i0, rows) =>
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    int i = i0 + r;
+                    var top = state.Value.AsSpan(r * kept, kept);
                     T t = (top[topK - 1] + top[topK]) / T.CreateChecked(2);
                     threshold[thresholdOffset + i] = t;
-                    for (int j = 0; j < topK; j++) dropped[droppedOffset + i * topK + j] = top[j] > t ? index[r * kept + j] : -1;
+                    for (int j = 0; j < topK; j++) dropped[droppedOffset + i * topK + j] = top[j] > t ? state.Index[r * kept + j] : -1;
                 }
+            });
+    }
+
+    /// <summary>A thread's part of a streaming pass over one tile: its scratch, the row block (i0, rows), the column tile (j0, cols), S of the tile.</summary>
+    private delegate void TileVisit<T, TState>(TState scratch, int i0, int rows, int j0, int cols, T[] tile);
+
+    /// <summary>
+    /// The loop of the streaming passes: row blocks of A (RB rows) in parallel, each streaming B's column tiles (CB columns)
+    /// in order, S tile = A_I·B_Jᵀ/τ into the thread's buffer and handed to <paramref name="visit"/>; <paramref name="begin"/>
+    /// before a block's first tile and <paramref name="end"/> after its last, with the thread's <paramref name="scratch"/>.
+    /// Each block owns its rows of whatever it writes: no atomics.
+    /// </summary>
+    private static void ScanTiles<T, TState>(T[] a, int aOffset, T[] b, int bOffset, int rowsA, int rowsB, int d, double invTau, long costPerBlock,
+        Func<TState> scratch, Action<TState, int, int> begin, TileVisit<T, TState> visit, Action<TState, int, int> end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int blocks = (rowsA + RowBlock - 1) / RowBlock;
+        CpuParallel.For(blocks, costPerBlock, (startBlock, endBlock) =>
+        {
+            var tile = new T[RowBlock * ColumnBlock];
+            var state = scratch();
+            for (int blk = startBlock; blk < endBlock; blk++)
+            {
+                int i0 = blk * RowBlock, rows = Math.Min(RowBlock, rowsA - i0);
+                begin(state, i0, rows);
+                for (int j0 = 0; j0 < rowsB; j0 += ColumnBlock)
+                {
+                    int cols = Math.Min(ColumnBlock, rowsB - j0);
+                    SimilarityTile(a, aOffset + i0 * d, b, bOffset + j0 * d, rows, cols, d, invTau, tile);
+                    visit(state, i0, rows, j0, cols, tile);
+                }
+                end(state, i0, rows);
             }
         });
     }

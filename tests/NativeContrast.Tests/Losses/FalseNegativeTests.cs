@@ -49,16 +49,24 @@ public class FalseNegativeTests
     [TestCase(FalseNegatives.Attract)]
     public void LearnedTemperature_GetsTheDefinitionsGradient(FalseNegatives handling)
     {
+        var labels = PairLabels(20, 3, 7);
+        AssertLearnedTemperatureMatchesTheDefinition(
+            (z, tau) => new NtXentLoss(tau).Forward(z, null, Tensor.FromArray(labels, [20], Device.Cpu), handling),
+            (z, positives, theta) => ComposedLosses.NtXentFalseNegatives(z, positives, labels, handling, 0.3, true, theta));
+    }
+
+    /// <summary>20 rows of 6 at θ = ln(1/0.3): the fused loss against its definition, loss and both gradients (rows, θ).</summary>
+    private static void AssertLearnedTemperatureMatchesTheDefinition(Func<Tensor, LearnableTemperature, Tensor> fused, Func<Tensor, int[], Tensor, Tensor> reference)
+    {
         int n = 20, d = 6;
-        var labels = PairLabels(n, 3, 7);
         var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
         var z = (Tensor.RandomNormal([n, d], 3, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
         var theta = (new[] { Math.Log(1 / 0.3) }, new[] { 1 });
-        var fused = Run(x => new NtXentLoss(LearnableTemperature.FromLogInverseTemperature(x[1])).Forward(x[0], null, Tensor.FromArray(labels, [n], Device.Cpu), handling), z, theta);
-        var reference = Run(x => ComposedLosses.NtXentFalseNegatives(x[0], positives, labels, handling, 0.3, true, x[1]), z, theta);
-        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9), "loss");
-        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
-        Close.Assert(fused.Grads[1], reference.Grads[1], 1e-10, 1e-7, "θ gradient");
+        var got = Run(x => fused(x[0], LearnableTemperature.FromLogInverseTemperature(x[1])), z, theta);
+        var expected = Run(x => reference(x[0], positives, x[1]), z, theta);
+        Assert.That(got.Loss, Is.EqualTo(expected.Loss).Within(1e-9), "loss");
+        Close.Assert(got.Grads[0], expected.Grads[0], 1e-10, 1e-7, "gradient");
+        Close.Assert(got.Grads[1], expected.Grads[1], 1e-10, 1e-7, "θ gradient");
     }
 
     [Test]
@@ -153,15 +161,9 @@ public class FalseNegativeTests
         Assert.That(one, Is.LessThan(plain));
         Assert.That(four, Is.LessThan(one));
 
-        int n = 20;
-        var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
-        var x0 = (Tensor.RandomNormal([n, 6], 3, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, 6 });
-        var theta = (new[] { Math.Log(1 / 0.3) }, new[] { 1 });
-        var fused = Run(x => new NtXentLoss(LearnableTemperature.FromLogInverseTemperature(x[1])).ForwardDropTop(x[0], null, 3).Loss, x0, theta);
-        var reference = Run(x => ComposedLosses.NtXentDropTop(x[0], positives, 3, 0.3, true, x[1]), x0, theta);
-        Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9), "loss");
-        Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
-        Close.Assert(fused.Grads[1], reference.Grads[1], 1e-10, 1e-7, "θ gradient");
+        AssertLearnedTemperatureMatchesTheDefinition(
+            (x, tau) => new NtXentLoss(tau).ForwardDropTop(x, null, 3).Loss,
+            (x, positives, theta) => ComposedLosses.NtXentDropTop(x, positives, 3, 0.3, true, theta));
     }
 
     [Test]
