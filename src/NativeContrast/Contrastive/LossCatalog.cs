@@ -5,8 +5,8 @@ namespace NativeContrast.Losses;
 /// BenchmarkDotNet rows, the tests (fused vs reference, finite differences) and the docs table read. Adding a
 /// loss is its class, its composed reference, one entry here and a test case; every command and catalog
 /// test then covers it. Softmax losses cost 6·N·M·D (one N×M×D product forward, two backward); triplet
-/// mining 2·N²·D per pass (one pass for hard mining, two for semi-hard). HCL with β &gt; 0 runs the softmax passes twice
-/// (at scales (1+β)/τ and β/τ).
+/// mining 2·N²·D per pass (one pass for hard mining, two for semi-hard). HCL with β &gt; 0 needs its products once (the
+/// cpu computes both of its scales from the same tiles; ILGPU devices run the passes once per scale).
 /// </summary>
 public static class LossCatalog
 {
@@ -57,7 +57,7 @@ public static class LossCatalog
             LossInputKinds.None, LossInputKinds.Positives, [.. Softmax, nameof(LossOptions.TauPlus), nameof(LossOptions.Beta)],
             (x, o) => new DebiasedContrastiveLoss(o.TauPlus, o.Beta, o.Temperature, o.Normalize).Forward(x.Embeddings, x.Positives),
             (x, o) => ComposedLosses.Debiased(x.Embeddings, PositiveIndex(x, NtXentLoss.DefaultPositives), o.Temperature, o.TauPlus, o.Beta, o.Normalize),
-            (n, m, d, o) => (o.Beta > 0 ? 12.0 : 6.0) * n * n * d),
+            (n, m, d, o) => 6.0 * n * n * d),
         new("triplet", "triplet with batch-hard or semi-hard mining",
             LossInputKinds.Labels, LossInputKinds.Labels,
             [nameof(LossOptions.Margin), nameof(LossOptions.Mining), nameof(LossOptions.Distance), nameof(LossOptions.SoftMargin), nameof(LossOptions.Normalize)],
