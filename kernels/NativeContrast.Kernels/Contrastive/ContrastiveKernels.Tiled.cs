@@ -22,25 +22,62 @@ public static partial class ContrastiveKernels
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
     public static void RowStatsTiled<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+        where TExchange : struct, ILaneExchange<TExchange> =>
+        RowStatsTiledWith<ScalarTiles, TExchange>(anchors, candidates, anchorSide, keyB, shape);
+
+    /// <summary>
+    /// The tiled row statistics of variants 2 and 4: per step of 64 candidates, each thread's 4×4 block of logits from
+    /// <typeparamref name="TTiles"/> (its staging and which candidates it owns) added to its four row states, which the
+    /// 16 lanes sharing a row merge at the end.
+    /// </summary>
+    private static void RowStatsTiledWith<TTiles, TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB,
+        ContrastiveShape shape)
+        where TTiles : struct, ITiledLogits<TTiles>
         where TExchange : struct, ILaneExchange<TExchange>
     {
         var exchange = default(TExchange).Prepare();
-        var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
-        var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
         int tx = Group.IdxX, ty = Group.IdxY;
         int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
+        var tiles = default(TTiles).Prepare(anchors, firstRow, shape);
         var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
         var states = AnchorStates.Empty;
         for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
         {
-            var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
-            int firstColumn = colBase + tx;
-            var columns = new Int4(firstColumn, firstColumn + GroupSide, firstColumn + 2 * GroupSide, firstColumn + 3 * GroupSide);
-            var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, GroupSide, shape.RowsB) : default;
-            states = Accumulate(states, dots.R0.Scale(shape.InvTau), dots.R1.Scale(shape.InvTau), dots.R2.Scale(shape.InvTau), dots.R3.Scale(shape.InvTau),
-                firstRow, rowKeys, columns, columnKeys, shape);
+            var logits = tiles.Logits(anchors, rowBase, candidates, colBase, shape);
+            var columns = tiles.Columns(colBase, tx);
+            var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, columns.X, tiles.ColumnStride, shape.RowsB) : default;
+            states = Accumulate(states, logits.R0, logits.R1, logits.R2, logits.R3, firstRow, rowKeys, columns, columnKeys, shape);
         }
         MergeAndWriteRowStats(states, tx, firstRow, anchorSide, shape.RowsA, exchange);
+    }
+
+    /// <summary>
+    /// Variant 2's 4×4 blocks: anchors rowBase + 4ty + i against candidates colBase + tx + 16j, staged in <see cref="Pad"/>-wide
+    /// shared tiles with the rows' factors applied on load (<see cref="DotTile"/>).
+    /// </summary>
+    public struct ScalarTiles : ITiledLogits<ScalarTiles>
+    {
+        private ArrayView<float> tileA, tileB;
+
+        /// <inheritdoc/>
+        public readonly ScalarTiles Prepare(ScaledRows anchors, int firstRow, ContrastiveShape shape) => new()
+        {
+            tileA = SharedMemory.Allocate<float>(DepthChunk * Pad),
+            tileB = SharedMemory.Allocate<float>(DepthChunk * Pad),
+        };
+
+        /// <inheritdoc/>
+        public readonly MicroTile Logits(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase, ContrastiveShape shape)
+        {
+            var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
+            return new MicroTile { R0 = dots.R0.Scale(shape.InvTau), R1 = dots.R1.Scale(shape.InvTau), R2 = dots.R2.Scale(shape.InvTau), R3 = dots.R3.Scale(shape.InvTau) };
+        }
+
+        /// <inheritdoc/>
+        public readonly Int4 Columns(int colBase, int tx) => new(colBase + tx, colBase + tx + GroupSide, colBase + tx + 2 * GroupSide, colBase + tx + 3 * GroupSide);
+
+        /// <inheritdoc/>
+        public readonly int ColumnStride => GroupSide;
     }
 
     /// <summary>

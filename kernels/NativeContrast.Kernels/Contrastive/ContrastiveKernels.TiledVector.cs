@@ -27,28 +27,46 @@ public static partial class ContrastiveKernels
     /// Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// </summary>
     public static void RowStatsTiledVector<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
-        where TExchange : struct, ILaneExchange<TExchange>
+        where TExchange : struct, ILaneExchange<TExchange> =>
+        RowStatsTiledWith<VectorTiles, TExchange>(anchors, candidates, anchorSide, keyB, shape);
+
+    /// <summary>
+    /// Variant 4's 4×4 blocks: anchors rowBase + 4ty + i against candidates colBase + 4tx + j, staged as stored in
+    /// <see cref="VectorPad"/>-wide shared tiles and read as 16-byte vectors (<see cref="DotTileVector"/>); the rows'
+    /// factors (and 1/τ) multiply the products.
+    /// </summary>
+    public struct VectorTiles : ITiledLogits<VectorTiles>
     {
-        var exchange = default(TExchange).Prepare();
-        var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
-        var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
-        int tx = Group.IdxX, ty = Group.IdxY;
-        int rowBase = Grid.IdxX * TileRows, firstRow = rowBase + ty * 4;
-        var rowKeys = Int4.LoadGuarded(anchorSide.Keys, firstRow, 1, shape.RowsA);
-        var rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau);
-        var states = AnchorStates.Empty;
-        for (int colBase = 0; colBase < shape.RowsB; colBase += TileRows)
+        private ArrayView<float> tileA, tileB;
+        private Float4 rowScales;
+
+        /// <inheritdoc/>
+        public readonly VectorTiles Prepare(ScaledRows anchors, int firstRow, ContrastiveShape shape) => new()
+        {
+            tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad),
+            tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad),
+            rowScales = RowScales(anchors, firstRow, shape.RowsA).Scale(shape.InvTau),
+        };
+
+        /// <inheritdoc/>
+        public readonly MicroTile Logits(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase, ContrastiveShape shape)
         {
             var dots = DotTileVector(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
-            int firstColumn = colBase + tx * 4;
-            var columns = new Int4(firstColumn, firstColumn + 1, firstColumn + 2, firstColumn + 3);
-            var columnKeys = shape.ByLabel != 0 ? Int4.LoadGuarded(keyB, firstColumn, 1, shape.RowsB) : default;
-            var columnScales = RowScales(candidates, firstColumn, shape.RowsB);
-            states = Accumulate(states, dots.R0.Times(columnScales).Scale(rowScales.X), dots.R1.Times(columnScales).Scale(rowScales.Y),
-                dots.R2.Times(columnScales).Scale(rowScales.Z), dots.R3.Times(columnScales).Scale(rowScales.W),
-                firstRow, rowKeys, columns, columnKeys, shape);
+            var columnScales = RowScales(candidates, colBase + Group.IdxX * 4, shape.RowsB);
+            return new MicroTile
+            {
+                R0 = dots.R0.Times(columnScales).Scale(rowScales.X),
+                R1 = dots.R1.Times(columnScales).Scale(rowScales.Y),
+                R2 = dots.R2.Times(columnScales).Scale(rowScales.Z),
+                R3 = dots.R3.Times(columnScales).Scale(rowScales.W),
+            };
         }
-        MergeAndWriteRowStats(states, tx, firstRow, anchorSide, shape.RowsA, exchange);
+
+        /// <inheritdoc/>
+        public readonly Int4 Columns(int colBase, int tx) => new(colBase + tx * 4, colBase + tx * 4 + 1, colBase + tx * 4 + 2, colBase + tx * 4 + 3);
+
+        /// <inheritdoc/>
+        public readonly int ColumnStride => 1;
     }
 
     /// <summary>
