@@ -1,3 +1,4 @@
+using NativeContrast.Autograd;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -51,10 +52,11 @@ internal static class BenchCommand
             Description = "Rows of the warm-up repetitions (default --n). Fewer compile the kernels without a full-size repetition, " +
                 "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
         };
+        var profile = new Option<bool>("--profile") { Description = "simclr-step: also print where the step's time goes, by op (forward, backward, optimizer), over the timed repetitions." };
         var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 | tiled-vec | tf32x3 (default tiled; tf32x3 is fp32-accurate on TF32 tensor cores)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
-        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant }) command.Options.Add(o);
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant, profile }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
@@ -71,23 +73,44 @@ internal static class BenchCommand
                 ilgpu.ContrastiveVariant = VariantNames[name];
             }
             var measured = parse.GetValue(kind)!;
+            if (parse.GetValue(profile) && measured != "simclr-step") throw new ArgumentException("--profile goes with --kind simclr-step.");
             BenchResult result;
             if (warmup < rows)
             {
                 var small = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1, warmupTime);
-                result = Measure(measured, rows, keys, dim, dev, repetitions, warmupSeconds: null) with { WarmupCalls = small.WarmupCalls + 1 };
+                result = Measure(measured, rows, keys, dim, dev, repetitions, warmupSeconds: null, parse.GetValue(profile)) with { WarmupCalls = small.WarmupCalls + 1 };
             }
-            else result = Measure(measured, rows, keys, dim, dev, repetitions, warmupTime);
+            else result = Measure(measured, rows, keys, dim, dev, repetitions, warmupTime, parse.GetValue(profile));
             if (dev is IlgpuDevice used && parse.GetValue(kind) is not ("sgemm" or "simclr-step"))
                 result = result with { Variant = VariantNames.First(v => v.Value == used.ContrastiveVariant).Key };
             output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
+            if (result.Profile is { } ops) WriteProfile(output, ops, repetitions, result.MedianMs);
             return 0;
         });
         return command;
     }
 
+    /// <summary>The profile as a table: per op, ms per step, share of the profiled time, calls per step; the 25 largest, the rest summed.</summary>
+    private static void WriteProfile(TextWriter output, IReadOnlyList<(string Phase, string Op, double Milliseconds, int Count)> ops, int steps, double medianMs)
+    {
+        double total = ops.Sum(o => o.Milliseconds);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"profile over {steps} steps: {total / steps:F1} ms per step attributed (median step {medianMs:F1} ms); time since the previous op, by op"));
+        output.WriteLine($"{"phase",-9} {"op",-28} {"ms/step",9} {"share",7} {"calls/step",11}");
+        foreach (var (phase, op, ms, count) in ops.Take(25))
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-9} {op,-28} {ms / steps,9:F2} {ms / total,7:P1} {count / (double)steps,11:F1}"));
+        if (ops.Count > 25)
+        {
+            double rest = ops.Skip(25).Sum(o => o.Milliseconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-9} {$"{ops.Count - 25} more",-28} {rest / steps,9:F2} {rest / total,7:P1}"));
+        }
+    }
+
     internal sealed record BenchResult(string Kind, int N, int M, int D, string Device, double MedianMs, double MinMs, double Gflop, double PeakTensorMiB, double? AllocatedMiB)
     {
+        /// <summary>simclr-step with --profile: the time by (phase, op) over the timed repetitions.</summary>
+        public IReadOnlyList<(string Phase, string Op, double Milliseconds, int Count)>? Profile { get; init; }
+
         /// <summary>The contrastive kernel variant that ran (ILGPU devices), else null.</summary>
         public string? Variant { get; init; }
 
@@ -115,7 +138,7 @@ internal static class BenchCommand
     }
 
     /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
-    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, double? warmupSeconds)
+    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, double? warmupSeconds, bool profileSteps)
     {
         using var encoder = new Nn.SmallCnn(device: device, seed: 1);
         using var head = new Nn.ProjectionHead(device: device);
@@ -124,27 +147,33 @@ internal static class BenchCommand
         var loss = new NtXentLoss(0.2);
         void Once()
         {
+            OpProfile.Restart();
             using var scope = TensorScope.Begin();
             loss.Forward(head.Forward(encoder.Forward(views))).Backward();
             optimizer.Step();
+            OpProfile.Mark("optimizer", "Sgd.Step");
             optimizer.ZeroGrad();
             device.Synchronize();
+            OpProfile.Mark("optimizer", "ZeroGrad");
         }
         int warmupCalls = warmupSeconds is { } seconds ? WarmUp(Once, seconds) : 0;
         long baseline = device.LiveBytes, readsBefore = device.HostReads;
         device.ResetPeakLiveBytes();
         var times = new double[reps];
+        if (profileSteps) OpProfile.Start();
         for (int r = 0; r < reps; r++)
         {
             var clock = Stopwatch.StartNew();
             Once();
             times[r] = clock.Elapsed.TotalMilliseconds;
         }
+        var profile = profileSteps ? OpProfile.Stop() : null;
         Array.Sort(times);
         return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null)
         {
             WarmupCalls = warmupCalls,
             HostReadsPerStep = (device.HostReads - readsBefore) / (double)reps,
+            Profile = profile,
         };
     }
 
@@ -172,9 +201,9 @@ internal static class BenchCommand
 
     /// <summary>
     /// Times <paramref name="reps"/> repetitions after warming up at the same size for <paramref name="warmupSeconds"/>
-    /// (<see cref="WarmUp"/>; null: no warm-up).
+    /// (<see cref="WarmUp"/>; null: no warm-up); the training step with <paramref name="profile"/> also by op (<see cref="OpProfile"/>).
     /// </summary>
-    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds)
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds, bool profile = false)
     {
         using var inputs = TensorScope.Begin();
         var z = Tensor.RandomNormal([n, d], 1, device);
@@ -184,7 +213,7 @@ internal static class BenchCommand
         var classes = Math.Max(2, n / 8);
         var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % classes).ToArray(), [n], device);
         var square = kind == "sgemm" ? Tensor.RandomNormal([n, n], 3, device) : null;
-        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds);
+        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds, profile);
         bool isLoss = kind != "sgemm";
         var loss = isLoss ? LossCatalog.Get(kind == TripletSemiHard ? "triplet" : kind) : null;
         var options = new LossOptions { Mining = kind == TripletSemiHard ? TripletMining.SemiHard : TripletMining.Hard };

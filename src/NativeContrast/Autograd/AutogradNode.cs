@@ -13,6 +13,9 @@ internal abstract class AutogradNode
     /// <summary>Name for error messages.</summary>
     public virtual string Name => GetType().Name.Replace("Op", string.Empty, StringComparison.Ordinal);
 
+    /// <summary>How a profile (<see cref="OpProfile"/>) tells this node from others of its kind: its name, and for ops whose cost depends on more than their kind, their sizes.</summary>
+    public virtual string ProfileName => Name;
+
     /// <summary>
     /// Gradients with respect to each input (null where an input needs none), each with that input's
     /// shape. Runs with graph recording off. Must not dispose <paramref name="gradOutput"/>.
@@ -29,6 +32,7 @@ internal abstract class AutogradNode
             {
                 output.GradFn = node();
                 output.RequiresGradInternal = true;
+                OpProfile.Mark("forward", output.GradFn.ProfileName);
                 return output;
             }
         }

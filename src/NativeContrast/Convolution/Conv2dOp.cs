@@ -11,6 +11,9 @@ internal sealed class Conv2dOp : AutogradNode
 {
     private readonly ConvShape shape;
 
+    /// <inheritdoc/>
+    public override string ProfileName => $"Conv2d {shape.Channels}→{shape.OutChannels} {shape.KernelH}×{shape.KernelW}/{shape.Stride} {shape.Height}×{shape.Width}";
+
     private Conv2dOp(Tensor[] inputs, ConvShape shape) : base(inputs) => this.shape = shape;
 
     public static Tensor Forward(Tensor x, Tensor w, Tensor? bias, int stride, int padding)
