@@ -1,3 +1,4 @@
+using NativeContrast.Tests.Support;
 using System.Text.Json;
 using NativeContrast.Tests.Data;
 using SixLabors.ImageSharp;
@@ -8,14 +9,6 @@ namespace NativeContrast.Tests.Cli;
 [NonParallelizable]
 public class RunsCommandTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = NativeContrast.Cli.CommandLine.Run(args, output, error);
-        return (code, output.ToString(), error.ToString().Trim());
-    }
-
     [Test]
     public void ListsTheRuns_ComparesThem_AndDrawsTheirLossCurves()
     {
@@ -23,12 +16,12 @@ public class RunsCommandTests
         var runs = Path.Combine(data, "runs");
         try
         {
-            Assert.That(Run("train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval", "--out", Path.Combine(runs, "a")).Code, Is.EqualTo(0));
-            Assert.That(Run("train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval", "--loss", "dcl", "--temperature", "0.2",
+            Assert.That(CliRun.Run("train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval", "--out", Path.Combine(runs, "a")).Code, Is.EqualTo(0));
+            Assert.That(CliRun.Run("train", "--data", data, "--epochs", "1", "--batch-size", "32", "--device", "cpu", "--no-eval", "--loss", "dcl", "--temperature", "0.2",
                 "--out", Path.Combine(runs, "nested", "b")).Code, Is.EqualTo(0));
             Directory.CreateDirectory(Path.Combine(runs, "not-a-run"));
 
-            var (code, output, error) = Run("runs", runs);
+            var (code, output, error) = CliRun.Run("runs", runs);
             Assert.That(code, Is.EqualTo(0), error);
             var lines = output.TrimEnd().Split('\n');
             Assert.That(lines, Has.Length.EqualTo(3), output);
@@ -37,17 +30,17 @@ public class RunsCommandTests
             Assert.That(lines[2], Does.StartWith(Path.Combine("nested", "b")).And.Contain("simclr (dcl)").And.Contain("0.2"));
             Assert.That(lines[2].IndexOf("small-cnn", StringComparison.Ordinal), Is.EqualTo(lines[1].IndexOf("small-cnn", StringComparison.Ordinal)), "aligned columns");
 
-            (code, output, _) = Run("runs", runs, "--json");
+            (code, output, _) = CliRun.Run("runs", runs, "--json");
             var first = JsonDocument.Parse(output.Split('\n')[0]).RootElement;
             Assert.That((first.GetProperty("run").GetString(), first.GetProperty("epochs_logged").GetInt32(), first.GetProperty("state").GetString()), Is.EqualTo(("a", 1, "finished")));
 
             var png = Path.Combine(data, "compare.png");
-            (code, output, error) = Run("runs", "compare", Path.Combine(runs, "a"), Path.Combine(runs, "nested", "b"), "--out", png);
+            (code, output, error) = CliRun.Run("runs", "compare", Path.Combine(runs, "a"), Path.Combine(runs, "nested", "b"), "--out", png);
             Assert.That(code, Is.EqualTo(0), error);
             Assert.That(output, Does.Contain("Loss").And.Contain("ntxent").And.Contain("dcl").And.Contain("Temperature"));
             Assert.That(output, Does.Not.Contain("BatchSize"), "only the settings that differ");
             using (var image = Image.Load(png)) Assert.That(image.Width, Is.GreaterThan(100));
-            (code, _, error) = Run("runs", "compare", Path.Combine(runs, "a"), Path.Combine(runs, "nested", "b"), "--out", png);
+            (code, _, error) = CliRun.Run("runs", "compare", Path.Combine(runs, "a"), Path.Combine(runs, "nested", "b"), "--out", png);
             Assert.That((code, error), Is.EqualTo((2, $"error: --out '{png}' exists; name another file.")));
         }
         finally
@@ -62,9 +55,9 @@ public class RunsCommandTests
         var empty = Directory.CreateTempSubdirectory("nc-runs-").FullName;
         try
         {
-            Assert.That(Run("runs", Path.Combine(empty, "missing")), Is.EqualTo((2, "", $"error: '{Path.Combine(empty, "missing")}' is not a folder; name the folder that holds your runs (default: runs).")));
-            Assert.That(Run("runs", empty).Output, Does.StartWith($"no runs under {empty}"));
-            var (code, _, error) = Run("runs", "compare", empty, empty);
+            Assert.That(CliRun.Run("runs", Path.Combine(empty, "missing")), Is.EqualTo((2, "", $"error: '{Path.Combine(empty, "missing")}' is not a folder; name the folder that holds your runs (default: runs).")));
+            Assert.That(CliRun.Run("runs", empty).Output, Does.StartWith($"no runs under {empty}"));
+            var (code, _, error) = CliRun.Run("runs", "compare", empty, empty);
             Assert.That((code, error), Is.EqualTo((2, $"error: '{empty}' is not a run folder: it has no config.json.")));
         }
         finally

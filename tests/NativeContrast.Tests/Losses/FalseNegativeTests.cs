@@ -19,15 +19,6 @@ public class FalseNegativeTests
         return Enumerable.Range(0, n).Select(i => image[i % (n / 2)]).ToArray();
     }
 
-    private static (double Loss, double[][] Grads) Run(Func<Tensor[], Tensor> loss, params (double[] Values, int[] Shape)[] inputs)
-    {
-        using var scope = TensorScope.Begin();
-        var leaves = inputs.Select(i => Tensor.FromArray(i.Values, i.Shape, Device.Cpu, requiresGrad: true)).ToArray();
-        var l = loss(leaves);
-        l.Backward();
-        return (l.Item(), leaves.Select(t => t.Grad!.ToDoubleArray()).ToArray());
-    }
-
     [TestCase(FalseNegatives.Drop, 12, 5, 3, 0.2, true)]
     [TestCase(FalseNegatives.Attract, 12, 5, 3, 0.2, true)]
     [TestCase(FalseNegatives.Drop, 400, 9, 10, 0.07, true)]
@@ -39,8 +30,8 @@ public class FalseNegativeTests
         var labels = PairLabels(n, classes, n);
         var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
         var z = (Tensor.RandomNormal([n, d], n + d, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
-        var fused = Run(x => new NtXentLoss(tau, normalize).Forward(x[0], null, Tensor.FromArray(labels, [n], Device.Cpu), handling), z);
-        var reference = Run(x => ComposedLosses.NtXentFalseNegatives(x[0], positives, labels, handling, tau, normalize), z);
+        var fused = LeafRun.Run(x => new NtXentLoss(tau, normalize).Forward(x[0], null, Tensor.FromArray(labels, [n], Device.Cpu), handling), z);
+        var reference = LeafRun.Run(x => ComposedLosses.NtXentFalseNegatives(x[0], positives, labels, handling, tau, normalize), z);
         Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
         Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
     }
@@ -62,8 +53,8 @@ public class FalseNegativeTests
         var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
         var z = (Tensor.RandomNormal([n, d], 3, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
         var theta = (new[] { Math.Log(1 / 0.3) }, new[] { 1 });
-        var got = Run(x => fused(x[0], LearnableTemperature.FromLogInverseTemperature(x[1])), z, theta);
-        var expected = Run(x => reference(x[0], positives, x[1]), z, theta);
+        var got = LeafRun.Run(x => fused(x[0], LearnableTemperature.FromLogInverseTemperature(x[1])), z, theta);
+        var expected = LeafRun.Run(x => reference(x[0], positives, x[1]), z, theta);
         Assert.That(got.Loss, Is.EqualTo(expected.Loss).Within(1e-9), "loss");
         Close.Assert(got.Grads[0], expected.Grads[0], 1e-10, 1e-7, "gradient");
         Close.Assert(got.Grads[1], expected.Grads[1], 1e-10, 1e-7, "θ gradient");
@@ -126,8 +117,8 @@ public class FalseNegativeTests
     {
         var positives = Enumerable.Range(0, n).Select(i => (i + n / 2) % n).ToArray();
         var z = (Tensor.RandomNormal([n, d], n + d + topK, Device.Cpu, DType.Float64).ToDoubleArray(), new[] { n, d });
-        var fused = Run(x => new NtXentLoss(tau, normalize).ForwardDropTop(x[0], null, topK).Loss, z);
-        var reference = Run(x => ComposedLosses.NtXentDropTop(x[0], positives, topK, tau, normalize), z);
+        var fused = LeafRun.Run(x => new NtXentLoss(tau, normalize).ForwardDropTop(x[0], null, topK).Loss, z);
+        var reference = LeafRun.Run(x => ComposedLosses.NtXentDropTop(x[0], positives, topK, tau, normalize), z);
         Assert.That(fused.Loss, Is.EqualTo(reference.Loss).Within(1e-9 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
         Close.Assert(fused.Grads[0], reference.Grads[0], 1e-10, 1e-7, "gradient");
     }

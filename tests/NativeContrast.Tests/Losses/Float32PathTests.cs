@@ -10,19 +10,10 @@ namespace NativeContrast.Tests.Losses;
 /// </summary>
 public class Float32PathTests
 {
-    private static (double Loss, double[][] Grads) Run(Func<Tensor[], Tensor> loss, DType dtype, params Tensor[] inputs)
-    {
-        using var scope = TensorScope.Begin();
-        var leaves = inputs.Select(t => { var c = t.ToDType(dtype); c.RequiresGrad = true; return c; }).ToArray();
-        var l = loss(leaves);
-        l.Backward();
-        return (l.Item(), leaves.Select(t => t.Grad!.ToDoubleArray()).ToArray());
-    }
-
     private static void AssertClose(Func<Tensor[], Tensor> loss, params Tensor[] inputs)
     {
-        var single = Run(loss, DType.Float32, inputs);
-        var reference = Run(loss, DType.Float64, inputs);
+        var single = LeafRun.Run(loss, inputs, DType.Float32);
+        var reference = LeafRun.Run(loss, inputs, DType.Float64);
         Assert.That(single.Loss, Is.EqualTo(reference.Loss).Within(2e-5 * Math.Max(1, Math.Abs(reference.Loss))), "loss");
         for (int i = 0; i < reference.Grads.Length; i++)
         {

@@ -13,16 +13,6 @@ public class FusedLossTests
     private static double[] Values(int rows, int cols, int seed) =>
         Tensor.RandomNormal([rows, cols], seed, Device.Cpu, DType.Float64).ToDoubleArray();
 
-    /// <summary>Runs <paramref name="loss"/> on fresh leaves and returns the loss and every input's gradient.</summary>
-    private static (double Loss, double[][] Grads) Run(Func<Tensor[], Tensor> loss, params (double[] Values, int[] Shape)[] inputs)
-    {
-        using var scope = TensorScope.Begin();
-        var leaves = inputs.Select(i => Tensor.FromArray(i.Values, i.Shape, Device.Cpu, requiresGrad: true)).ToArray();
-        var l = loss(leaves);
-        l.Backward();
-        return (l.Item(), leaves.Select(t => t.Grad!.ToDoubleArray()).ToArray());
-    }
-
     private static void AssertSame((double Loss, double[][] Grads) fused, (double Loss, double[][] Grads) composed)
     {
         Assert.That(fused.Loss, Is.EqualTo(composed.Loss).Within(1e-9 * Math.Max(1, Math.Abs(composed.Loss))), "loss");
@@ -38,8 +28,8 @@ public class FusedLossTests
         var q = (Values(n, d, 1), new[] { n, d });
         var k = (Values(m, d, 2), new[] { m, d });
         var positives = Enumerable.Range(0, n).Select(i => (i * 7) % m).ToArray();
-        var fused = Run(x => new InfoNceLoss(tau, normalize).Forward(x[0], x[1], Tensor.FromArray(positives, [n], Device.Cpu)), q, k);
-        var composed = Run(x => ComposedLosses.InfoNce(x[0], x[1], positives, tau, normalize), q, k);
+        var fused = LeafRun.Run(x => new InfoNceLoss(tau, normalize).Forward(x[0], x[1], Tensor.FromArray(positives, [n], Device.Cpu)), q, k);
+        var composed = LeafRun.Run(x => ComposedLosses.InfoNce(x[0], x[1], positives, tau, normalize), q, k);
         AssertSame(fused, composed);
     }
 
@@ -67,7 +57,7 @@ public class FusedLossTests
     {
         var a = (Values(n, d, 3), new[] { n, d });
         var b = (Values(n, d, 4), new[] { n, d });
-        AssertSame(Run(x => new ClipLoss(tau, normalize).Forward(x[0], x[1]), a, b), Run(x => ComposedLosses.Clip(x[0], x[1], tau, normalize), a, b));
+        AssertSame(LeafRun.Run(x => new ClipLoss(tau, normalize).Forward(x[0], x[1]), a, b), LeafRun.Run(x => ComposedLosses.Clip(x[0], x[1], tau, normalize), a, b));
     }
 
     [TestCase(12, 6, 3, 0.2, true)]
@@ -79,8 +69,8 @@ public class FusedLossTests
         var rng = new Random(n + classes);
         var labels = Enumerable.Range(0, n).Select(_ => rng.Next(classes)).ToArray();
         var z = (Values(n, d, 5), new[] { n, d });
-        var fused = Run(x => new SupConLoss(tau, normalize).Forward(x[0], Tensor.FromArray(labels, [n], Device.Cpu)), z);
-        var composed = Run(x => ComposedLosses.SupCon(x[0], labels, tau, normalize), z);
+        var fused = LeafRun.Run(x => new SupConLoss(tau, normalize).Forward(x[0], Tensor.FromArray(labels, [n], Device.Cpu)), z);
+        var composed = LeafRun.Run(x => ComposedLosses.SupCon(x[0], labels, tau, normalize), z);
         AssertSame(fused, composed);
     }
 
@@ -91,7 +81,7 @@ public class FusedLossTests
         int n = 64;
         var labels = Enumerable.Range(0, n).Select(i => i % (n / 2)).ToArray();
         var z = (Values(n, 12, 6), new[] { n, 12 });
-        AssertSame(Run(x => new SupConLoss(0.2).Forward(x[0], Tensor.FromArray(labels, [n], Device.Cpu)), z), Run(x => new NtXentLoss(0.2).Forward(x[0]), z));
+        AssertSame(LeafRun.Run(x => new SupConLoss(0.2).Forward(x[0], Tensor.FromArray(labels, [n], Device.Cpu)), z), LeafRun.Run(x => new NtXentLoss(0.2).Forward(x[0]), z));
     }
 
     [TestCase("ntxent")]
@@ -123,7 +113,7 @@ public class FusedLossTests
         };
         // The one-set losses ignore b; give it a zero gradient on both sides.
         Func<Tensor[], Tensor> fusedAll = kind is "ntxent" or "supcon" ? x => fused(x) + 0 * x[1].Sum() : fused;
-        AssertSame(Run(fusedAll, a, b, theta), Run(composed, a, b, theta));
+        AssertSame(LeafRun.Run(fusedAll, a, b, theta), LeafRun.Run(composed, a, b, theta));
     }
 
     [Test]

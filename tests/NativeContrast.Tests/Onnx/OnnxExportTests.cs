@@ -15,25 +15,17 @@ public class OnnxExportTests
 {
     private const double Tolerance = 1e-4;
 
-    [Test]
-    public void SmallCnn_InOnnxRuntime_MatchesTheEngine_On64Images()
+    [TestCase("small-cnn", 1, 28, 4)]
+    [TestCase("resnet18", 3, 32, 7)]
+    public void Encoder_InOnnxRuntime_MatchesTheEngine_On64Images(string kind, int channels, int size, int seed)
     {
-        using var encoder = new SmallCnn(1, seed: 4);
-        Randomize(encoder, 5);
-        var images = Images(64, 1, 28, 28, seed: 6);
-        var (onnx, engine) = Compare(encoder, images, 1, 28, 28, encoder.OutputFeatures, normalize: true);
+        using Module encoder = kind == "resnet18" ? new ResNet18(channels, seed: seed) : new SmallCnn(channels, seed: seed);
+        Randomize(encoder, seed + 1);
+        int features = encoder is ResNet18 resnet ? resnet.OutputFeatures : ((SmallCnn)encoder).OutputFeatures;
+        var images = Images(64, channels, size, size, seed: seed + 2);
+        var (onnx, engine) = Compare(encoder, images, channels, size, size, features, normalize: true);
         Assert.That(MaxAbsDifference(onnx, engine), Is.LessThanOrEqualTo(Tolerance));
-        Assert.That(RowNorm(onnx, encoder.OutputFeatures, 0), Is.EqualTo(1).Within(1e-5), "L2-normalized");
-    }
-
-    [Test]
-    public void ResNet18_InOnnxRuntime_MatchesTheEngine_On64Images()
-    {
-        using var encoder = new ResNet18(3, seed: 7);
-        Randomize(encoder, 8);
-        var images = Images(64, 3, 32, 32, seed: 9);
-        var (onnx, engine) = Compare(encoder, images, 3, 32, 32, encoder.OutputFeatures, normalize: true);
-        Assert.That(MaxAbsDifference(onnx, engine), Is.LessThanOrEqualTo(Tolerance));
+        Assert.That(RowNorm(onnx, features, 0), Is.EqualTo(1).Within(1e-5), "L2-normalized");
     }
 
     [TestCase(28)]
