@@ -17,9 +17,12 @@ namespace NativeContrast.Cli;
 internal static class BenchCommand
 {
     /// <summary>Every loss of the catalog, triplet with semi-hard mining, SGEMM and the SimCLR training step.</summary>
-    private static readonly string[] Kinds = [.. LossCatalog.Names, TripletSemiHard, "sgemm", "simclr-step"];
+    private static readonly string[] Kinds = [.. LossCatalog.Names, TripletSemiHard, NtXentDropTop, "sgemm", "simclr-step"];
 
     private const string TripletSemiHard = "triplet-semihard";
+
+    /// <summary>NT-Xent with drop-top (K = 8): its top-K pass and the thresholded passes.</summary>
+    private const string NtXentDropTop = "ntxent-drop-top";
 
     /// <summary>The <c>--variant</c> names of the contrastive kernel variants (also used by <c>check</c>).</summary>
     internal static readonly IReadOnlyDictionary<string, ContrastiveKernelVariant> VariantNames = new Dictionary<string, ContrastiveKernelVariant>
@@ -215,8 +218,13 @@ internal static class BenchCommand
         var square = kind == "sgemm" ? Tensor.RandomNormal([n, n], 3, device) : null;
         if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds, profile);
         bool isLoss = kind != "sgemm";
-        var loss = isLoss ? LossCatalog.Get(kind == TripletSemiHard ? "triplet" : kind) : null;
-        var options = new LossOptions { Mining = kind == TripletSemiHard ? TripletMining.SemiHard : TripletMining.Hard };
+        var loss = isLoss ? LossCatalog.Get(kind switch { TripletSemiHard => "triplet", NtXentDropTop => "ntxent", _ => kind }) : null;
+        var options = new LossOptions
+        {
+            Mining = kind == TripletSemiHard ? TripletMining.SemiHard : TripletMining.Hard,
+            FalseNegatives = kind == NtXentDropTop ? FalseNegatives.DropTop : FalseNegatives.Keep,
+            TopK = 8,
+        };
         if (loss?.Name == "clip") m = n;
         var arguments = new LossArguments(z, loss?.Requires.HasFlag(LossInputKinds.Keys) == true ? (k.Shape[0] == m ? k : k.Rows(0, m)) : null,
             loss?.Requires.HasFlag(LossInputKinds.Labels) == true ? labels : null);

@@ -68,7 +68,8 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
     /// negatives, found without labels: L_i = −ln(e^S_ip / (e^S_ip + Σ_{k ∉ {i, p(i)} ∪ T_i} e^S_ik)), T_i = the K negatives
     /// k ∉ {i, p(i)} with the largest S_ik. A first fused pass keeps each row's K + 1 largest negative logits (O(N·K), never
     /// the N×N matrix) and puts the row's threshold midway between the K-th and the (K+1)-th; the log-sum-exp pass then
-    /// leaves out the negatives above it. The selection is held fixed: no gradient flows through which negatives were
+    /// leaves out the negatives above it, and gives each row's positive logit beside its log-sum-exp (O(N) memory in all,
+    /// <see cref="TopNegativesDroppedOp"/>). The selection is held fixed: no gradient flows through which negatives were
     /// dropped, only through the logits kept. Ties with the (K+1)-th stay in.
     /// </summary>
     /// <param name="z">Embeddings [N, D].</param>
@@ -88,8 +89,7 @@ public sealed class NtXentLoss : SoftmaxContrastiveLoss
         var dropped = Tensor.Empty([n, topK], z.Device, DType.Int32);
         using (var positiveIndex = Tensor.FromArray(p, [n], z.Device))
             z.Backend.ContrastiveTopNegatives(rows.View, positiveIndex.Data, threshold.Data, dropped.Data, n, d, temperature.InverseTemperature, topK);
-        var others = SoftmaxDirections.OnePositive(p, 0.0, z, excludePositives: true) with { Threshold = threshold };
-        return (AgainstKeptNegatives(z, rows, p, others, temperature), dropped);
+        return (TopNegativesDroppedOp.Forward(rows, p, threshold, temperature), dropped);
     }
 
     /// <summary>The most negatives drop-top leaves out per anchor.</summary>

@@ -30,7 +30,7 @@ public class LossMemoryTests
 
     private static IEnumerable<TestCaseData> NormalizingLosses() =>
         from device in new[] { "cpu", "ilgpu-cpu" }
-        from loss in new[] { "ntxent", "supcon", "infonce", "clip", "clip-learned-tau", "triplet" }
+        from loss in new[] { "ntxent", "supcon", "infonce", "clip", "clip-learned-tau", "triplet", "ntxent-drop-top", "dcl", "debiased", "hcl" }
         select new TestCaseData(device, loss).SetName($"NormalizingLoss_BeyondInputsAndGradients_HoldsNoCopyOfTheRows({device}, {loss})");
 
     [TestCaseSource(nameof(NormalizingLosses))]
@@ -52,6 +52,10 @@ public class LossMemoryTests
             "infonce" => () => new InfoNceLoss(0.1).Forward(a, b),
             "clip" => () => new ClipLoss(0.1).Forward(a, b),
             "clip-learned-tau" => () => new ClipLoss(temperature).Forward(a, b), // ∂L/∂θ from row dots, no x ⊙ g
+            "ntxent-drop-top" => () => new NtXentLoss(0.1).ForwardDropTop(a, null, 8).Loss,
+            "dcl" => () => new DecoupledContrastiveLoss(0.1).Forward(a),
+            "debiased" => () => new DebiasedContrastiveLoss(0.1, 0.0, 0.1).Forward(a),
+            "hcl" => () => new DebiasedContrastiveLoss(0.1, 1.0, 0.1).Forward(a),
             _ => () => new TripletLoss(0.2).Forward(a, labels),
         };
         bool twoSets = loss is "infonce" or "clip" or "clip-learned-tau";
@@ -74,8 +78,9 @@ public class LossMemoryTests
             $"beyond inputs and gradients ({rowBytes / 1024.0:F0} KiB per copy of a set's rows)");
         Assert.That(a.Grad, Is.Not.Null);
         // O(N) bytes per row: norms and statistics for the softmax losses; norms, pair indices, distances and their
-        // stats for the triplet (PairDistanceOp reads the anchor, positive and negative rows in place).
-        int bytesPerRow = loss == "triplet" ? 128 : 64;
+        // stats for the triplet (PairDistanceOp reads the anchor, positive and negative rows in place); drop-top's K = 8
+        // dropped indices and threshold per row beside its statistics.
+        int bytesPerRow = loss is "triplet" or "ntxent-drop-top" ? 128 : 64;
         long bound = (twoSets ? 2 : 1) * bytesPerRow * (long)n;
         Assert.That(forwardPeak, Is.LessThanOrEqualTo(bound), "forward: no temporary as large as the rows (input checks, normalization, gathers)");
         Assert.That(beyond, Is.LessThanOrEqualTo(bound), "no normalized copy of the rows, no ∂L/∂y beside ∂L/∂x, no copy of the leaf's gradient, no gathered rows");
