@@ -28,9 +28,12 @@ public class LossMemoryTests
         throw new InvalidOperationException($"{field} not in {Status}");
     }
 
+    // The losses for negatives on cpu only, but drop-top (its own top-K kernel) on both: dcl, debiased and hcl run the
+    // kernels ntxent runs on ilgpu-cpu (HCL's second-scale gradient there is a scratch buffer, not a tensor).
     private static IEnumerable<TestCaseData> NormalizingLosses() =>
         from device in new[] { "cpu", "ilgpu-cpu" }
         from loss in new[] { "ntxent", "supcon", "infonce", "clip", "clip-learned-tau", "triplet", "ntxent-drop-top", "dcl", "debiased", "hcl" }
+        where device == "cpu" || loss is not ("dcl" or "debiased" or "hcl")
         select new TestCaseData(device, loss).SetName($"NormalizingLoss_BeyondInputsAndGradients_HoldsNoCopyOfTheRows({device}, {loss})");
 
     [TestCaseSource(nameof(NormalizingLosses))]
