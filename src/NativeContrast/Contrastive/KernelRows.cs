@@ -24,6 +24,25 @@ internal sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNo
         return (InverseNorms is null ? dots : dots * InverseNorms).Sum();
     }
 
+    /// <summary>
+    /// The gradients of a one-set fused op whose inputs are [x] or [x, θ] (θ = ln(1/τ), learned): θ's is ½ Σ_i y_i·dY_i (each
+    /// pair appears in dY_i and dY_j; 0 while 1/τ sits at its clamp), taken before <paramref name="dz"/> (∂L/∂y, kept in
+    /// <paramref name="scope"/>) becomes ∂L/∂x in place.
+    /// </summary>
+    public Tensor?[] OneSetGradients(Tensor dz, Tensor[] inputs, bool temperatureClamped, TensorScope scope)
+    {
+        var grads = new Tensor?[inputs.Length];
+        if (inputs.Length == 2 && inputs[1] is { RequiresGrad: true } logScale)
+        {
+            grads[1] = scope.Keep(temperatureClamped
+                ? Tensor.Zeros(logScale.ShapeArray, logScale.Device, logScale.DType)
+                : (DotWithRows(dz) * 0.5).Reshape(logScale.ShapeArray));
+        }
+        ToInputGradient(dz);
+        grads[0] = dz;
+        return grads;
+    }
+
     // y = x/r, r = ‖x‖: dx = (dy − y (dy·y))/r (L2NormalizeOp), computed in place over dy.
     public void ToInputGradient(Tensor gradient)
     {

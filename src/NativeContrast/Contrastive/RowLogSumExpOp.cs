@@ -49,20 +49,11 @@ internal sealed class RowLogSumExpOp : AutogradNode
     public override Tensor?[] Backward(Tensor g)
     {
         var z = rows.Input;
-        var grads = new Tensor?[Inputs.Length];
         using var scope = TensorScope.Begin();
         var noPositiveTerm = Tensor.Zeros([z.ShapeArray[0]], z.Device, z.DType);
         var side = new ContrastiveSide(direction.Keys.Data, noPositiveTerm.Data, lse.Data, default, g.Data, direction.Threshold?.Data ?? default);
         var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
         z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), invTau);
-        if (Inputs.Length == 2 && Inputs[1] is { RequiresGrad: true } logScale)
-        {
-            grads[1] = scope.Keep(temperatureClamped
-                ? Tensor.Zeros(logScale.ShapeArray, logScale.Device, logScale.DType)
-                : (rows.DotWithRows(dz) * 0.5).Reshape(logScale.ShapeArray));
-        }
-        rows.ToInputGradient(dz);
-        grads[0] = dz;
-        return grads;
+        return rows.OneSetGradients(dz, Inputs, temperatureClamped, scope);
     }
 }

@@ -77,21 +77,12 @@ internal sealed class TopNegativesDroppedOp : AutogradNode
         var z = rows.Input;
         int n = keptShare.Length;
         double scale = g.ToDoubleArray()[0] / n;
-        var grads = new Tensor?[Inputs.Length];
         using var scope = TensorScope.Begin();
         var coefficients = SoftmaxDirections.Values(keptShare.Select(q => q * scale).ToArray(), z);
         var shape = SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true);
         var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, default, coefficients.Data, direction.Threshold!.Data);
         var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
         z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, shape, invTau);
-        if (Inputs.Length == 2 && Inputs[1] is { RequiresGrad: true } logScale)
-        {
-            grads[1] = scope.Keep(temperatureClamped
-                ? Tensor.Zeros(logScale.ShapeArray, logScale.Device, logScale.DType)
-                : (rows.DotWithRows(dz) * 0.5).Reshape(logScale.ShapeArray));
-        }
-        rows.ToInputGradient(dz);
-        grads[0] = dz;
-        return grads;
+        return rows.OneSetGradients(dz, Inputs, temperatureClamped, scope);
     }
 }
