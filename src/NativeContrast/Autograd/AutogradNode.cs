@@ -32,7 +32,7 @@ internal abstract class AutogradNode
             {
                 output.GradFn = node();
                 output.RequiresGradInternal = true;
-                OpProfile.Mark("forward", output.GradFn.ProfileName);
+                OpProfile.Mark("forward", output.GradFn);
                 return output;
             }
         }

@@ -27,7 +27,7 @@ internal static class BackwardPass
             }
             var node = tensor.GradFn;
             var inputGrads = node.Backward(grad);
-            OpProfile.Mark("backward", node.ProfileName);
+            OpProfile.Mark("backward", node);
             grad.Dispose();
             for (int i = 0; i < node.Inputs.Length; i++)
             {

@@ -24,6 +24,12 @@ internal static class OpProfile
     /// <summary>Restarts the interval without attributing it (e.g. at the start of a step, after work not to be counted).</summary>
     public static void Restart() => clock?.Restart();
 
+    /// <summary>The time since the last mark goes to (<paramref name="phase"/>, the node's <see cref="AutogradNode.ProfileName"/>), named only while a profile runs.</summary>
+    public static void Mark(string phase, AutogradNode node)
+    {
+        if (totals is not null) Mark(phase, node.ProfileName);
+    }
+
     /// <summary>The time since the last mark goes to (<paramref name="phase"/>, <paramref name="op"/>).</summary>
     public static void Mark(string phase, string op)
     {

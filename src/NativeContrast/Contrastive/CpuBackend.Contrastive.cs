@@ -1,5 +1,6 @@
 using System.Numerics;
 using NativeContrast.Kernels;
+using NativeContrast.Kernels.Ops;
 
 namespace NativeContrast.Backends;
 
@@ -144,21 +145,13 @@ internal sealed partial class CpuBackend
             {
                 var part = new BufferSlice(buffer, 0, gradZ.Length);
                 ContrastiveBackward(x, x, second, second, part, null, shape, secondInvTau);
-                if (buffer is CpuBuffer<float>) AddInto<float>(gradZ, part);
-                else AddInto<double>(gradZ, part);
+                Binary(new AddFunction(), gradZ, part, gradZ, null);
             }
             finally
             {
                 Free(buffer);
             }
         });
-
-    private static void AddInto<T>(BufferSlice target, BufferSlice addend) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var y = Span<T>(target);
-        var x = Span<T>(addend);
-        for (int k = 0; k < y.Length; k++) y[k] += x[k];
-    }
 
     /// <summary>A host copy of the side's thresholds when the shape reads them, else null.</summary>
     private static T[]? Thresholds<T>(ContrastiveSide side, ContrastiveShape shape) where T : unmanaged =>
