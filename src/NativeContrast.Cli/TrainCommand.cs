@@ -40,7 +40,7 @@ internal static class TrainCommand
         var tauPlus = new Option<double>("--tau-plus") { Description = "debiased, hcl: class prior τ⁺ in [0, 1), the expected share of same-class negatives.", DefaultValueFactory = _ => 0.1 };
         var beta = new Option<double>("--beta") { Description = "hcl: concentration β ≥ 0 on hard negatives.", DefaultValueFactory = _ => 1.0 };
         var falseNegatives = NamedOption<Losses.FalseNegatives>("--false-negatives",
-            "SimCLR with NT-Xent: drop or attract the same-class negatives among the labels shown to the loss (--label-fraction), or drop-top: drop each anchor's --top-k most similar negatives, no labels", Losses.FalseNegatives.Keep);
+            "SimCLR with NT-Xent: drop or attract the same-class negatives among the labels shown to the loss (--label-fraction), or drop each anchor's --top-k most similar negatives without labels (drop-top)", Losses.FalseNegatives.Keep);
         var topK = new Option<int>("--top-k") { Description = "--false-negatives drop-top: how many of each anchor's most similar negatives leave its denominator (1–32).", DefaultValueFactory = _ => 8 };
         var labelFraction = new Option<double>("--label-fraction") { Description = "The share of training images whose label the loss is shown (for --false-negatives); 0 = none.", DefaultValueFactory = _ => 0.0 };
         var margin = new Option<double>("--margin") { Description = "Triplet margin.", DefaultValueFactory = _ => 0.2 };
