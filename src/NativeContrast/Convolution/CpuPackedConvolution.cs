@@ -6,13 +6,14 @@ namespace NativeContrast.Backends;
 
 /// <summary>
 /// Float32 convolution on AVX2 + FMA, images in parallel, without re-packing what does not change.
+/// Stride 1 with fewer than 8 input channels (the first layer) runs directly (<see cref="DirectConvolution"/>), but for its data gradient.
 /// With at least 8 input channels (every layer of the small CNN but the first) the forward and the data
 /// gradient are indirect GEMMs (<see cref="IndirectSgemm"/>): the image (or upstream gradient) is copied
 /// channels-last once, and the micro-kernel reads each window's rows in place through an offset table
 /// (<see cref="ConvIndirection"/>), so there is no patch matrix, no gather and no col2im. The filter gradient
 /// multiplies the upstream gradient by the transposed patch matrix, packed from the channels-last copy with
-/// vector copies when C is a multiple of 16, and per-thread partials are summed. The other shapes (C = 1,
-/// pointwise) use the filter packed once as the A operand and the patch matrix gathered with AVX2 into packed
+/// vector copies when C is a multiple of 16, and per-thread partials are summed. The other shapes (small C
+/// with a stride or narrow rows, and the first layer's data gradient; pointwise) use the filter packed once as the A operand and the patch matrix gathered with AVX2 into packed
 /// panels (im2col), multiplied by <see cref="PackedSgemm.MultiplyPacked"/>. Same math as
 /// <c>CpuBackend.Conv2d*</c> for float64. Shape legend: O filters, CK = C·KH·KW patch rows, PQ output positions per image.
 /// </summary>
@@ -24,6 +25,11 @@ internal static unsafe class CpuPackedConvolution
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         fixed (float* wp = w, xp = x, yp = y)
         {
+            if (DirectConvolution.Supports(s))
+            {
+                DirectConvolution.Forward(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
+                return;
+            }
             if (UsesIndirectForward(s))
             {
                 ForwardIndirect(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
@@ -98,6 +104,11 @@ internal static unsafe class CpuPackedConvolution
     // panel row is 16 contiguous channels (two vector copies, no gathers); the sum is put back in (c, t) order at the end.
     public static void BackwardFilter(float[] x, int xOffset, float[] g, int gOffset, float[] dw, int dwOffset, ConvShape s)
     {
+        if (DirectConvolution.Supports(s))
+        {
+            fixed (float* xp = x, gp = g, dp = dw) DirectConvolution.BackwardFilter(xp + xOffset, gp + gOffset, dp + dwOffset, s);
+            return;
+        }
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         bool tapMajor = UsesTapMajorFilterGradient(s);
         var total = new float[s.OutChannels * patch];
@@ -407,7 +418,8 @@ internal static unsafe class CpuPackedConvolution
     /// Runs body(n, buffers) for every image on up to one thread per core, thread t taking images t, t + T, …
     /// (a fixed assignment, so per-thread partial sums are the same in every run); then finish(thread, buffers).
     /// </summary>
-    private static void PerImage(int batch, long costPerImage, Func<Buffers> create, Action<int, Buffers> body, Action<int, Buffers>? finish = null)
+    internal static void PerImage<TBuffers>(int batch, long costPerImage, Func<TBuffers> create, Action<int, TBuffers> body, Action<int, TBuffers>? finish = null)
+        where TBuffers : IDisposable
     {
         int threads = (int)Math.Clamp((long)batch * costPerImage / CpuParallel.SerialThreshold, 1, Math.Min(CpuParallel.Threads, batch));
         void Work(int thread)

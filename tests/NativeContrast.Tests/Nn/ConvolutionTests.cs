@@ -5,7 +5,8 @@ namespace NativeContrast.Tests.Nn;
 /// <summary>
 /// The float32 convolution path (filter packed once, im2col gathered straight into GEMM panels) against
 /// the float64 path (checked by finite differences) on layer shapes of the small CNN and odd sizes:
-/// output, and input, filter and bias gradients.
+/// output, and input, filter and bias gradients. The cases with C &lt; 8 and stride 1 take the direct kernel
+/// (DirectConvolution) for the output and the filter gradient.
 /// </summary>
 public class ConvolutionTests
 {
@@ -23,6 +24,9 @@ public class ConvolutionTests
     [TestCase(2, 12, 13, 10, 3, 2)]
     [TestCase(2, 32, 8, 8, 1, 2)]
     [TestCase(1, 64, 14, 64, 2, 1)]
+    [TestCase(3, 1, 10, 5, 1, 0)] // the direct kernel (C < 8, stride 1): rows exactly one vector wide
+    [TestCase(2, 2, 16, 6, 1, 1)] // two vectors, no overlap
+    [TestCase(2, 7, 12, 3, 1, 1)] // C = 7, overlapping last vector
     public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
     {
         using var scope = TensorScope.Begin();
