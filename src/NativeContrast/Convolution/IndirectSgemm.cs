@@ -125,7 +125,9 @@ internal static unsafe class IndirectSgemm
 
     /// <summary>
     /// dst[j·plane + p] = src[p·srcStride + j] (+ bias[j]) for j &lt; <paramref name="columns"/>: a channels-last result back to
-    /// plane-major (NCHW) order, eight planes at a time.
+    /// plane-major (NCHW) order. Blocks of 8 positions × 8 columns are transposed in registers (<see cref="Transpose8x8"/>);
+    /// the last columns (fewer than 8) and positions (plane mod 8) go one position at a time. The same one add per element
+    /// either way.
     /// </summary>
     public static void ToChannelsFirst(float* src, int columns, int plane, int srcStride, float* dst, float* bias)
     {
@@ -136,17 +138,27 @@ internal static unsafe class IndirectSgemm
             for (int j = 0; j < 8; j++) lanes[j] = bias is not null && j < width ? bias[j0 + j] : 0f;
             var shift = Vector256.Load(lanes);
             float* d0 = dst + j0 * plane;
+            int p = 0;
             if (width == 8)
             {
-                for (int p = 0; p < plane; p++)
+                for (; p + 8 <= plane; p += 8)
                 {
-                    (Avx.LoadVector256(src + p * srcStride + j0) + shift).Store(lanes);
-                    d0[p] = lanes[0]; d0[plane + p] = lanes[1]; d0[2 * plane + p] = lanes[2]; d0[3 * plane + p] = lanes[3];
-                    d0[4 * plane + p] = lanes[4]; d0[5 * plane + p] = lanes[5]; d0[6 * plane + p] = lanes[6]; d0[7 * plane + p] = lanes[7];
+                    float* s = src + p * srcStride + j0;
+                    var r0 = Avx.LoadVector256(s) + shift;
+                    var r1 = Avx.LoadVector256(s + srcStride) + shift;
+                    var r2 = Avx.LoadVector256(s + 2 * srcStride) + shift;
+                    var r3 = Avx.LoadVector256(s + 3 * srcStride) + shift;
+                    var r4 = Avx.LoadVector256(s + 4 * srcStride) + shift;
+                    var r5 = Avx.LoadVector256(s + 5 * srcStride) + shift;
+                    var r6 = Avx.LoadVector256(s + 6 * srcStride) + shift;
+                    var r7 = Avx.LoadVector256(s + 7 * srcStride) + shift;
+                    Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                    float* d = d0 + p;
+                    r0.Store(d); r1.Store(d + plane); r2.Store(d + 2 * plane); r3.Store(d + 3 * plane);
+                    r4.Store(d + 4 * plane); r5.Store(d + 5 * plane); r6.Store(d + 6 * plane); r7.Store(d + 7 * plane);
                 }
-                continue;
             }
-            for (int p = 0; p < plane; p++)
+            for (; p < plane; p++)
             {
                 (Avx.LoadVector256(src + p * srcStride + j0) + shift).Store(lanes);
                 for (int j = 0; j < width; j++) d0[j * plane + p] = lanes[j];
@@ -155,7 +167,9 @@ internal static unsafe class IndirectSgemm
     }
 
     /// <summary>
-    /// dst[p·depth + d] = src[d·plane + p]: one image from plane-major (NCHW) to channels-last, eight planes at a time.
+    /// dst[p·depth + d] = src[d·plane + p]: one image from plane-major (NCHW) to channels-last. Blocks of 8 planes × 8
+    /// positions are transposed in registers (<see cref="Transpose8x8"/>); the last positions (plane mod 8) are gathered one
+    /// at a time, and the last planes (depth mod 8) element by element.
     /// </summary>
     public static void ToChannelsLast(float* src, int depth, int plane, float* dst)
     {
@@ -163,7 +177,24 @@ internal static unsafe class IndirectSgemm
         for (; d0 + 8 <= depth; d0 += 8)
         {
             float* s0 = src + d0 * plane;
-            for (int p = 0; p < plane; p++)
+            int p = 0;
+            for (; p + 8 <= plane; p += 8)
+            {
+                float* s = s0 + p;
+                var r0 = Vector256.Load(s);
+                var r1 = Vector256.Load(s + plane);
+                var r2 = Vector256.Load(s + 2 * plane);
+                var r3 = Vector256.Load(s + 3 * plane);
+                var r4 = Vector256.Load(s + 4 * plane);
+                var r5 = Vector256.Load(s + 5 * plane);
+                var r6 = Vector256.Load(s + 6 * plane);
+                var r7 = Vector256.Load(s + 7 * plane);
+                Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                float* d = dst + p * depth + d0;
+                r0.Store(d); r1.Store(d + depth); r2.Store(d + 2 * depth); r3.Store(d + 3 * depth);
+                r4.Store(d + 4 * depth); r5.Store(d + 5 * depth); r6.Store(d + 6 * depth); r7.Store(d + 7 * depth);
+            }
+            for (; p < plane; p++)
             {
                 Vector256.Create(s0[p], s0[plane + p], s0[2 * plane + p], s0[3 * plane + p],
                     s0[4 * plane + p], s0[5 * plane + p], s0[6 * plane + p], s0[7 * plane + p]).Store(dst + p * depth + d0);
@@ -171,5 +202,41 @@ internal static unsafe class IndirectSgemm
         }
         for (; d0 < depth; d0++)
             for (int p = 0; p < plane; p++) dst[p * depth + d0] = src[d0 * plane + p];
+    }
+
+    /// <summary>
+    /// Rows r0 … r7 of an 8×8 block become its columns (r_j[i] ← r_i[j]): pairs interleaved (unpack), then quads (shuffle),
+    /// then the 128-bit halves exchanged; 24 shuffles for 64 elements, where a scalar transpose takes 64 loads and 64 stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
+        // Per 128-bit half: t0 = (a00 a10 a01 a11), t1 = (a02 a12 a03 a13), …
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        // Per half: u0 = (a00 a10 a20 a30), u1 = (a01 a11 a21 a31), …; the high halves hold columns 4–7.
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        r0 = Avx.Permute2x128(u0, u4, 0x20);
+        r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20);
+        r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31);
+        r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31);
+        r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 }
