@@ -30,6 +30,11 @@ internal static unsafe class CpuPackedConvolution
                 DirectConvolution.Forward(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
                 return;
             }
+            if (WinogradConvolution.Supports(s))
+            {
+                WinogradConvolution.Forward(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
+                return;
+            }
             if (UsesIndirectForward(s))
             {
                 ForwardIndirect(xp + xOffset, wp + wOffset, bias, yp + yOffset, s);
@@ -69,6 +74,11 @@ internal static unsafe class CpuPackedConvolution
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         fixed (float* wp = w, gp = g, dp = dx)
         {
+            if (WinogradConvolution.Supports(s))
+            {
+                WinogradConvolution.BackwardData(gp + gOffset, wp + wOffset, dp + dxOffset, s);
+                return;
+            }
             if (UsesIndirectDataGradient(s))
             {
                 BackwardDataIndirect(gp + gOffset, wp + wOffset, dp + dxOffset, s);

@@ -141,6 +141,9 @@ internal static unsafe class PackedSgemm
         }
     }
 
+    /// <summary>Rows per panel of a packed A operand (<see cref="PackAsA"/>): panel i holds rows 6i … 6i + 5, each k's six values adjacent.</summary>
+    public const int PanelRows = MR;
+
     /// <summary>Floats a packed operand of <paramref name="rows"/> × <paramref name="k"/> needs (rows rounded up to whole panels).</summary>
     public static int PackedASize(int rows, int k) => (rows + MR - 1) / MR * MR * k;
 

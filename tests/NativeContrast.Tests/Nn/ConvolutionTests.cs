@@ -6,7 +6,8 @@ namespace NativeContrast.Tests.Nn;
 /// The float32 convolution path (filter packed once, im2col gathered straight into GEMM panels) against
 /// the float64 path (checked by finite differences) on layer shapes of the small CNN and odd sizes:
 /// output, and input, filter and bias gradients. The cases with C &lt; 8 and stride 1 take the direct kernel
-/// (DirectConvolution) for the output and the filter gradient.
+/// (DirectConvolution) for the output and the filter gradient; those with C, O ≥ 8 and stride 1 Winograd's F(2×2, 3×3)
+/// (WinogradConvolution) for the output and the input gradient.
 /// </summary>
 public class ConvolutionTests
 {
@@ -27,6 +28,8 @@ public class ConvolutionTests
     [TestCase(3, 1, 10, 5, 1, 0)] // the direct kernel (C < 8, stride 1): rows exactly one vector wide
     [TestCase(2, 2, 16, 6, 1, 1)] // two vectors, no overlap
     [TestCase(2, 7, 12, 3, 1, 1)] // C = 7, overlapping last vector
+    [TestCase(1, 32, 14, 64, 1, 1)] // Winograd F(2×2, 3×3) (stride 1, C and O ≥ 8): the small CNN's third layer
+    [TestCase(2, 12, 7, 10, 1, 0)] // Winograd: C and O not whole vectors, an odd output (5×5), the data gradient at padding 2
     public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
     {
         using var scope = TensorScope.Begin();

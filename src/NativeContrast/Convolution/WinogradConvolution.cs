@@ -1,0 +1,364 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
+
+namespace NativeContrast.Backends;
+
+/// <summary>
+/// Float32 3×3 convolution at stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray 2016), for layers with at
+/// least 8 input and 8 output channels: each 2×2 block of output takes 16 products per (input, output) channel pair where
+/// the direct form takes 36, 2.25× fewer. In the transformed domain the 16 positions ξ of a 4×4 tile are 16 independent
+/// GEMMs, M_ξ [tiles, O] = V_ξ [tiles, C] · U_ξ [C, O], run by the packed SGEMM, one image at a time:
+/// <list type="bullet">
+/// <item>U = G·g·Gᵀ for every filter plane g (once per call), G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]];</item>
+/// <item>V = Bᵀ·d·B for every 4×4 input tile d (tiles overlap by 2), Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]],
+/// eight channels a vector, from a channels-last copy of the image with the padding in place;</item>
+/// <item>Y = Aᵀ·M·A for every tile, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]], into a channels-last result put back in NCHW order
+/// (with the bias).</item>
+/// </list>
+/// The data gradient of the same layer is the same computation on the upstream gradient with the filters flipped and their
+/// channels swapped, and padding 2 − p (<see cref="BackwardData"/>). Rounding differs from the direct sum (the transforms
+/// add and subtract inputs before the products); the float32-vs-float64 tests hold it to the same tolerance.
+/// </summary>
+internal static unsafe class WinogradConvolution
+{
+    private const int Lanes = 8;
+    private const int Points = 16;
+
+    /// <summary>3×3 at stride 1 with padding at most 2 (so that the data gradient's, 2 − p, is not negative), C ≥ 8 and O ≥ 8.</summary>
+    public static bool Supports(ConvShape s) =>
+        s.Stride == 1 && s.KernelH == 3 && s.KernelW == 3 && s.Padding <= 2 && s.Channels >= Lanes && s.OutChannels >= Lanes;
+
+    // y[n, o] = Σ_c x[n, c] ⋆ W[o, c] (+ b[o]).
+    public static void Forward(float* x, float* w, float[]? bias, float* y, ConvShape s)
+    {
+        var filters = new TransformedFilters(s.Channels, s.OutChannels);
+        try
+        {
+            for (int o = 0; o < s.OutChannels; o++)
+                for (int c = 0; c < s.Channels; c++)
+                    filters.Set(c, o, w + (o * s.Channels + c) * 9, flipped: false);
+            filters.Pack();
+            Run(x, filters, bias, y, s);
+        }
+        finally
+        {
+            filters.Dispose();
+        }
+    }
+
+    // dx[n, c] = Σ_o g[n, o] ⋆ rot180(W[o, c]) with padding 2 − p: the adjoint of the forward in x, as a convolution of g.
+    public static void BackwardData(float* g, float* w, float* dx, ConvShape s)
+    {
+        var adjoint = new ConvShape
+        {
+            Batch = s.Batch, Channels = s.OutChannels, Height = s.OutHeight, Width = s.OutWidth,
+            OutChannels = s.Channels, OutHeight = s.Height, OutWidth = s.Width, KernelH = 3, KernelW = 3, Stride = 1, Padding = 2 - s.Padding,
+        };
+        var filters = new TransformedFilters(s.OutChannels, s.Channels);
+        try
+        {
+            for (int o = 0; o < s.OutChannels; o++)
+                for (int c = 0; c < s.Channels; c++)
+                    filters.Set(o, c, w + (o * s.Channels + c) * 9, flipped: true);
+            filters.Pack();
+            Run(g, filters, null, dx, adjoint);
+        }
+        finally
+        {
+            filters.Dispose();
+        }
+    }
+
+    private static void Run(float* x, TransformedFilters filters, float[]? bias, float* y, ConvShape s)
+    {
+        int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
+        float* paddedBias = null;
+        if (bias is not null)
+        {
+            paddedBias = Alloc(Tiles.RoundUp(s.OutChannels));
+            bias.AsSpan().CopyTo(new Span<float>(paddedBias, bias.Length));
+        }
+        try
+        {
+            CpuPackedConvolution.PerImage(s.Batch, (long)outImage * s.Patch * 4 / 9, () => new Tiles(s), (n, tiles) =>
+            {
+                tiles.Load(x + n * inImage);
+                tiles.TransformInput();
+                for (int xi = 0; xi < Points; xi++)
+                {
+                    PackTiles(tiles.V + xi * tiles.Count * tiles.InStride, tiles.InStride, tiles.Count, s.Channels, tiles.PackedA);
+                    PackedSgemm.MultiplyPacked(tiles.PackedA, tiles.Count, filters.Packed(xi), s.OutChannels, s.Channels,
+                        tiles.M + xi * tiles.Count * tiles.OutStride, tiles.OutStride, 1f, overwrite: true);
+                }
+                tiles.TransformOutput();
+                IndirectSgemm.ToChannelsFirst(tiles.Result, s.OutChannels, s.OutPlane, tiles.OutStride, y + n * outImage, paddedBias);
+            });
+        }
+        finally
+        {
+            if (paddedBias is not null) NativeMemory.AlignedFree(paddedBias);
+        }
+    }
+
+    /// <summary>
+    /// V [rows, k] (leading dimension <paramref name="ld"/>, a whole number of vectors) in the packed SGEMM's A layout, panels of
+    /// <see cref="PackedSgemm.PanelRows"/> = 6 rows with each k's six values adjacent: 6 rows × 8 columns are loaded, transposed in
+    /// registers (two zero rows make the block 8×8) and stored as eight runs of six. Each store writes 8 floats; the two past
+    /// its run are overwritten by the next one, so the buffer needs 8 floats of slack (<see cref="Tiles"/> has them). PackAsA
+    /// moves these one float at a time: four times V's size per image.
+    /// </summary>
+    private static void PackTiles(float* v, int ld, int rows, int k, float* packed)
+    {
+        const int Rows = PackedSgemm.PanelRows;
+        for (int t0 = 0; t0 < rows; t0 += Rows)
+        {
+            float* panel = packed + t0 * k;
+            int valid = Math.Min(Rows, rows - t0);
+            float* row = v + t0 * ld;
+            for (int k0 = 0; k0 < k; k0 += Lanes)
+            {
+                var r0 = Vector256.Load(row + k0);
+                var r1 = valid > 1 ? Vector256.Load(row + ld + k0) : Vector256<float>.Zero;
+                var r2 = valid > 2 ? Vector256.Load(row + 2 * ld + k0) : Vector256<float>.Zero;
+                var r3 = valid > 3 ? Vector256.Load(row + 3 * ld + k0) : Vector256<float>.Zero;
+                var r4 = valid > 4 ? Vector256.Load(row + 4 * ld + k0) : Vector256<float>.Zero;
+                var r5 = valid > 5 ? Vector256.Load(row + 5 * ld + k0) : Vector256<float>.Zero;
+                var r6 = Vector256<float>.Zero;
+                var r7 = Vector256<float>.Zero;
+                IndirectSgemm.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                float* target = panel + k0 * Rows;
+                int count = Math.Min(Lanes, k - k0);
+                r0.Store(target);
+                if (count > 1) r1.Store(target + Rows);
+                if (count > 2) r2.Store(target + 2 * Rows);
+                if (count > 3) r3.Store(target + 3 * Rows);
+                if (count > 4) r4.Store(target + 4 * Rows);
+                if (count > 5) r5.Store(target + 5 * Rows);
+                if (count > 6) r6.Store(target + 6 * Rows);
+                if (count > 7) r7.Store(target + 7 * Rows);
+            }
+        }
+    }
+
+    private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
+
+    /// <summary>U_ξ [C, O] = (G·g·Gᵀ)_ξ for every filter plane, each ξ packed as the B operand of the packed SGEMM.</summary>
+    private sealed class TransformedFilters : IDisposable
+    {
+        private readonly int inputs, outputs, packedSize;
+        private readonly float* plain, packed;
+
+        public TransformedFilters(int inputs, int outputs)
+        {
+            this.inputs = inputs;
+            this.outputs = outputs;
+            plain = Alloc(Points * inputs * outputs);
+            packedSize = PackedSgemm.PackedBSize(outputs, inputs);
+            packed = Alloc(Points * packedSize);
+        }
+
+        public float* Packed(int xi) => packed + xi * packedSize;
+
+        /// <summary>U[ξ][input][output] = (G·g·Gᵀ)[ξ] for g = the 3×3 plane at <paramref name="g"/>, rotated by 180° when <paramref name="flipped"/>.</summary>
+        public void Set(int input, int output, float* g, bool flipped)
+        {
+            float* k = stackalloc float[9];
+            for (int i = 0; i < 9; i++) k[i] = flipped ? g[8 - i] : g[i];
+            // G·g: 4 × 3.
+            float* gg = stackalloc float[12];
+            for (int col = 0; col < 3; col++)
+            {
+                float a = k[col], b = k[3 + col], c = k[6 + col];
+                gg[col] = a;
+                gg[3 + col] = 0.5f * (a + b + c);
+                gg[6 + col] = 0.5f * (a - b + c);
+                gg[9 + col] = c;
+            }
+            // (G·g)·Gᵀ: 4 × 4.
+            for (int row = 0; row < 4; row++)
+            {
+                float a = gg[row * 3], b = gg[row * 3 + 1], c = gg[row * 3 + 2];
+                float* u = plain + (input * outputs + output);
+                int stride = inputs * outputs;
+                u[(row * 4) * stride] = a;
+                u[(row * 4 + 1) * stride] = 0.5f * (a + b + c);
+                u[(row * 4 + 2) * stride] = 0.5f * (a - b + c);
+                u[(row * 4 + 3) * stride] = c;
+            }
+        }
+
+        public void Pack()
+        {
+            for (int xi = 0; xi < Points; xi++)
+                PackedSgemm.PackAsB(plain + xi * inputs * outputs, outputs, false, inputs, outputs, Packed(xi));
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.AlignedFree(plain);
+            NativeMemory.AlignedFree(packed);
+        }
+    }
+
+    /// <summary>
+    /// One thread's buffers for one image at a time: the image channels-last with its padding (rows and columns enough for
+    /// whole tiles), the transformed tiles V [16][tiles][C], the packed A operand, the products M [16][tiles][O] and the
+    /// channels-last result. Channel counts are rounded up to whole vectors; the padding rows and columns stay zero.
+    /// </summary>
+    private sealed class Tiles : IDisposable
+    {
+        private readonly ConvShape shape;
+        private readonly int tilesHigh, tilesWide, paddedWidth, paddedLength;
+        private readonly float* channelsLast, padded;
+
+        public Tiles(ConvShape s)
+        {
+            shape = s;
+            tilesHigh = (s.OutHeight + 1) / 2;
+            tilesWide = (s.OutWidth + 1) / 2;
+            Count = tilesHigh * tilesWide;
+            InStride = RoundUp(s.Channels);
+            OutStride = RoundUp(s.OutChannels);
+            paddedWidth = 2 * tilesWide + 2;
+            paddedLength = (2 * tilesHigh + 2) * paddedWidth * InStride;
+            channelsLast = Alloc(s.InPlane * s.Channels);
+            padded = Alloc(paddedLength);
+            new Span<float>(padded, paddedLength).Clear();
+            V = Alloc(Points * Count * InStride);
+            PackedA = Alloc(PackedSgemm.PackedASize(Count, s.Channels) + Lanes);
+            M = Alloc(Points * Count * OutStride);
+            Result = Alloc(s.OutPlane * OutStride);
+        }
+
+        /// <summary>Output tiles (2×2 blocks) per image.</summary>
+        public int Count { get; }
+
+        /// <summary>Floats per position in the input's channels-last copies (C rounded up to whole vectors).</summary>
+        public int InStride { get; }
+
+        /// <summary>Floats per position in M and the result (O rounded up to whole vectors).</summary>
+        public int OutStride { get; }
+
+        public float* V { get; }
+
+        public float* PackedA { get; }
+
+        public float* M { get; }
+
+        public float* Result { get; }
+
+        public static int RoundUp(int channels) => (channels + Lanes - 1) / Lanes * Lanes;
+
+        /// <summary>Image [C, H, W] into the padded channels-last copy: pixel (i, j) at row i + p, column j + p.</summary>
+        public void Load(float* image)
+        {
+            int c = shape.Channels, p = shape.Padding;
+            IndirectSgemm.ToChannelsLast(image, c, shape.InPlane, channelsLast);
+            for (int i = 0; i < shape.Height; i++)
+            {
+                float* target = padded + ((i + p) * paddedWidth + p) * InStride;
+                float* source = channelsLast + i * shape.Width * c;
+                if (c == InStride) new ReadOnlySpan<float>(source, shape.Width * c).CopyTo(new Span<float>(target, shape.Width * c));
+                else
+                    for (int j = 0; j < shape.Width; j++)
+                        new ReadOnlySpan<float>(source + j * c, c).CopyTo(new Span<float>(target + j * InStride, c));
+            }
+        }
+
+        // V[ξ][t][c] = (Bᵀ·d·B)[ξ], d the 4×4 tile whose top left is padded pixel (2·ty, 2·tx); eight channels a vector.
+        public void TransformInput()
+        {
+            int rowStride = paddedWidth * InStride, pointStride = Count * InStride;
+            var d = stackalloc Vector256<float>[16];
+            for (int ty = 0; ty < tilesHigh; ty++)
+            {
+                for (int tx = 0; tx < tilesWide; tx++)
+                {
+                    int t = ty * tilesWide + tx;
+                    float* corner = padded + (2 * ty * paddedWidth + 2 * tx) * InStride;
+                    for (int c0 = 0; c0 < InStride; c0 += Lanes)
+                    {
+                        // Bᵀ·d, column by column: (d0 − d2, d1 + d2, d2 − d1, d1 − d3) down each column.
+                        for (int col = 0; col < 4; col++)
+                        {
+                            float* top = corner + col * InStride + c0;
+                            var d0 = Vector256.Load(top);
+                            var d1 = Vector256.Load(top + rowStride);
+                            var d2 = Vector256.Load(top + 2 * rowStride);
+                            var d3 = Vector256.Load(top + 3 * rowStride);
+                            d[col] = d0 - d2;
+                            d[4 + col] = d1 + d2;
+                            d[8 + col] = d2 - d1;
+                            d[12 + col] = d1 - d3;
+                        }
+                        // (Bᵀ·d)·B, row by row.
+                        float* v = V + t * InStride + c0;
+                        for (int row = 0; row < 4; row++)
+                        {
+                            var a0 = d[row * 4];
+                            var a1 = d[row * 4 + 1];
+                            var a2 = d[row * 4 + 2];
+                            var a3 = d[row * 4 + 3];
+                            (a0 - a2).Store(v + (row * 4) * pointStride);
+                            (a1 + a2).Store(v + (row * 4 + 1) * pointStride);
+                            (a2 - a1).Store(v + (row * 4 + 2) * pointStride);
+                            (a1 - a3).Store(v + (row * 4 + 3) * pointStride);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The 2×2 block of tile t: Aᵀ·m·A with (m0 + m1 + m2, m1 − m2 − m3) down the columns, then along the rows; blocks
+        // that reach past the output (odd sizes) keep only their inside.
+        public void TransformOutput()
+        {
+            int pointStride = Count * OutStride;
+            var r = stackalloc Vector256<float>[8];
+            for (int ty = 0; ty < tilesHigh; ty++)
+            {
+                for (int tx = 0; tx < tilesWide; tx++)
+                {
+                    int t = ty * tilesWide + tx;
+                    bool lastRow = 2 * ty + 1 >= shape.OutHeight, lastColumn = 2 * tx + 1 >= shape.OutWidth;
+                    float* target = Result + (2 * ty * shape.OutWidth + 2 * tx) * OutStride;
+                    for (int o0 = 0; o0 < OutStride; o0 += Lanes)
+                    {
+                        float* m = M + t * OutStride + o0;
+                        for (int col = 0; col < 4; col++)
+                        {
+                            var m0 = Vector256.Load(m + col * pointStride);
+                            var m1 = Vector256.Load(m + (4 + col) * pointStride);
+                            var m2 = Vector256.Load(m + (8 + col) * pointStride);
+                            var m3 = Vector256.Load(m + (12 + col) * pointStride);
+                            r[col] = m0 + m1 + m2;
+                            r[4 + col] = m1 - m2 - m3;
+                        }
+                        for (int row = 0; row < 2; row++)
+                        {
+                            if (row == 1 && lastRow) break;
+                            var a0 = r[row * 4];
+                            var a1 = r[row * 4 + 1];
+                            var a2 = r[row * 4 + 2];
+                            var a3 = r[row * 4 + 3];
+                            float* pixel = target + row * shape.OutWidth * OutStride + o0;
+                            (a0 + a1 + a2).Store(pixel);
+                            if (!lastColumn) (a1 - a2 - a3).Store(pixel + OutStride);
+                        }
+                    }
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.AlignedFree(channelsLast);
+            NativeMemory.AlignedFree(padded);
+            NativeMemory.AlignedFree(V);
+            NativeMemory.AlignedFree(PackedA);
+            NativeMemory.AlignedFree(M);
+            NativeMemory.AlignedFree(Result);
+        }
+    }
+}
