@@ -8,7 +8,8 @@ namespace NativeContrast.Backends;
 /// Float32 3×3 convolution at stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray 2016), for layers with at
 /// least 8 input and 8 output channels: each 2×2 block of output takes 16 products per (input, output) channel pair where
 /// the direct form takes 36, 2.25× fewer. In the transformed domain the 16 positions ξ of a 4×4 tile are 16 independent
-/// GEMMs, M_ξ [tiles, O] = V_ξ [tiles, C] · U_ξ [C, O], run by the packed SGEMM, one image at a time:
+/// GEMMs, M_ξ [tiles, O] = V_ξ [tiles, C] · U_ξ [C, O], run by the packed SGEMM, one image at a time (V_ξ packed by
+/// <see cref="PackedSgemm.PackAsA"/>'s register transposes):
 /// <list type="bullet">
 /// <item>U = G·g·Gᵀ for every filter plane g (once per call), G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]];</item>
 /// <item>V = Bᵀ·d·B for every 4×4 input tile d (tiles overlap by 2), Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]],
@@ -87,7 +88,7 @@ internal static unsafe class WinogradConvolution
                 tiles.TransformInput();
                 for (int xi = 0; xi < Points; xi++)
                 {
-                    PackTiles(tiles.V + xi * tiles.Count * tiles.InStride, tiles.InStride, tiles.Count, s.Channels, tiles.PackedA);
+                    PackedSgemm.PackAsA(tiles.V + xi * tiles.Count * tiles.InStride, tiles.InStride, false, tiles.Count, s.Channels, tiles.PackedA);
                     PackedSgemm.MultiplyPacked(tiles.PackedA, tiles.Count, filters.Packed(xi), s.OutChannels, s.Channels,
                         tiles.M + xi * tiles.Count * tiles.OutStride, tiles.OutStride, 1f, overwrite: true);
                 }
@@ -98,46 +99,6 @@ internal static unsafe class WinogradConvolution
         finally
         {
             if (paddedBias is not null) NativeMemory.AlignedFree(paddedBias);
-        }
-    }
-
-    /// <summary>
-    /// V [rows, k] (leading dimension <paramref name="ld"/>, a whole number of vectors) in the packed SGEMM's A layout, panels of
-    /// <see cref="PackedSgemm.PanelRows"/> = 6 rows with each k's six values adjacent: 6 rows × 8 columns are loaded, transposed in
-    /// registers (two zero rows make the block 8×8) and stored as eight runs of six. Each store writes 8 floats; the two past
-    /// its run are overwritten by the next one, so the buffer needs 8 floats of slack (<see cref="Tiles"/> has them). PackAsA
-    /// moves these one float at a time: four times V's size per image.
-    /// </summary>
-    private static void PackTiles(float* v, int ld, int rows, int k, float* packed)
-    {
-        const int Rows = PackedSgemm.PanelRows;
-        for (int t0 = 0; t0 < rows; t0 += Rows)
-        {
-            float* panel = packed + t0 * k;
-            int valid = Math.Min(Rows, rows - t0);
-            float* row = v + t0 * ld;
-            for (int k0 = 0; k0 < k; k0 += Lanes)
-            {
-                var r0 = Vector256.Load(row + k0);
-                var r1 = valid > 1 ? Vector256.Load(row + ld + k0) : Vector256<float>.Zero;
-                var r2 = valid > 2 ? Vector256.Load(row + 2 * ld + k0) : Vector256<float>.Zero;
-                var r3 = valid > 3 ? Vector256.Load(row + 3 * ld + k0) : Vector256<float>.Zero;
-                var r4 = valid > 4 ? Vector256.Load(row + 4 * ld + k0) : Vector256<float>.Zero;
-                var r5 = valid > 5 ? Vector256.Load(row + 5 * ld + k0) : Vector256<float>.Zero;
-                var r6 = Vector256<float>.Zero;
-                var r7 = Vector256<float>.Zero;
-                IndirectSgemm.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-                float* target = panel + k0 * Rows;
-                int count = Math.Min(Lanes, k - k0);
-                r0.Store(target);
-                if (count > 1) r1.Store(target + Rows);
-                if (count > 2) r2.Store(target + 2 * Rows);
-                if (count > 3) r3.Store(target + 3 * Rows);
-                if (count > 4) r4.Store(target + 4 * Rows);
-                if (count > 5) r5.Store(target + 5 * Rows);
-                if (count > 6) r6.Store(target + 6 * Rows);
-                if (count > 7) r7.Store(target + 7 * Rows);
-            }
         }
     }
 
@@ -226,7 +187,7 @@ internal static unsafe class WinogradConvolution
             padded = Alloc(paddedLength);
             new Span<float>(padded, paddedLength).Clear();
             V = Alloc(Points * Count * InStride);
-            PackedA = Alloc(PackedSgemm.PackedASize(Count, s.Channels) + Lanes);
+            PackedA = Alloc(PackedSgemm.PackedASize(Count, s.Channels));
             M = Alloc(Points * Count * OutStride);
             Result = Alloc(s.OutPlane * OutStride);
         }

@@ -141,9 +141,6 @@ internal static unsafe class PackedSgemm
         }
     }
 
-    /// <summary>Rows per panel of a packed A operand (<see cref="PackAsA"/>): panel i holds rows 6i … 6i + 5, each k's six values adjacent.</summary>
-    public const int PanelRows = MR;
-
     /// <summary>Floats a packed operand of <paramref name="rows"/> × <paramref name="k"/> needs (rows rounded up to whole panels).</summary>
     public static int PackedASize(int rows, int k) => (rows + MR - 1) / MR * MR * k;
 
@@ -193,7 +190,11 @@ internal static unsafe class PackedSgemm
         {
             float* panel = dst + ir * kc;
             int rows = Math.Min(mr, mc - ir);
-            if (s.TransposeA == 0)
+            if (s.TransposeA == 0 && mr == MR)
+            {
+                PackSixRows(a + (ic + ir) * s.Lda + k0, s.Lda, rows, kc, panel);
+            }
+            else if (s.TransposeA == 0)
             {
                 for (int r = 0; r < mr; r++)
                 {
@@ -217,6 +218,48 @@ internal static unsafe class PackedSgemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One 6-row panel of a row-major A: panel[p·6 + r] = a[r·ld + p] for p &lt; k (zero rows from <paramref name="rows"/> on).
+    /// Eight columns at a time, the 6 rows (and two zero rows) are transposed in registers and each column's six values are
+    /// stored as four and two (never past the column's run); the last k mod 8 columns go one value at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackSixRows(float* a, int ld, int rows, int k, float* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            var r0 = Vector256.Load(a + p);
+            var r1 = rows > 1 ? Vector256.Load(a + ld + p) : Vector256<float>.Zero;
+            var r2 = rows > 2 ? Vector256.Load(a + 2 * ld + p) : Vector256<float>.Zero;
+            var r3 = rows > 3 ? Vector256.Load(a + 3 * ld + p) : Vector256<float>.Zero;
+            var r4 = rows > 4 ? Vector256.Load(a + 4 * ld + p) : Vector256<float>.Zero;
+            var r5 = rows > 5 ? Vector256.Load(a + 5 * ld + p) : Vector256<float>.Zero;
+            var r6 = Vector256<float>.Zero;
+            var r7 = Vector256<float>.Zero;
+            IndirectSgemm.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            float* target = panel + p * MR;
+            StoreSix(r0, target);
+            StoreSix(r1, target + MR);
+            StoreSix(r2, target + 2 * MR);
+            StoreSix(r3, target + 3 * MR);
+            StoreSix(r4, target + 4 * MR);
+            StoreSix(r5, target + 5 * MR);
+            StoreSix(r6, target + 6 * MR);
+            StoreSix(r7, target + 7 * MR);
+        }
+        for (; p < k; p++)
+            for (int r = 0; r < MR; r++) panel[p * MR + r] = r < rows ? a[r * ld + p] : 0f;
+    }
+
+    // Lanes 0-5 of v: one 4-float store and one 8-byte store.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSix(Vector256<float> v, float* target)
+    {
+        v.GetLower().Store(target);
+        Sse2.StoreLow((double*)(target + 4), v.GetUpper().AsDouble());
     }
 
     /// <summary>dst[panel][p][c] = op(B)[k0 + p, jc + panel·nr + c] for panels <paramref name="nr"/> (a multiple of 8) wide, zero past the edge.</summary>
