@@ -119,6 +119,11 @@ internal static unsafe class CpuPackedConvolution
             fixed (float* xp = x, gp = g, dp = dw) DirectConvolution.BackwardFilter(xp + xOffset, gp + gOffset, dp + dwOffset, s);
             return;
         }
+        if (WinogradConvolution.Supports(s))
+        {
+            fixed (float* xp = x, gp = g, dp = dw) WinogradConvolution.BackwardFilter(xp + xOffset, gp + gOffset, dp + dwOffset, s);
+            return;
+        }
         int patch = s.Patch, plane = s.OutPlane, outImage = s.OutChannels * plane, inImage = s.Channels * s.InPlane;
         bool tapMajor = UsesTapMajorFilterGradient(s);
         var total = new float[s.OutChannels * patch];

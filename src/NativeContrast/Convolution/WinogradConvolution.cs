@@ -71,6 +71,57 @@ internal static unsafe class WinogradConvolution
         }
     }
 
+    // ∂L/∂W[o, c] = Σ_n x[n, c] ⋆ g[n, o] in the transformed domain: the forward is Y = Aᵀ·(U ⊙ V)·A per tile, so
+    // ∂L/∂U_ξ = Σ_tiles V_ξ · (A·∂Y·Aᵀ)_ξ, summed over c-o pairs as 16 GEMMs per image, ∂U_ξ [C, O] += V_ξᵀ [C, tiles] ·
+    // Ĝ_ξ [tiles, O] (each thread into its own sums, added in thread order at the end); and as U = G·g·Gᵀ,
+    // ∂L/∂g = Gᵀ·∂U·G. A = [[1, 0], [1, 1], [1, −1], [0, −1]], Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]].
+    public static void BackwardFilter(float* x, float* g, float* dw, ConvShape s)
+    {
+        int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane, pairs = s.Channels * s.OutChannels;
+        var partials = new float[]?[CpuParallel.Threads];
+        CpuPackedConvolution.PerImage(s.Batch, (long)outImage * s.Patch * 4 / 9, () => new Tiles(s, filterGradient: true), (n, tiles) =>
+        {
+            tiles.Load(x + n * inImage);
+            tiles.TransformInput();
+            tiles.TransformGradient(g + n * outImage);
+            for (int xi = 0; xi < Points; xi++)
+            {
+                PackedSgemm.PackAsA(tiles.V + xi * tiles.Count * tiles.InStride, tiles.InStride, true, s.Channels, tiles.Count, tiles.PackedA);
+                PackedSgemm.PackAsB(tiles.M + xi * tiles.Count * tiles.OutStride, tiles.OutStride, false, tiles.Count, s.OutChannels, tiles.PackedB);
+                PackedSgemm.MultiplyPacked(tiles.PackedA, s.Channels, tiles.PackedB, s.OutChannels, tiles.Count, tiles.Sums + xi * pairs, s.OutChannels, 1f, overwrite: false);
+            }
+        }, (thread, tiles) => partials[thread] = new Span<float>(tiles.Sums, Points * pairs).ToArray());
+        var total = new float[Points * pairs];
+        foreach (var partial in partials)
+            if (partial is not null)
+                for (int k = 0; k < total.Length; k++) total[k] += partial[k];
+        float* u = stackalloc float[Points];
+        float* half = stackalloc float[12];
+        for (int c = 0; c < s.Channels; c++)
+        {
+            for (int o = 0; o < s.OutChannels; o++)
+            {
+                for (int xi = 0; xi < Points; xi++) u[xi] = total[xi * pairs + c * s.OutChannels + o];
+                // Gᵀ·∂U (3 × 4), then (Gᵀ·∂U)·G (3 × 3).
+                for (int col = 0; col < 4; col++)
+                {
+                    float a = u[col], b = u[4 + col], cc = u[8 + col], d = u[12 + col];
+                    half[col] = a + 0.5f * (b + cc);
+                    half[4 + col] = 0.5f * (b - cc);
+                    half[8 + col] = 0.5f * (b + cc) + d;
+                }
+                float* target = dw + (o * s.Channels + c) * 9;
+                for (int row = 0; row < 3; row++)
+                {
+                    float a = half[row * 4], b = half[row * 4 + 1], cc = half[row * 4 + 2], d = half[row * 4 + 3];
+                    target[row * 3] = a + 0.5f * (b + cc);
+                    target[row * 3 + 1] = 0.5f * (b - cc);
+                    target[row * 3 + 2] = 0.5f * (b + cc) + d;
+                }
+            }
+        }
+    }
+
     private static void Run(float* x, TransformedFilters filters, float[]? bias, float* y, ConvShape s)
     {
         int inImage = s.Channels * s.InPlane, outImage = s.OutChannels * s.OutPlane;
@@ -173,7 +224,7 @@ internal static unsafe class WinogradConvolution
         private readonly int tilesHigh, tilesWide, paddedWidth, paddedLength;
         private readonly float* channelsLast, padded;
 
-        public Tiles(ConvShape s)
+        public Tiles(ConvShape s, bool filterGradient = false)
         {
             shape = s;
             tilesHigh = (s.OutHeight + 1) / 2;
@@ -187,10 +238,29 @@ internal static unsafe class WinogradConvolution
             padded = Alloc(paddedLength);
             new Span<float>(padded, paddedLength).Clear();
             V = Alloc(Points * Count * InStride);
-            PackedA = Alloc(PackedSgemm.PackedASize(Count, s.Channels));
+            PackedA = Alloc(filterGradient
+                ? Math.Max(PackedSgemm.PackedASize(Count, s.Channels), PackedSgemm.PackedASize(s.Channels, Count))
+                : PackedSgemm.PackedASize(Count, s.Channels));
             M = Alloc(Points * Count * OutStride);
             Result = Alloc(s.OutPlane * OutStride);
+            if (!filterGradient) return;
+            // The filter gradient: g channels-last (8 floats of slack: the last position is read a whole vector wide), Ĝ's
+            // packed operand, and the sums ∂U [16][C][O]. (PackedA then also holds V_ξᵀ.)
+            gradientLast = Alloc(s.OutPlane * s.OutChannels + Lanes);
+            PackedB = Alloc(PackedSgemm.PackedBSize(s.OutChannels, Count));
+            sumsLength = Points * s.Channels * s.OutChannels;
+            Sums = Alloc(sumsLength);
+            new Span<float>(Sums, sumsLength).Clear();
         }
+
+        private readonly float* gradientLast;
+        private readonly int sumsLength;
+
+        /// <summary>The filter gradient's packed Ĝ_ξ.</summary>
+        public float* PackedB { get; }
+
+        /// <summary>The filter gradient's sums ∂U [16][C][O] over this thread's images.</summary>
+        public float* Sums { get; }
 
         /// <summary>Output tiles (2×2 blocks) per image.</summary>
         public int Count { get; }
@@ -271,6 +341,46 @@ internal static unsafe class WinogradConvolution
             }
         }
 
+        // Ĝ[ξ][t][o] = (A·∂Y·Aᵀ)[ξ] for the 2×2 block ∂Y of tile t (zeros past the output's edge), into M; eight channels
+        // a vector from a channels-last copy of g. A·∂Y is (r0, r0 + r1, r0 − r1, −r1) for the block's rows r0, r1, and ·Aᵀ
+        // the same along each row.
+        public void TransformGradient(float* g)
+        {
+            int o = shape.OutChannels, width = shape.OutWidth, pointStride = Count * OutStride;
+            IndirectSgemm.ToChannelsLast(g, o, shape.OutPlane, gradientLast);
+            var rows = stackalloc Vector256<float>[8];
+            for (int ty = 0; ty < tilesHigh; ty++)
+            {
+                for (int tx = 0; tx < tilesWide; tx++)
+                {
+                    int t = ty * tilesWide + tx;
+                    bool secondRow = 2 * ty + 1 < shape.OutHeight, secondColumn = 2 * tx + 1 < width;
+                    float* corner = gradientLast + (2 * ty * width + 2 * tx) * o;
+                    for (int o0 = 0; o0 < OutStride; o0 += Lanes)
+                    {
+                        var g00 = Vector256.Load(corner + o0);
+                        var g01 = secondColumn ? Vector256.Load(corner + o + o0) : Vector256<float>.Zero;
+                        var g10 = secondRow ? Vector256.Load(corner + width * o + o0) : Vector256<float>.Zero;
+                        var g11 = secondRow && secondColumn ? Vector256.Load(corner + (width + 1) * o + o0) : Vector256<float>.Zero;
+                        rows[0] = g00; rows[1] = g01;
+                        rows[2] = g00 + g10; rows[3] = g01 + g11;
+                        rows[4] = g00 - g10; rows[5] = g01 - g11;
+                        rows[6] = -g10; rows[7] = -g11;
+                        float* m = M + t * OutStride + o0;
+                        for (int row = 0; row < 4; row++)
+                        {
+                            var p = rows[row * 2];
+                            var q = rows[row * 2 + 1];
+                            p.Store(m + (row * 4) * pointStride);
+                            (p + q).Store(m + (row * 4 + 1) * pointStride);
+                            (p - q).Store(m + (row * 4 + 2) * pointStride);
+                            (-q).Store(m + (row * 4 + 3) * pointStride);
+                        }
+                    }
+                }
+            }
+        }
+
         // The 2×2 block of tile t: Aᵀ·m·A with (m0 + m1 + m2, m1 − m2 − m3) down the columns, then along the rows; blocks
         // that reach past the output (odd sizes) keep only their inside.
         public void TransformOutput()
@@ -320,6 +430,10 @@ internal static unsafe class WinogradConvolution
             NativeMemory.AlignedFree(PackedA);
             NativeMemory.AlignedFree(M);
             NativeMemory.AlignedFree(Result);
+            if (gradientLast is null) return;
+            NativeMemory.AlignedFree(gradientLast);
+            NativeMemory.AlignedFree(PackedB);
+            NativeMemory.AlignedFree(Sums);
         }
     }
 }

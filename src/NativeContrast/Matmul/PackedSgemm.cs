@@ -209,6 +209,16 @@ internal static unsafe class PackedSgemm
                     }
                 }
             }
+            else if (mr == MR && rows == MR)
+            {
+                // Op(A)'s six rows are six adjacent values of each stored row: one 4-float and one 8-byte copy per k.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (k0 + p) * s.Lda + ic + ir;
+                    Vector128.Load(src).Store(panel + p * MR);
+                    *(long*)(panel + p * MR + 4) = *(long*)(src + 4);
+                }
+            }
             else
             {
                 for (int p = 0; p < kc; p++)
