@@ -212,7 +212,8 @@ internal static class RunsCommand
             line.MarkerSize = 0;
             line.LegendText = $"{run.Folder} ({run.Config?.Objective ?? "?"})";
         }
-        plot.ShowLegend();
+        // Upper right: loss curves fall, so that corner is empty (the default, lower right, covered their ends).
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.Title("Training loss");
         plot.XLabel("step");
         plot.YLabel("loss");
