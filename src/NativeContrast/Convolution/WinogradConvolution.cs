@@ -33,19 +33,8 @@ internal static unsafe class WinogradConvolution
     // y[n, o] = Σ_c x[n, c] ⋆ W[o, c] (+ b[o]).
     public static void Forward(float* x, float* w, float[]? bias, float* y, ConvShape s)
     {
-        var filters = new TransformedFilters(s.Channels, s.OutChannels);
-        try
-        {
-            for (int o = 0; o < s.OutChannels; o++)
-                for (int c = 0; c < s.Channels; c++)
-                    filters.Set(c, o, w + (o * s.Channels + c) * 9, flipped: false);
-            filters.Pack();
-            Run(x, filters, bias, y, s);
-        }
-        finally
-        {
-            filters.Dispose();
-        }
+        using var filters = TransformedFilters.Of(w, s, adjoint: false);
+        Run(x, filters, bias, y, s);
     }
 
     // dx[n, c] = Σ_o g[n, o] ⋆ rot180(W[o, c]) with padding 2 − p: the adjoint of the forward in x, as a convolution of g.
@@ -56,19 +45,8 @@ internal static unsafe class WinogradConvolution
             Batch = s.Batch, Channels = s.OutChannels, Height = s.OutHeight, Width = s.OutWidth,
             OutChannels = s.Channels, OutHeight = s.Height, OutWidth = s.Width, KernelH = 3, KernelW = 3, Stride = 1, Padding = 2 - s.Padding,
         };
-        var filters = new TransformedFilters(s.OutChannels, s.Channels);
-        try
-        {
-            for (int o = 0; o < s.OutChannels; o++)
-                for (int c = 0; c < s.Channels; c++)
-                    filters.Set(o, c, w + (o * s.Channels + c) * 9, flipped: true);
-            filters.Pack();
-            Run(g, filters, null, dx, adjoint);
-        }
-        finally
-        {
-            filters.Dispose();
-        }
+        using var filters = TransformedFilters.Of(w, s, adjoint: true);
+        Run(g, filters, null, dx, adjoint);
     }
 
     // ∂L/∂W[o, c] = Σ_n x[n, c] ⋆ g[n, o] in the transformed domain: the forward is Y = Aᵀ·(U ⊙ V)·A per tile, so
@@ -172,8 +150,22 @@ internal static unsafe class WinogradConvolution
 
         public float* Packed(int xi) => packed + xi * packedSize;
 
+        /// <summary>
+        /// The layer's filters W [O, C, 3, 3] transformed and packed: U[c][o] for the forward, or (<paramref name="adjoint"/>,
+        /// the data gradient) U[o][c] of the filters rotated by 180°, the input and output channels swapped.
+        /// </summary>
+        public static TransformedFilters Of(float* w, ConvShape s, bool adjoint)
+        {
+            var filters = adjoint ? new TransformedFilters(s.OutChannels, s.Channels) : new TransformedFilters(s.Channels, s.OutChannels);
+            for (int o = 0; o < s.OutChannels; o++)
+                for (int c = 0; c < s.Channels; c++)
+                    filters.Set(adjoint ? o : c, adjoint ? c : o, w + (o * s.Channels + c) * 9, flipped: adjoint);
+            filters.Pack();
+            return filters;
+        }
+
         /// <summary>U[ξ][input][output] = (G·g·Gᵀ)[ξ] for g = the 3×3 plane at <paramref name="g"/>, rotated by 180° when <paramref name="flipped"/>.</summary>
-        public void Set(int input, int output, float* g, bool flipped)
+        private void Set(int input, int output, float* g, bool flipped)
         {
             float* k = stackalloc float[9];
             for (int i = 0; i < 9; i++) k[i] = flipped ? g[8 - i] : g[i];
@@ -200,7 +192,7 @@ internal static unsafe class WinogradConvolution
             }
         }
 
-        public void Pack()
+        private void Pack()
         {
             for (int xi = 0; xi < Points; xi++)
                 PackedSgemm.PackAsB(plain + xi * inputs * outputs, outputs, false, inputs, outputs, Packed(xi));
