@@ -269,9 +269,10 @@ internal static class TrainCommand
         // Training is over and its checkpoint written: Ctrl-C from here on stops at the next batch of plotting or evaluation.
         RunPlots.Loss(runFolder);
         RunPlots.Negatives(runFolder);
+        EvaluationReport? evaluation = null;
         if (evaluate)
         {
-            var report = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel, Trainer.Augmentation(config, test));
+            var report = evaluation = Evaluator.Run(trainer.Encoder, train, test, device, output, cancel, Trainer.Augmentation(config, test));
             EvalCommand.AddReport(summary, report);
             cancel.ThrowIfCancellationRequested();
             RunPlots.Embeddings(runFolder, trainer.Encoder, test, device);
@@ -282,9 +283,8 @@ internal static class TrainCommand
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all{PeakMemory.Describe()}"));
-        if (summary.TryGetValue("knn_top20", out var k20))
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"test accuracy: kNN (k=20) {(double)k20:P2}, kNN (k=200) {(double)summary["knn_top200"]:P2}, linear probe {(double)summary["linear_probe"]:P2}; retrieval MAP@R {(double)summary["map_at_r"]:P2}"));
+        if (summary.TryGetValue("knn_top20", out var k20) && evaluation is not null)
+            output.WriteLine(EvalCommand.TrainSummary(evaluation));
         if (!summary.ContainsKey("knn_top20") && summary.TryGetValue("view_retrieval_top1", out var top1))
             output.WriteLine(EvalCommand.OwnViewSummary((double)top1, (double)summary["view_retrieval_top5"], (double)summary["alignment"], (double)summary["uniformity"]));
         if (summary.TryGetValue("raw_pixels_knn_top20", out var rawKnn))

@@ -10,6 +10,15 @@ namespace NativeContrast.Tests.Cli;
 public class TrainCommandTests
 {
     [Test]
+    public void ClosingLine_PrintsTheEvaluationsOwnValues_NotMetricsJsonsRoundedOnes()
+    {
+        // MAP@R 0.392153: 39.22 % from the value itself; 39.21 % through metrics.json's 5 digits (0.39215), as train once printed.
+        var report = new NativeContrast.Evaluation.EvaluationReport(0.8687, 0.8373, 0.8978, 0.8293, 0.5107, 0.392153, 1.0);
+        Assert.That(NativeContrast.Cli.EvalCommand.TrainSummary(report),
+            Is.EqualTo("test accuracy: kNN (k=20) 86.87 %, kNN (k=200) 83.73 %, linear probe 89.78 %; retrieval MAP@R 39.22 %"));
+    }
+
+    [Test]
     public void TrainThenEval_WriteTheRunFolder_AndPrintASummary()
     {
         var data = IdxFiles.FakeFashionMnist(96);
