@@ -5,17 +5,23 @@ using NativeContrast.Kernels;
 namespace NativeContrast.Backends;
 
 /// <summary>
-/// Float32 convolution on AVX2 + FMA, images in parallel, without re-packing what does not change.
-/// Stride 1 with fewer than 8 input channels (the first layer) runs directly (<see cref="DirectConvolution"/>), but for its data gradient.
-/// With at least 8 input channels (every layer of the small CNN but the first) the forward and the data
-/// gradient are indirect GEMMs (<see cref="IndirectSgemm"/>): the image (or upstream gradient) is copied
-/// channels-last once, and the micro-kernel reads each window's rows in place through an offset table
-/// (<see cref="ConvIndirection"/>), so there is no patch matrix, no gather and no col2im. The filter gradient
-/// multiplies the upstream gradient by the transposed patch matrix, packed from the channels-last copy with
-/// vector copies when C is a multiple of 16, and per-thread partials are summed. The other shapes (small C
-/// with a stride or narrow rows, and the first layer's data gradient; pointwise) use the filter packed once as the A operand and the patch matrix gathered with AVX2 into packed
-/// panels (im2col), multiplied by <see cref="PackedSgemm.MultiplyPacked"/>. Same math as
-/// <c>CpuBackend.Conv2d*</c> for float64. Shape legend: O filters, CK = C·KH·KW patch rows, PQ output positions per image.
+/// Float32 convolution on AVX2 + FMA, images in parallel, without re-packing what does not change. Each direction takes
+/// the first path that fits the shape:
+/// <list type="number">
+/// <item>3×3 at stride 1 with C &lt; 8 (a first layer): computed directly, forward and filter gradient
+/// (<see cref="DirectConvolution"/>);</item>
+/// <item>3×3 at stride 1 with C, O ≥ 8: Winograd's F(2×2, 3×3), all three directions (<see cref="WinogradConvolution"/>);</item>
+/// <item>C ≥ 8 otherwise (the strided layers): the forward and the data gradient are indirect GEMMs
+/// (<see cref="IndirectSgemm"/>): the image (or upstream gradient) is copied channels-last once, and the micro-kernel reads
+/// each window's rows in place through an offset table (<see cref="ConvIndirection"/>), so there is no patch matrix, no
+/// gather and no col2im. The filter gradient multiplies the upstream gradient by the transposed patch matrix, packed from
+/// the channels-last copy with vector copies when C is a multiple of 16, and per-thread partials are summed;</item>
+/// <item>the rest (small C with a stride or narrow rows, a first layer's data gradient, pointwise): the filter packed once
+/// as the A operand and the patch matrix gathered with AVX2 into packed panels (im2col), multiplied by
+/// <see cref="PackedSgemm.MultiplyPacked"/>.</item>
+/// </list>
+/// Same math as <c>CpuBackend.Conv2d*</c> for float64. Shape legend: O filters, CK = C·KH·KW patch rows, PQ output
+/// positions per image.
 /// </summary>
 internal static unsafe class CpuPackedConvolution
 {

@@ -19,7 +19,6 @@ internal static unsafe class DirectConvolution
 {
     private const int Lanes = 8;
 
-
     /// <summary>3×3 windows at stride 1, fewer than 8 input channels (the indirect GEMM's lower bound) and output rows at least a vector wide.</summary>
     public static bool Supports(ConvShape s) => s.Stride == 1 && s.KernelH == 3 && s.KernelW == 3 && s.Channels < 8 && s.OutWidth >= Lanes;
 

@@ -18,7 +18,8 @@ namespace NativeContrast.Backends;
 /// (with the bias).</item>
 /// </list>
 /// The data gradient of the same layer is the same computation on the upstream gradient with the filters flipped and their
-/// channels swapped, and padding 2 − p (<see cref="BackwardData"/>). Rounding differs from the direct sum (the transforms
+/// channels swapped, and padding 2 − p (<see cref="BackwardData"/>); the filter gradient is its adjoint in the transformed
+/// domain, 16 GEMMs per image into per-thread sums (<see cref="BackwardFilter"/>). Rounding differs from the direct sum (the transforms
 /// add and subtract inputs before the products); the float32-vs-float64 tests hold it to the same tolerance.
 /// </summary>
 internal static unsafe class WinogradConvolution
@@ -213,8 +214,8 @@ internal static unsafe class WinogradConvolution
     private sealed class Tiles : IDisposable
     {
         private readonly ConvShape shape;
-        private readonly int tilesHigh, tilesWide, paddedWidth, paddedLength;
-        private readonly float* channelsLast, padded;
+        private readonly int tilesHigh, tilesWide, paddedWidth, paddedLength, sumsLength;
+        private readonly float* channelsLast, padded, gradientLast;
 
         public Tiles(ConvShape s, bool filterGradient = false)
         {
@@ -234,19 +235,19 @@ internal static unsafe class WinogradConvolution
                 ? Math.Max(PackedSgemm.PackedASize(Count, s.Channels), PackedSgemm.PackedASize(s.Channels, Count))
                 : PackedSgemm.PackedASize(Count, s.Channels));
             M = Alloc(Points * Count * OutStride);
-            Result = Alloc(s.OutPlane * OutStride);
-            if (!filterGradient) return;
-            // The filter gradient: g channels-last (8 floats of slack: the last position is read a whole vector wide), Ĝ's
-            // packed operand, and the sums ∂U [16][C][O]. (PackedA then also holds V_ξᵀ.)
+            if (!filterGradient)
+            {
+                Result = Alloc(s.OutPlane * OutStride);
+                return;
+            }
+            // The filter gradient: M holds Ĝ; g channels-last (8 floats of slack: the last position is read a whole vector
+            // wide), Ĝ's packed operand, and the sums ∂U [16][C][O]. (PackedA then also holds V_ξᵀ.) No result.
             gradientLast = Alloc(s.OutPlane * s.OutChannels + Lanes);
             PackedB = Alloc(PackedSgemm.PackedBSize(s.OutChannels, Count));
             sumsLength = Points * s.Channels * s.OutChannels;
             Sums = Alloc(sumsLength);
             new Span<float>(Sums, sumsLength).Clear();
         }
-
-        private readonly float* gradientLast;
-        private readonly int sumsLength;
 
         /// <summary>The filter gradient's packed Ĝ_ξ.</summary>
         public float* PackedB { get; }
@@ -414,6 +415,7 @@ internal static unsafe class WinogradConvolution
             }
         }
 
+        // AlignedFree(null) does nothing: the buffers one direction does not use stay null.
         public void Dispose()
         {
             NativeMemory.AlignedFree(channelsLast);
@@ -422,7 +424,6 @@ internal static unsafe class WinogradConvolution
             NativeMemory.AlignedFree(PackedA);
             NativeMemory.AlignedFree(M);
             NativeMemory.AlignedFree(Result);
-            if (gradientLast is null) return;
             NativeMemory.AlignedFree(gradientLast);
             NativeMemory.AlignedFree(PackedB);
             NativeMemory.AlignedFree(Sums);
