@@ -21,16 +21,16 @@ internal static class ElementwiseOps
     public static Tensor Neg(Tensor x) => Unary(x, default(NegFunction), static (g, x, y) => Map(g, default(NegFunction)));
 
     // ∂y/∂x = eˣ = y.
-    public static Tensor Exp(Tensor x) => Unary(x, default(ExpFunction), static (g, x, y) => Zip(g, y, Mul));
+    public static Tensor Exp(Tensor x) => Unary(x, MathFunction.Exp, static (g, x, y) => Zip(g, y, Mul));
 
     // ∂y/∂x = 1/x.
-    public static Tensor Log(Tensor x) => Unary(x, default(LogFunction), static (g, x, y) => Zip(g, x, Div));
+    public static Tensor Log(Tensor x) => Unary(x, MathFunction.Log, static (g, x, y) => Zip(g, x, Div));
 
     // ∂y/∂x = 1/(2√x) = 0.5/y.
-    public static Tensor Sqrt(Tensor x) => Unary(x, default(SqrtFunction), static (g, x, y) => Scaled(Zip(g, y, Div), 0.5));
+    public static Tensor Sqrt(Tensor x) => Unary(x, MathFunction.Sqrt, static (g, x, y) => Scaled(Zip(g, y, Div), 0.5));
 
     // ∂y/∂x = sign(x) (0 at x = 0, as PyTorch).
-    public static Tensor Abs(Tensor x) => Unary(x, default(AbsFunction), static (g, x, y) => Times(g, Map(x, default(SignFunction))));
+    public static Tensor Abs(Tensor x) => Unary(x, MathFunction.Abs, static (g, x, y) => Times(g, Map(x, default(SignFunction))));
 
     // ∂y/∂x = [x > 0] (0 at x = 0): dx = g where x > 0, in one pass over x and g.
     public static Tensor Relu(Tensor x) => Unary(x, default(ReluFunction), static (g, x, y) => Zip(x, g, default(ReluGradFunction)));
