@@ -26,7 +26,7 @@ internal static class QuickParts
         var grad = new float[n * d];
         var shape = new ContrastiveShape { RowsA = n, RowsB = n, Dim = d, ExcludeDiagonal = 1, HasRowTerm = 1, HasColumnTerm = 1 };
         Time("forward", () => CpuContrastive.RowStats(z, 0, z, 0, keys, keys, ones, lse, 0, pos, 0, null, shape, 10.0));
-        var side = new HostSide<float>(keys, ones, lse, pos, coef);
+        var side = new SoftmaxSide<int[], float[]>(keys, ones, lse, pos, coef);
         Time("backward", () => CpuContrastive.Gradient(z, 0, z, 0, keys, keys, side, side, grad, 0, shape, 10.0));
         Time("tiles gemm only (192x256)", () => CpuParallel.For((n + 191) / 192, 1L << 30, (b0, b1) =>
         {

@@ -13,7 +13,7 @@ public struct AnchorTerms
     public SoftmaxTerm R0, R1, R2, R3;
 
     /// <summary>The terms of rows <paramref name="firstRow"/> … + 3 of <paramref name="side"/> (rows past the end are empty).</summary>
-    public static AnchorTerms Load(SoftmaxSide side, int firstRow, ContrastiveShape shape)
+    public static AnchorTerms Load(ViewSide side, int firstRow, ContrastiveShape shape)
     {
         bool rowTerm = shape.HasRowTerm != 0, readKey = rowTerm || shape.ByLabel != 0;
         return new AnchorTerms

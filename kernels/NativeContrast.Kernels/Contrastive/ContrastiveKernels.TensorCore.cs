@@ -11,7 +11,7 @@ namespace NativeContrast.Kernels;
 /// <see cref="SplitTf32Operands"/> keeps fp32 accuracy with three mma per tile (variant 5, "3xTF32").
 /// A group is 4 warps (128 threads) owning 64 anchors, 16 per warp; candidates stream 64 at a time.
 /// A and B are staged in shared memory 32 dimensions at a time as stored (as the operands' Stage writes them); the rows' factors
-/// (<see cref="ScaledRows"/>, 1/‖x‖ for normalizing losses) multiply the products instead, S_ab = (x_a·x_b)·s_a·s_b/τ,
+/// (<see cref="ScaledRows{TValues}"/>, 1/‖x‖ for normalizing losses) multiply the products instead, S_ab = (x_a·x_b)·s_a·s_b/τ,
 /// and the backward folds s_b into W. Staging then loads one value per element and does no per-element multiply
 /// (it was about 35 instructions per element in the SASS, most of the kernel's). Each lane keeps the online
 /// log-sum-exp of its two rows (g and g + 8) over its columns; the 4 lanes of a quad merge at the end.
@@ -36,7 +36,7 @@ public static partial class ContrastiveKernels
     private const int StageDepth = 32, StagePitch = StageDepth + 8, WeightPitch = TileRows + 8, SlicePitch = TensorCoreSliceWidth + 4;
 
     /// <summary>Variant 3 of <see cref="RowStatsNaive"/> on CUDA (declares the accumulator registers, then <see cref="RowStatsTensorCoreSoftware"/>'s body).</summary>
-    public static void RowStatsTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+    public static void RowStatsTensorCore<TOperands>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
@@ -48,7 +48,7 @@ public static partial class ContrastiveKernels
     /// Grid: ⌈RowsA/64⌉ groups of 128 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTensorCoreSoftware<TOperands, TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+    public static void RowStatsTensorCoreSoftware<TOperands, TExchange>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
         where TExchange : struct, ILaneExchange<TExchange>
     {
@@ -86,7 +86,7 @@ public static partial class ContrastiveKernels
     }
 
     /// <summary>Variant 3 of <see cref="GradientNaive"/> on CUDA (declares the accumulator registers, then <see cref="GradientTensorCoreSoftware"/>'s body).</summary>
-    public static void GradientTensorCore<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTensorCore<TOperands>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ViewSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         Tf32Mma.Declare();
@@ -101,7 +101,7 @@ public static partial class ContrastiveKernels
     /// Per step of 64 candidates: S on tensor cores (register set 0), W to shared memory (as the operands stage it), then
     /// dA += W × B_slice on tensor cores (register set 1, kept over all steps).
     /// </summary>
-    public static void GradientTensorCoreSoftware<TOperands>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTensorCoreSoftware<TOperands>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ViewSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
         where TOperands : struct, ITensorCoreOperands
     {
         TOperands operands = default;
@@ -193,7 +193,7 @@ public static partial class ContrastiveKernels
     /// tensor cores: the products of the rows as stored, without their factors (<see cref="ScaleFragment"/> applies them).
     /// Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MmaAccumulators Similarities<TOperands>(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase,
+    private static MmaAccumulators Similarities<TOperands>(ViewRows anchors, int rowBase, ViewRows candidates, int colBase,
         ContrastiveShape shape, ArrayView<uint> stage, ArrayView<uint> scratch, MmaAccumulators s)
         where TOperands : struct, ITensorCoreOperands
     {

@@ -21,7 +21,7 @@ public static partial class ContrastiveKernels
     /// Variant 2 of <see cref="RowStatsNaive"/>. Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// lse[a] = ln Σ_b exp S_ab over candidates (b ≠ a for one set); positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsTiled<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+    public static void RowStatsTiled<TExchange>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TExchange : struct, ILaneExchange<TExchange> =>
         RowStatsTiledWith<ScalarTiles, TExchange>(anchors, candidates, anchorSide, keyB, shape);
 
@@ -30,7 +30,7 @@ public static partial class ContrastiveKernels
     /// <typeparamref name="TTiles"/> (its staging and which candidates it owns) added to its four row states, which the
     /// 16 lanes sharing a row merge at the end.
     /// </summary>
-    private static void RowStatsTiledWith<TTiles, TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB,
+    private static void RowStatsTiledWith<TTiles, TExchange>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB,
         ContrastiveShape shape)
         where TTiles : struct, ITiledLogits<TTiles>
         where TExchange : struct, ILaneExchange<TExchange>
@@ -60,14 +60,14 @@ public static partial class ContrastiveKernels
         private ArrayView<float> tileA, tileB;
 
         /// <inheritdoc/>
-        public readonly ScalarTiles Prepare(ScaledRows anchors, int firstRow, ContrastiveShape shape) => new()
+        public readonly ScalarTiles Prepare(ViewRows anchors, int firstRow, ContrastiveShape shape) => new()
         {
             tileA = SharedMemory.Allocate<float>(DepthChunk * Pad),
             tileB = SharedMemory.Allocate<float>(DepthChunk * Pad),
         };
 
         /// <inheritdoc/>
-        public readonly MicroTile Logits(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase, ContrastiveShape shape)
+        public readonly MicroTile Logits(ViewRows anchors, int rowBase, ViewRows candidates, int colBase, ContrastiveShape shape)
         {
             var dots = DotTile(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
             return new MicroTile { R0 = dots.R0.Scale(shape.InvTau), R1 = dots.R1.Scale(shape.InvTau), R2 = dots.R2.Scale(shape.InvTau), R3 = dots.R3.Scale(shape.InvTau) };
@@ -88,7 +88,7 @@ public static partial class ContrastiveKernels
     /// per step of 64 candidates, the threads recompute their 4×4 block of S, turn it into W in shared memory,
     /// then multiply W (64×64) by the candidates' slice (64×128), 16 candidates at a time.
     /// </summary>
-    public static void GradientTiled(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTiled(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ViewSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * Pad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * Pad);
@@ -145,7 +145,7 @@ public static partial class ContrastiveKernels
     /// dimensions: thread (tx, ty) gets anchors rowBase + ty·4 + i and candidates colBase + tx + 16j.
     /// Rows past the end count as zero. Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MicroTile DotTile(ScaledRows a, int rowBase, int rowsA, ScaledRows b, int colBase, int rowsB, int d,
+    private static MicroTile DotTile(ViewRows a, int rowBase, int rowsA, ViewRows b, int colBase, int rowsB, int d,
         ArrayView<float> tileA, ArrayView<float> tileB)
     {
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx;
@@ -232,7 +232,7 @@ public static partial class ContrastiveKernels
     /// 16 lanes that share the row (every lane must call it: warp shuffles or group barriers), then written by lane tx = 0.
     /// </summary>
     private static void MergeAndWriteRowStats<TExchange>(AnchorStates states, int tx, int firstRow,
-        SoftmaxSide side, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
+        ViewSide side, int rows, TExchange exchange) where TExchange : struct, ILaneExchange<TExchange>
     {
         var s0 = states.S0.MergeAcross16Lanes(exchange);
         var s1 = states.S1.MergeAcross16Lanes(exchange);
@@ -245,7 +245,7 @@ public static partial class ContrastiveKernels
         WriteRowStats(s3, firstRow + 3, side, rows);
     }
 
-    private static void WriteRowStats(SoftmaxState state, int row, SoftmaxSide side, int rows)
+    private static void WriteRowStats(SoftmaxState state, int row, ViewSide side, int rows)
     {
         if (row >= rows) return;
         side.Lse[row] = state.LogSumExp;

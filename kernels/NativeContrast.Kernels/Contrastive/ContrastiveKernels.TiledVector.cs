@@ -5,7 +5,7 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Variant 4 of the fused contrastive kernels: variant 2 with 16-byte shared-memory loads (see the header in
-/// ContrastiveKernels.cs). Rows are staged as stored; their factors (<see cref="ScaledRows"/>) multiply the products,
+/// ContrastiveKernels.cs). Rows are staged as stored; their factors (<see cref="ScaledRows{TValues}"/>) multiply the products,
 /// S_ab = (x_a·x_b)·s_a·s_b/τ, and the backward folds s_b into W, so staging loads no factor per element.
 /// </summary>
 public static partial class ContrastiveKernels
@@ -26,7 +26,7 @@ public static partial class ContrastiveKernels
     /// adjacent in shared memory: per dimension, two vector loads feed the 16 FMAs instead of eight scalar ones.
     /// Grid: ⌈RowsA/64⌉ groups of 16×16 threads.
     /// </summary>
-    public static void RowStatsTiledVector<TExchange>(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+    public static void RowStatsTiledVector<TExchange>(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
         where TExchange : struct, ILaneExchange<TExchange> =>
         RowStatsTiledWith<VectorTiles, TExchange>(anchors, candidates, anchorSide, keyB, shape);
 
@@ -41,7 +41,7 @@ public static partial class ContrastiveKernels
         private Float4 rowScales;
 
         /// <inheritdoc/>
-        public readonly VectorTiles Prepare(ScaledRows anchors, int firstRow, ContrastiveShape shape) => new()
+        public readonly VectorTiles Prepare(ViewRows anchors, int firstRow, ContrastiveShape shape) => new()
         {
             tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad),
             tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad),
@@ -49,7 +49,7 @@ public static partial class ContrastiveKernels
         };
 
         /// <inheritdoc/>
-        public readonly MicroTile Logits(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase, ContrastiveShape shape)
+        public readonly MicroTile Logits(ViewRows anchors, int rowBase, ViewRows candidates, int colBase, ContrastiveShape shape)
         {
             var dots = DotTileVector(anchors, rowBase, shape.RowsA, candidates, colBase, shape.RowsB, shape.Dim, tileA, tileB);
             var columnScales = RowScales(candidates, colBase + Group.IdxX * 4, shape.RowsB);
@@ -76,7 +76,7 @@ public static partial class ContrastiveKernels
     /// eight dimensions are 4tx + j and 64 + 4tx + j (two vectors of the slice): per candidate, three vector loads
     /// feed 32 FMAs where variant 2 issues twelve scalar loads.
     /// </summary>
-    public static void GradientTiledVector(ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientTiledVector(ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ViewSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         var tileA = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
         var tileB = SharedMemory.Allocate<float>(DepthChunk * VectorPad);
@@ -142,7 +142,7 @@ public static partial class ContrastiveKernels
     /// stored: their factors are not applied.
     /// Every thread of the group must call it (it has barriers).
     /// </summary>
-    private static MicroTile DotTileVector(ScaledRows a, int rowBase, int rowsA, ScaledRows b, int colBase, int rowsB, int d,
+    private static MicroTile DotTileVector(ViewRows a, int rowBase, int rowsA, ViewRows b, int colBase, int rowsB, int d,
         ArrayView<float> tileA, ArrayView<float> tileB)
     {
         int tx = Group.IdxX, ty = Group.IdxY, thread = ty * GroupSide + tx;
@@ -176,7 +176,7 @@ public static partial class ContrastiveKernels
     }
 
     /// <summary>The factors of rows first … first + 3 (0 at or past <paramref name="count"/>).</summary>
-    private static Float4 RowScales(ScaledRows rows, int first, int count) => new(
+    private static Float4 RowScales(ViewRows rows, int first, int count) => new(
         rows.RowScaleOrZero(first, count), rows.RowScaleOrZero(first + 1, count), rows.RowScaleOrZero(first + 2, count), rows.RowScaleOrZero(first + 3, count));
 
     /// <summary>

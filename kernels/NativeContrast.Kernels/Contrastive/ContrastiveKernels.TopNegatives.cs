@@ -16,7 +16,7 @@ public static partial class ContrastiveKernels
     /// have to move by half the gap between the K-th and (K+1)-th to change sides. Needs 1 ≤ K ≤ <see cref="MaxTopNegatives"/>
     /// and K + 1 ≤ n − 2.
     /// </summary>
-    public static void TopNegativesNaive(Index1D a, ScaledRows rows, ArrayView<int> positives, ArrayView<float> threshold, ArrayView<int> dropped,
+    public static void TopNegativesNaive(Index1D a, ViewRows rows, ArrayView<int> positives, ArrayView<float> threshold, ArrayView<int> dropped,
         int n, int d, float invTau, int topK)
     {
         var value = LocalMemory.Allocate<float>(MaxTopNegatives + 1);

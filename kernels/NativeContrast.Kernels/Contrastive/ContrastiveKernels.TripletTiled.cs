@@ -10,7 +10,7 @@ namespace NativeContrast.Kernels;
 public static partial class ContrastiveKernels
 {
     /// <summary>squaredNorm[r] = |z_r|² of the scaled rows (one thread per row; the mining kernels read it).</summary>
-    public static void RowSquaredNorms(Index1D r, ScaledRows z, ArrayView<float> squaredNorm, int d) => squaredNorm[r] = Dot(z, r, z, r, d);
+    public static void RowSquaredNorms(Index1D r, ViewRows z, ArrayView<float> squaredNorm, int d) => squaredNorm[r] = Dot(z, r, z, r, d);
 
     /// <summary>
     /// Grid: ⌈n/64⌉ groups of 16×16 threads. Pass 1 (semiHard = 0): positive[a] = the farthest row with a's
@@ -19,7 +19,7 @@ public static partial class ContrastiveKernels
     /// positiveDistance[a], else the farthest other-label row. −1 where none exists (and as negative
     /// wherever the positive is −1).
     /// </summary>
-    public static void TripletMineTiled<TExchange>(ScaledRows z, ArrayView<float> squaredNorm, ArrayView<int> labels,
+    public static void TripletMineTiled<TExchange>(ViewRows z, ArrayView<float> squaredNorm, ArrayView<int> labels,
         ArrayView<int> positive, ArrayView<int> negative, ArrayView<float> positiveDistance, int n, int d, int distance, int semiHard)
         where TExchange : struct, ILaneExchange<TExchange>
     {

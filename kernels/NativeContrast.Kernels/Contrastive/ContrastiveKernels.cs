@@ -4,7 +4,7 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Fused softmax-contrastive losses on ILGPU (NT-Xent, InfoNCE/MoCo, CLIP, SupCon) and triplet
-/// mining. Shape legend: A = anchors [RowsA, D], B = candidates [RowsB, D] (each as <see cref="ScaledRows"/>:
+/// mining. Shape legend: A = anchors [RowsA, D], B = candidates [RowsB, D] (each as <see cref="ScaledRows{TValues}"/>:
 /// the rows times a per-row factor, 1/‖x‖ for normalizing losses, applied on load), τ = temperature
 /// (invTau = 1/τ), S_ab = a·b/τ, key = positive index or label (see <see cref="ContrastiveShape"/>),
 /// w = 1/|P(a)| (the weight of each positive of anchor a).
@@ -38,7 +38,7 @@ public static partial class ContrastiveKernels
     /// negatives above a's threshold when the shape has thresholds);
     /// positiveLogit[a] = w_a Σ_{b∈P(a)} S_ab.
     /// </summary>
-    public static void RowStatsNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
+    public static void RowStatsNaive(Index1D a, ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ArrayView<int> keyB, ContrastiveShape shape)
     {
         float max = float.NegativeInfinity, sum = 0f, positive = 0f;
         for (int b = 0; b < shape.RowsB; b++)
@@ -71,7 +71,7 @@ public static partial class ContrastiveKernels
     /// W_aa = 0 for one set. c = per-anchor loss coefficient (upstream gradient included). A term's exp(S − lse) is absent
     /// for a pair its anchor left out of its log-sum-exp (an excluded positive, or a negative above the anchor's threshold).
     /// </summary>
-    public static void GradientNaive(Index1D a, ScaledRows anchors, ScaledRows candidates, SoftmaxSide anchorSide, SoftmaxSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
+    public static void GradientNaive(Index1D a, ViewRows anchors, ViewRows candidates, ViewSide anchorSide, ViewSide candidateSide, ArrayView<float> gradA, ContrastiveShape shape)
     {
         int d = shape.Dim, row = a * d;
         for (int k = 0; k < d; k++) gradA[row + k] = 0f;
@@ -104,7 +104,7 @@ public static partial class ContrastiveKernels
     /// closest row with another label (semiHard = 0), or the closest one farther than that positive,
     /// else the farthest negative (semiHard = 1). −1 where none exists. Ties go to the lower index.
     /// </summary>
-    public static void TripletMineNaive(Index1D a, ScaledRows z, ArrayView<int> labels, ArrayView<int> positive, ArrayView<int> negative,
+    public static void TripletMineNaive(Index1D a, ViewRows z, ArrayView<int> labels, ArrayView<int> positive, ArrayView<int> negative,
         int n, int d, int distance, int semiHard)
     {
         int bestPositive = -1, bestNegative = -1, farthestNegative = -1;
@@ -130,14 +130,14 @@ public static partial class ContrastiveKernels
     }
 
     /// <summary>Whether logit s of a negative of row r lies above r's threshold (never when the shape has none).</summary>
-    private static bool AboveThreshold(SoftmaxSide side, int r, float s, ContrastiveShape shape) => shape.HasThreshold != 0 && s > side.Threshold[r];
+    private static bool AboveThreshold(ViewSide side, int r, float s, ContrastiveShape shape) => shape.HasThreshold != 0 && s > side.Threshold[r];
 
     /// <summary>Whether candidate c is a positive of anchor a. In index mode the candidates' keys are not read (they may be absent).</summary>
     private static bool IsPositive(ArrayView<int> anchorKeys, int a, ArrayView<int> candidateKeys, int c, int byLabel) =>
         byLabel != 0 ? anchorKeys[a] == candidateKeys[c] : anchorKeys[a] == c;
 
     /// <summary>Row a of x dotted with row b of y, each scaled.</summary>
-    private static float Dot(ScaledRows x, int a, ScaledRows y, int b, int d) => Dot(x.Values, a, y.Values, b, d) * x.RowScale(a) * y.RowScale(b);
+    private static float Dot(ViewRows x, int a, ViewRows y, int b, int d) => Dot(x.Values, a, y.Values, b, d) * x.RowScale(a) * y.RowScale(b);
 
     private static float Dot(ArrayView<float> x, int a, ArrayView<float> y, int b, int d)
     {

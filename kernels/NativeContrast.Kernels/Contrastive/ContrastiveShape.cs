@@ -29,7 +29,7 @@ public struct ContrastiveShape
 
     /// <summary>
     /// 1: a candidate that is not a positive leaves an anchor's log-sum-exp (forward) and the softmax term of its weights
-    /// (backward) when its logit is above the anchor's threshold (<see cref="SoftmaxSide.Threshold"/>): NT-Xent's
+    /// (backward) when its logit is above the anchor's threshold (<see cref="SoftmaxSide{TKeys, TValues}.Threshold"/>): NT-Xent's
     /// drop-top, whose thresholds <see cref="ContrastiveKernels.TopNegativesNaive"/> finds. 0: no threshold is read.
     /// Read by the naive kernels; the backends route such passes to them.
     /// </summary>

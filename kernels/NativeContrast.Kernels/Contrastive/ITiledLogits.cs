@@ -12,13 +12,13 @@ namespace NativeContrast.Kernels;
 public interface ITiledLogits<TSelf> where TSelf : struct, ITiledLogits<TSelf>
 {
     /// <summary>This thread's staging, its shared tiles allocated (every thread of the group calls it, once per kernel).</summary>
-    TSelf Prepare(ScaledRows anchors, int firstRow, ContrastiveShape shape);
+    TSelf Prepare(ViewRows anchors, int firstRow, ContrastiveShape shape);
 
     /// <summary>
     /// The logits of the group's anchors rowBase + 4ty + i (row i of the block) against the thread's four candidates of the
     /// step at <paramref name="colBase"/>; rows past either end give 0. Every thread of the group must call it (barriers).
     /// </summary>
-    MicroTile Logits(ScaledRows anchors, int rowBase, ScaledRows candidates, int colBase, ContrastiveShape shape);
+    MicroTile Logits(ViewRows anchors, int rowBase, ViewRows candidates, int colBase, ContrastiveShape shape);
 
     /// <summary>The indices of thread <paramref name="tx"/>'s four candidates in the step at <paramref name="colBase"/>.</summary>
     Int4 Columns(int colBase, int tx);

@@ -5,7 +5,7 @@ namespace NativeContrast.Kernels;
 
 /// <summary>
 /// Distances of listed row pairs of x [rows, D] (the triplet loss's anchor–positive and anchor–negative pairs)
-/// without gathering the rows, each row read times its scale (<see cref="ScaledRows"/>: 1/‖x‖ when the loss
+/// without gathering the rows, each row read times its scale (<see cref="ScaledRows{TValues}"/>: 1/‖x‖ when the loss
 /// normalizes; the backward then gives the gradient with respect to those scaled rows): d_p = dist(x_i, x_j) for i = first[p], j = second[p], with the metric of
 /// <see cref="TripletDistance"/>. stats[3p…3p+2] keep what the backward needs: Euclidean and squared
 /// s = ‖x_i − x_j‖²; cosine c = x_i·x_j, ‖x_i‖², ‖x_j‖².
@@ -18,7 +18,7 @@ public static class PairDistanceKernels
     public const float MinSquaredDistance = 1e-12f;
 
     /// <summary>One thread per pair p: the distance between rows first[p] and second[p] of <paramref name="x"/>, and the per-pair statistics the backward needs.</summary>
-    public static void Forward(Index1D p, ScaledRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> distance, ArrayView<float> stats,
+    public static void Forward(Index1D p, ViewRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> distance, ArrayView<float> stats,
         int d, int metric)
     {
         int i = first[p], j = second[p];
@@ -50,7 +50,7 @@ public static class PairDistanceKernels
     /// Euclidean ∂d/∂u = (u − v)/d (0 where s ≤ 1e-12: the clamp), squared 2(u − v), cosine
     /// −(v − c u/‖u‖²)/(‖u‖‖v‖); ∂d/∂v is the same with u and v swapped.
     /// </summary>
-    public static void Backward(Index1D t, ScaledRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> g, ArrayView<float> distance,
+    public static void Backward(Index1D t, ViewRows x, ArrayView<int> first, ArrayView<int> second, ArrayView<float> g, ArrayView<float> distance,
         ArrayView<float> stats, ArrayView<float> dx, int d, int metric)
     {
         int p = t / d, k = t % d;

@@ -1,31 +1,37 @@
-using ILGPU;
-
 namespace NativeContrast.Kernels;
 
 /// <summary>
-/// One set's rows as a contrastive kernel reads them: <see cref="Values"/> [rows, D], each row multiplied
-/// on load by <see cref="Scale"/>[row] when <see cref="Scaled"/> ≠ 0 (1/max(‖x‖, ε) for a normalizing loss:
-/// the kernels see y = x/‖x‖ without y being stored). When 0, <see cref="Scale"/> is never read.
+/// One set's rows as the fused passes read them (softmax-contrastive, triplet mining, pair distances):
+/// <see cref="Values"/> [rows, D], each row multiplied on load by <see cref="Scale"/>[row] when <see cref="Scaled"/> ≠ 0
+/// (1/max(‖x‖, ε) for a normalizing loss: the passes see y = x/‖x‖ without y being stored). When 0,
+/// <see cref="Scale"/> is never read (a kernel may be handed any view there).
+/// <para>
+/// One type for the backends' interface (<c>BufferRows</c> = <c>ScaledRows&lt;BufferSlice&gt;</c>) and the ILGPU kernels
+/// (<c>ViewRows</c> = <c>ScaledRows&lt;ArrayView&lt;float&gt;&gt;</c>, read through <see cref="ScaledRowReads"/>); the
+/// <c>cpu</c> backend multiplies the scale out for the length of a call and hands its passes plain rows.
+/// </para>
 /// </summary>
-public struct ScaledRows
+/// <typeparam name="TValues">Where the rows and their scales live.</typeparam>
+public struct ScaledRows<TValues>
 {
+    /// <summary>Rows used as they are; <see cref="Scale"/> is the rows themselves, never read.</summary>
+    public ScaledRows(TValues values) : this(values, values, scaled: false) { }
+
+    /// <summary>Rows multiplied on load by one factor each.</summary>
+    public ScaledRows(TValues values, TValues scale) : this(values, scale, scaled: true) { }
+
+    private ScaledRows(TValues values, TValues scale, bool scaled)
+    {
+        Values = values;
+        Scale = scale;
+        Scaled = scaled ? 1 : 0;
+    }
+
     /// <summary>The rows, and one scale per row (1/‖x‖ when normalized).</summary>
-    public ArrayView<float> Values, Scale;
+    public TValues Values, Scale;
     /// <summary>1 when rows are multiplied by their scale as they are read, 0 when they are used as they are.</summary>
     public int Scaled;
 
-    /// <summary>The factor of row <paramref name="row"/> (1 when unscaled).</summary>
-    public readonly float RowScale(int row) => Scaled != 0 ? Scale[row] : 1f;
-
-    /// <summary>The factor of row <paramref name="row"/>, or 0 at or past <paramref name="count"/>.</summary>
-    public readonly float RowScaleOrZero(int row, int count) => row < count ? RowScale(row) : 0f;
-
-    /// <summary>
-    /// Element (row, dim) as stored, without the row's factor: for kernels that apply the factors to the products instead,
-    /// (x_a·x_b)·s_a·s_b, two multiplies per product rather than one per element staged (and no load of the factor per element).
-    /// </summary>
-    public readonly float LoadRaw(int row, int dim, int d) => Values[row * d + dim];
-
-    /// <summary>Element (row, dim) of the scaled rows, d = the row length.</summary>
-    public readonly float Load(int row, int dim, int d) => Scaled != 0 ? Values[row * d + dim] * Scale[row] : Values[row * d + dim];
+    /// <summary>The same rows with their arrays mapped to another home (e.g. device buffers to kernel views).</summary>
+    public readonly ScaledRows<TOther> Select<TOther>(Func<TValues, TOther> map) => new(map(Values), map(Scale), Scaled != 0);
 }

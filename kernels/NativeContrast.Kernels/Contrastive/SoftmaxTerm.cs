@@ -15,7 +15,7 @@ public struct SoftmaxTerm
     public float Lse, Coefficient, PositiveWeight;
 
     /// <summary>Row <paramref name="index"/>'s term of <paramref name="side"/> (key −1 and zeros past <paramref name="count"/>); the key and the statistics are read only when asked for.</summary>
-    public static SoftmaxTerm Load(SoftmaxSide side, int index, int count, bool readKey, bool readStatistics)
+    public static SoftmaxTerm Load(ViewSide side, int index, int count, bool readKey, bool readStatistics)
     {
         var term = new SoftmaxTerm { Key = -1 };
         if (index >= count) return term;

@@ -9,21 +9,21 @@ internal sealed partial class CpuBackend
 {
     // Scaled rows (a normalizing loss) are multiplied out into pooled arrays for the length of one call: the packed
     // passes below read plain rows. So on cpu y = x/‖x‖ exists only during a forward or backward call, not between.
-    public void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau) =>
+    public void ContrastiveForward(BufferRows a, BufferRows b, BufferSide rows, BufferSide? columns, ContrastiveShape shape, double invTau) =>
         WithScaledRows(a, b, shape, (x, y) => ContrastiveForward(x, y, rows, columns, shape, invTau));
 
-    public void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    public void ContrastiveBackward(BufferRows a, BufferRows b, BufferSide? rows, BufferSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau) =>
         WithScaledRows(a, b, shape, (x, y) => ContrastiveBackward(x, y, rows, columns, gradA, gradB, shape, invTau));
 
     /// <summary>Runs <paramref name="body"/> on both sets' rows with their scales applied (one copy when they are the same set).</summary>
-    private void WithScaledRows(ContrastiveRows a, ContrastiveRows b, ContrastiveShape shape, Action<BufferSlice, BufferSlice> body)
+    private void WithScaledRows(BufferRows a, BufferRows b, ContrastiveShape shape, Action<BufferSlice, BufferSlice> body)
     {
         var temporaries = new List<DeviceBuffer>(2);
         try
         {
             var rowsA = Materialize(a, shape.RowsA, shape.Dim, temporaries);
-            body(rowsA, b == a ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
+            body(rowsA, b.Values == a.Values && b.Scale == a.Scale && b.Scaled == a.Scaled ? rowsA : Materialize(b, shape.RowsB, shape.Dim, temporaries));
         }
         finally
         {
@@ -32,7 +32,7 @@ internal sealed partial class CpuBackend
     }
 
     /// <summary>Runs <paramref name="body"/> on the rows with their scale applied (a pooled copy for the length of the call), or on the rows themselves when unscaled.</summary>
-    private void WithScaledRows(ContrastiveRows rows, int count, int d, Action<BufferSlice> body)
+    private void WithScaledRows(BufferRows rows, int count, int d, Action<BufferSlice> body)
     {
         var temporaries = new List<DeviceBuffer>(1);
         try
@@ -45,9 +45,10 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private BufferSlice Materialize(ContrastiveRows rows, int count, int d, List<DeviceBuffer> temporaries)
+    private BufferSlice Materialize(BufferRows rows, int count, int d, List<DeviceBuffer> temporaries)
     {
-        if (rows.Scale is not { } scale) return rows.Values;
+        if (rows.Scaled == 0) return rows.Values;
+        var scale = rows.Scale;
         var buffer = Allocate(rows.Values.Buffer.DType, count * d);
         temporaries.Add(buffer);
         var scaled = new BufferSlice(buffer, 0, count * d);
@@ -78,17 +79,17 @@ internal sealed partial class CpuBackend
     private static bool Tiled(ContrastiveShape shape) =>
         CpuTiledContrastive.Supports(shape.Dim) && !(shape.ByLabel != 0 && shape.ExcludePositives != 0) && shape.HasThreshold == 0;
 
-    private void ContrastiveForward(BufferSlice a, BufferSlice b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau)
+    private void ContrastiveForward(BufferSlice a, BufferSlice b, BufferSide rows, BufferSide? columns, ContrastiveShape shape, double invTau)
     {
         bool oneSet = shape.ExcludeDiagonal != 0;
         if (a.Buffer is CpuBuffer<float> && Tiled(shape))
         {
             var rowSide = Host<float>(rows, shape.RowsA, backward: false);
-            var columnSide = oneSet || columns is null ? null : Host<float>(columns.Value, shape.RowsB, backward: false);
+            SoftmaxSide<int[], float[]>? columnSide = oneSet || columns is null ? null : Host<float>(columns.Value, shape.RowsB, backward: false);
             CpuTiledContrastive.Forward(Array<float>(a), a.Offset, Array<float>(b), b.Offset, shape.RowsA, shape.RowsB, shape.Dim, oneSet, shape.ByLabel != 0,
                 rowSide, columnSide, invTau, shape.ExcludePositives != 0);
             WriteBack(rowSide, rows);
-            if (columnSide is not null) WriteBack(columnSide, columns!.Value);
+            if (columnSide is { } hostColumns) WriteBack(hostColumns, columns!.Value);
             return;
         }
         // float64 (gradient checks) or D > 512: one streaming pass per direction.
@@ -97,7 +98,7 @@ internal sealed partial class CpuBackend
         if (!oneSet && columns is { } c) RowStats(b, a, c.Keys, rows.Keys, c, shape with { RowsA = shape.RowsB, RowsB = shape.RowsA }, invTau);
     }
 
-    private static void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, ContrastiveSide side, ContrastiveShape shape, double invTau)
+    private static void RowStats(BufferSlice anchors, BufferSlice candidates, BufferSlice keyA, BufferSlice keyB, BufferSide side, ContrastiveShape shape, double invTau)
     {
         var ka = Span<int>(keyA).ToArray();
         var kb = Span<int>(keyB).ToArray();
@@ -111,7 +112,7 @@ internal sealed partial class CpuBackend
 
     // HCL's two scales: on the tiled path one pass over the tiles computes both (one GEMM per tile); elsewhere (float64,
     // D > 512) two streaming passes, the backward's second into a pooled buffer added to the first.
-    public void ContrastiveForwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, ContrastiveShape shape) =>
+    public void ContrastiveForwardTwoScales(BufferRows z, BufferSide first, double firstInvTau, BufferSide second, double secondInvTau, ContrastiveShape shape) =>
         WithScaledRows(z, z, shape, (x, _) =>
         {
             if (x.Buffer is CpuBuffer<float> && Tiled(shape) && shape.ByLabel == 0)
@@ -128,7 +129,7 @@ internal sealed partial class CpuBackend
             ContrastiveForward(x, x, second, null, shape, secondInvTau);
         });
 
-    public void ContrastiveBackwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, BufferSlice gradZ,
+    public void ContrastiveBackwardTwoScales(BufferRows z, BufferSide first, double firstInvTau, BufferSide second, double secondInvTau, BufferSlice gradZ,
         ContrastiveShape shape) =>
         WithScaledRows(z, z, shape, (x, _) =>
         {
@@ -154,10 +155,10 @@ internal sealed partial class CpuBackend
         });
 
     /// <summary>A host copy of the side's thresholds when the shape reads them, else null.</summary>
-    private static T[]? Thresholds<T>(ContrastiveSide side, ContrastiveShape shape) where T : unmanaged =>
+    private static T[]? Thresholds<T>(BufferSide side, ContrastiveShape shape) where T : unmanaged =>
         shape.HasThreshold != 0 ? Span<T>(side.Threshold).ToArray() : null;
 
-    public void ContrastiveTopNegatives(ContrastiveRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK) =>
+    public void ContrastiveTopNegatives(BufferRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK) =>
         WithScaledRows(z, n, d, rows =>
         {
             var p = Span<int>(positives).ToArray();
@@ -167,7 +168,7 @@ internal sealed partial class CpuBackend
                 CpuContrastive.TopNegatives(Array<double>(rows), rows.Offset, n, d, p, invTau, topK, Array<double>(threshold), threshold.Offset, Array<int>(dropped), dropped.Offset);
         });
 
-    private void ContrastiveBackward(BufferSlice a, BufferSlice b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    private void ContrastiveBackward(BufferSlice a, BufferSlice b, BufferSide? rows, BufferSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau)
     {
         bool oneSet = shape.ExcludeDiagonal != 0;
@@ -193,7 +194,7 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private static void Gradient<T>(BufferSlice anchors, BufferSlice candidates, ContrastiveSide? rowTerm, ContrastiveSide? columnTerm, BufferSlice gradA,
+    private static void Gradient<T>(BufferSlice anchors, BufferSlice candidates, BufferSide? rowTerm, BufferSide? columnTerm, BufferSlice gradA,
         ContrastiveShape shape, double invTau) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var any = rowTerm ?? columnTerm!.Value;
@@ -208,19 +209,19 @@ internal sealed partial class CpuBackend
     /// The CPU passes' view of a side: host copies of its arrays (O(N)); a forward's outputs start empty and go back
     /// through <see cref="WriteBack{T}"/>, a backward reads the LSE and coefficients.
     /// </summary>
-    private static HostSide<T> Host<T>(ContrastiveSide side, int rows, bool backward) where T : unmanaged => new(
+    private static SoftmaxSide<int[], T[]> Host<T>(BufferSide side, int rows, bool backward) where T : unmanaged => new(
         Span<int>(side.Keys).ToArray(), Span<T>(side.PositiveWeight).ToArray(),
         backward ? Span<T>(side.Lse).ToArray() : new T[rows], new T[backward ? 0 : rows],
         backward ? Span<T>(side.Coefficient).ToArray() : [],
         side.Threshold.Buffer is null ? null : Span<T>(side.Threshold).ToArray());
 
-    private static void WriteBack<T>(HostSide<T> host, ContrastiveSide side) where T : unmanaged
+    private static void WriteBack<T>(SoftmaxSide<int[], T[]> host, BufferSide side) where T : unmanaged
     {
         host.Lse.CopyTo(Span<T>(side.Lse));
         host.PositiveLogit.CopyTo(Span<T>(side.PositiveLogit));
     }
 
-    public void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
+    public void PairDistances(BufferRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric) =>
         WithScaledRows(x, x.Values.Length / d, d, rows =>
         {
             if (rows.Buffer is CpuBuffer<float>) PairDistances<float>(rows, first, second, distance, stats, pairs, d, metric);
@@ -263,7 +264,7 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+    public void PairDistancesBackward(BufferRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
         int pairs, int d, int metric) =>
         WithScaledRows(x, x.Values.Length / d, d, rows =>
         {
@@ -312,7 +313,7 @@ internal sealed partial class CpuBackend
         });
     }
 
-    public void TripletMine(ContrastiveRows rows, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
+    public void TripletMine(BufferRows rows, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard) =>
         WithScaledRows(rows, n, d, z =>
         {
             var y = Span<int>(labels).ToArray();

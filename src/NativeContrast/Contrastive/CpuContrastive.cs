@@ -82,7 +82,7 @@ internal static class CpuContrastive
 
     /// <summary>dA = (1/τ)·W·B; <paramref name="rowTerm"/> / <paramref name="columnTerm"/> are null where the shape says absent.</summary>
     public static void Gradient<T>(T[] a, int aOffset, T[] b, int bOffset, int[] keyA, int[] keyB,
-        HostSide<T>? rowTerm, HostSide<T>? columnTerm,
+        SoftmaxSide<int[], T[]>? rowTerm, SoftmaxSide<int[], T[]>? columnTerm,
         T[] gradA, int gradOffset, ContrastiveShape shape, double invTau)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -149,15 +149,15 @@ internal static class CpuContrastive
     /// Written afresh rather than subtracted: exp(S − LSE) of a left-out candidate can be far above 1.
     /// </summary>
     private static void SoftmaxWeightsWithExclusions<T>(Span<T> row, ReadOnlySpan<T> similarity, int i, int j0, int[] keyA, int[] keyB, bool byLabel,
-        bool excludePositives, HostSide<T>? rowTerm, HostSide<T>? columnTerm)
+        bool excludePositives, SoftmaxSide<int[], T[]>? rowTerm, SoftmaxSide<int[], T[]>? columnTerm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int c = 0; c < row.Length; c++)
         {
             int j = j0 + c;
             T s = similarity[c];
-            bool rowOut = rowTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyA[i] == j) ? excludePositives : rowTerm.Threshold is { } ti && s > ti[i]);
-            bool columnOut = columnTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyB[j] == i) ? excludePositives : columnTerm.Threshold is { } tj && s > tj[j]);
+            bool rowOut = rowTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyA[i] == j) ? excludePositives : rowTerm.Value.Threshold is { } ti && s > ti[i]);
+            bool columnOut = columnTerm is not null && ((byLabel ? keyB[j] == keyA[i] : keyB[j] == i) ? excludePositives : columnTerm.Value.Threshold is { } tj && s > tj[j]);
             if (!rowOut && !columnOut) continue;
             T w = T.Zero;
             if (rowTerm is { } rt && !rowOut && rt.Coefficient[i] != T.Zero) w += rt.Coefficient[i] * T.Exp(s - rt.Lse[i]);

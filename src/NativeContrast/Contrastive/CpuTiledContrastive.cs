@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NativeContrast.Kernels;
 
 namespace NativeContrast.Backends;
 
@@ -37,7 +38,7 @@ internal static unsafe class CpuTiledContrastive
     /// <remarks>With a second side (one set, index positives only): its statistics are those of S at secondInvTau
     /// (HCL's two scales), from the same tiles (S' = (secondInvTau/invTau)·S, one GEMM for both).</remarks>
     public static void Forward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        HostSide<float> rows, HostSide<float>? columns, double invTau, bool excludePositives = false, HostSide<float>? second = null, double secondInvTau = 0)
+        SoftmaxSide<int[], float[]> rows, SoftmaxSide<int[], float[]>? columns, double invTau, bool excludePositives = false, SoftmaxSide<int[], float[]>? second = null, double secondInvTau = 0)
     {
         if (byLabel && !oneSet) throw new NotSupportedException("Label positives are implemented for one set of rows.");
         if (second is not null && (!oneSet || byLabel)) throw new NotSupportedException("A second scale is implemented for one set with index positives.");
@@ -78,7 +79,7 @@ internal static unsafe class CpuTiledContrastive
                         if (second is not null) Scale(s.Similarity, s.Second, height, width, ratio);
                         var tile = new TileView(s.Similarity, height, width, i0, j0, diagonal);
                         AccumulateTile(s, tile, rows.Keys, columnKeys, byLabel, excludePositives, threadColumns[thread], first);
-                        if (second is not null) AccumulateTile(s, tile.Over(s.Second), second.Keys, columnKeys, false, excludePositives, threadSecond[thread], secondRows);
+                        if (second is not null) AccumulateTile(s, tile.Over(s.Second), second.Value.Keys, columnKeys, false, excludePositives, threadSecond[thread], secondRows);
                     }
                     first.MergeInto(threadRows[thread], i0);
                     if (threadSecond[thread] is { } ownSecond) secondRows.MergeInto(ownSecond, i0);
@@ -96,8 +97,8 @@ internal static unsafe class CpuTiledContrastive
             secondStats?.Fold(threadSecond[t]!);
         }
         Finish(rowStats, rows, a, aOffset, b, bOffset, d, byLabel, invTau);
-        if (!oneSet && columns is not null) Finish(columnStats!, columns, b, bOffset, a, aOffset, d, byLabel, invTau);
-        if (second is not null) Finish(secondStats!, second, a, aOffset, b, bOffset, d, byLabel: false, secondInvTau);
+        if (!oneSet && columns is not null) Finish(columnStats!, columns.Value, b, bOffset, a, aOffset, d, byLabel, invTau);
+        if (second is not null) Finish(secondStats!, second.Value, a, aOffset, b, bOffset, d, byLabel: false, secondInvTau);
     }
 
     /// <summary>A tile of S (or of the second scale's S') as one pass reads it: T-strided values, its size, where it sits, whether it is on the diagonal.</summary>
@@ -202,16 +203,16 @@ internal static unsafe class CpuTiledContrastive
     /// <remarks>With a second side (one set, index positives only) at secondInvTau (HCL's two scales): its weights
     /// join the first's in the same tiles: dZ = invTau·W·Z + secondInvTau·W'·Z = invTau·(W + (secondInvTau/invTau)·W')·Z, one GEMM.</remarks>
     public static void Backward(float[] a, int aOffset, float[] b, int bOffset, int nA, int nB, int d, bool oneSet, bool byLabel,
-        HostSide<float>? rows, HostSide<float>? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false,
-        HostSide<float>? second = null, double secondInvTau = 0)
+        SoftmaxSide<int[], float[]>? rows, SoftmaxSide<int[], float[]>? columns, float[] gradA, int gradAOffset, float[]? gradB, int gradBOffset, double invTau, bool excludePositives = false,
+        SoftmaxSide<int[], float[]>? second = null, double secondInvTau = 0)
     {
         if (byLabel && excludePositives) throw new NotSupportedException("Positives out of the denominator are implemented for index positives (labels take the streaming path).");
         if (second is not null && (!oneSet || byLabel)) throw new NotSupportedException("A second scale is implemented for one set with index positives.");
-        var secondAmount = second is null ? null : Amounts(second);
+        var secondAmount = second is null ? null : Amounts(second.Value);
         float ratio = (float)(secondInvTau / invTau);
         if (oneSet) columns = rows;
-        var rowAmount = rows is null ? null : Amounts(rows);
-        var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns);
+        var rowAmount = rows is null ? null : Amounts(rows.Value);
+        var columnAmount = columns is null ? null : oneSet ? rowAmount : Amounts(columns.Value);
         float alpha = (float)invTau;
         int rowBlocks = (nA + Tile - 1) / Tile, columnBlocks = (nB + Tile - 1) / Tile;
         int threads = Threads(rowBlocks);
@@ -284,7 +285,7 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>Turns the S tile into G (W for one set) in place, the positive pairs written afresh when positives leave the denominator.</summary>
-    private static void TileWeights(TileView tile, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool excludePositives)
+    private static void TileWeights(TileView tile, SoftmaxSide<int[], float[]>? rows, SoftmaxSide<int[], float[]>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel, bool excludePositives)
     {
         var positivePairs = excludePositives ? PositivePairs(tile, rows, columns) : null;
         Weights(tile, rows, columns, rowAmount, columnAmount, byLabel);
@@ -292,24 +293,24 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>Turns the S tile into G (W for one set) in place.</summary>
-    private static void Weights(TileView tile, HostSide<float>? rows, HostSide<float>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel)
+    private static void Weights(TileView tile, SoftmaxSide<int[], float[]>? rows, SoftmaxSide<int[], float[]>? columns, float[]? rowAmount, float[]? columnAmount, bool byLabel)
     {
         var (values, height, width, i0, j0, diagonal) = tile;
         for (int r = 0; r < height; r++)
         {
             int i = i0 + r;
             var row = new Span<float>(values + r * Tile, width);
-            SoftmaxWeights(row, rows is null ? 0f : rows.Coefficient[i], rows is null ? 0f : rows.Lse[i],
-                columns is null ? default : columns.Coefficient.AsSpan(j0, width), columns is null ? default : columns.Lse.AsSpan(j0, width));
+            SoftmaxWeights(row, rows is null ? 0f : rows.Value.Coefficient[i], rows is null ? 0f : rows.Value.Lse[i],
+                columns is null ? default : columns.Value.Coefficient.AsSpan(j0, width), columns is null ? default : columns.Value.Lse.AsSpan(j0, width));
             if (byLabel)
             {
-                int key = rows!.Keys[i];
+                int key = rows!.Value.Keys[i];
                 for (int c = 0; c < width; c++)
-                    if (rows.Keys[j0 + c] == key) row[c] -= rowAmount![i] + columnAmount![j0 + c];
+                    if (rows.Value.Keys[j0 + c] == key) row[c] -= rowAmount![i] + columnAmount![j0 + c];
             }
             else if (rows is not null)
             {
-                int p = rows.Keys[i] - j0;
+                int p = rows.Value.Keys[i] - j0;
                 if (p >= 0 && p < width) row[p] -= rowAmount![i];
             }
             if (diagonal) row[r] = 0f;
@@ -318,7 +319,7 @@ internal static unsafe class CpuTiledContrastive
         // [a ∈ P(b)]: a column of this tile whose positive is a row of this block.
         for (int c = 0; c < width; c++)
         {
-            int r = columns.Keys[j0 + c] - i0;
+            int r = columns.Value.Keys[j0 + c] - i0;
             if (r >= 0 && r < height && !(diagonal && r == c)) values[r * Tile + c] -= columnAmount![j0 + c];
         }
     }
@@ -327,21 +328,21 @@ internal static unsafe class CpuTiledContrastive
     private readonly record struct PositivePair(int Row, int Column, float Similarity, bool RowPositive, bool ColumnPositive);
 
     /// <summary>The tile's pairs where j = p(i) (row term) or i = p(j) (column term): at most one per row and one per column.</summary>
-    private static List<PositivePair> PositivePairs(TileView tile, HostSide<float>? rows, HostSide<float>? columns)
+    private static List<PositivePair> PositivePairs(TileView tile, SoftmaxSide<int[], float[]>? rows, SoftmaxSide<int[], float[]>? columns)
     {
         var (values, height, width, i0, j0, _) = tile;
         var pairs = new List<PositivePair>();
         for (int r = 0; r < height; r++)
         {
-            if (rows is null || rows.Keys[i0 + r] - j0 is not (var c and >= 0) || c >= width) continue;
-            bool columnPositive = columns is not null && columns.Keys[j0 + c] == i0 + r;
+            if (rows is null || rows.Value.Keys[i0 + r] - j0 is not (var c and >= 0) || c >= width) continue;
+            bool columnPositive = columns is not null && columns.Value.Keys[j0 + c] == i0 + r;
             pairs.Add(new PositivePair(r, c, values[r * Tile + c], true, columnPositive));
         }
         if (columns is null) return pairs;
         for (int c = 0; c < width; c++)
         {
-            int r = columns.Keys[j0 + c] - i0;
-            if (r < 0 || r >= height || (rows is not null && rows.Keys[i0 + r] == j0 + c)) continue; // listed above
+            int r = columns.Value.Keys[j0 + c] - i0;
+            if (r < 0 || r >= height || (rows is not null && rows.Value.Keys[i0 + r] == j0 + c)) continue; // listed above
             pairs.Add(new PositivePair(r, c, values[r * Tile + c], false, true));
         }
         return pairs;
@@ -352,7 +353,7 @@ internal static unsafe class CpuTiledContrastive
     /// side whose positive the other is is left out, its −c·w kept (exp(S − LSE) of a left-out positive can be far above 1,
     /// so subtracting it from what <see cref="Weights"/> wrote would cancel badly in float32).
     /// </summary>
-    private static void WeightsWithoutPositives(TileView tile, List<PositivePair> pairs, HostSide<float>? rows, HostSide<float>? columns,
+    private static void WeightsWithoutPositives(TileView tile, List<PositivePair> pairs, SoftmaxSide<int[], float[]>? rows, SoftmaxSide<int[], float[]>? columns,
         float[]? rowAmount, float[]? columnAmount)
     {
         foreach (var pair in pairs)
@@ -361,9 +362,9 @@ internal static unsafe class CpuTiledContrastive
             int i = tile.I0 + pair.Row, j = tile.J0 + pair.Column;
             float w = 0f;
             if (rows is not null)
-                w += pair.RowPositive ? -rowAmount![i] : rows.Coefficient[i] * MathF.Exp(pair.Similarity - rows.Lse[i]);
+                w += pair.RowPositive ? -rowAmount![i] : rows.Value.Coefficient[i] * MathF.Exp(pair.Similarity - rows.Value.Lse[i]);
             if (columns is not null)
-                w += pair.ColumnPositive ? -columnAmount![j] : columns.Coefficient[j] * MathF.Exp(pair.Similarity - columns.Lse[j]);
+                w += pair.ColumnPositive ? -columnAmount![j] : columns.Value.Coefficient[j] * MathF.Exp(pair.Similarity - columns.Value.Lse[j]);
             tile.Values[pair.Row * Tile + pair.Column] = w;
         }
     }
@@ -462,7 +463,7 @@ internal static unsafe class CpuTiledContrastive
     }
 
     /// <summary>LSE = max + ln sum; the positive logit from the label sums, or for index positives by one dot product per anchor (in float64).</summary>
-    private static void Finish(Stats stats, HostSide<float> side, float[] anchors, int anchorOffset, float[] candidates, int candidateOffset, int d, bool byLabel, double invTau)
+    private static void Finish(Stats stats, SoftmaxSide<int[], float[]> side, float[] anchors, int anchorOffset, float[] candidates, int candidateOffset, int d, bool byLabel, double invTau)
     {
         for (int i = 0; i < stats.Max.Length; i++)
         {
@@ -479,7 +480,7 @@ internal static unsafe class CpuTiledContrastive
         return sum;
     }
 
-    private static float[] Amounts(HostSide<float> side) => side.Coefficient.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
+    private static float[] Amounts(SoftmaxSide<int[], float[]> side) => side.Coefficient.Zip(side.PositiveWeight, (c, w) => c * w).ToArray();
 
     private static int Threads(int units) => Math.Max(1, Math.Min(CpuParallel.Threads, units));
 

@@ -93,11 +93,11 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
     }
 
     /// <summary>A side whose LSE and positive logit the forward writes, into tensors of the caller's scope.</summary>
-    private static (ContrastiveSide Side, Tensor Lse, Tensor PositiveLogit) OutputSide(Tensor z, SoftmaxDirection direction)
+    private static (BufferSide Side, Tensor Lse, Tensor PositiveLogit) OutputSide(Tensor z, SoftmaxDirection direction)
     {
         var lse = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
         var positiveLogit = Tensor.Empty([z.ShapeArray[0]], z.Device, z.DType);
-        return (new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default), lse, positiveLogit);
+        return (new BufferSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default), lse, positiveLogit);
     }
 
 
@@ -148,7 +148,7 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
     }
 
     /// <summary>A backward side with LSE'_i = LSE_i − ln γ_i, coefficient c for every anchor and positive weight w'_i (its tensors in the caller's scope).</summary>
-    private ContrastiveSide BackwardSide(double[] lse, double coefficient, Func<int, double> positiveWeight)
+    private BufferSide BackwardSide(double[] lse, double coefficient, Func<int, double> positiveWeight)
     {
         var z = rows.Input;
         int n = lse.Length;
@@ -162,7 +162,7 @@ internal sealed class DebiasedContrastiveOp : AutogradNode
         var lseTensor = SoftmaxDirections.Values(shifted, z);
         var weightTensor = SoftmaxDirections.Values(weights, z);
         var coefficients = SoftmaxDirections.Values(Enumerable.Repeat(coefficient, n).ToArray(), z);
-        return new ContrastiveSide(direction.Keys.Data, weightTensor.Data, lseTensor.Data, default, coefficients.Data);
+        return new BufferSide(direction.Keys.Data, weightTensor.Data, lseTensor.Data, default, coefficients.Data);
     }
 
     /// <summary>ln(eˣ − eʸ), −∞ when eˣ ≤ eʸ.</summary>

@@ -13,14 +13,14 @@ internal partial interface IBackend
     /// <paramref name="columns"/> of b's rows against a (CLIP). One set (shape.ExcludeDiagonal): a = b, self
     /// excluded, columns unused. See <see cref="ContrastiveKernels.RowStatsNaive"/>.
     /// </summary>
-    void ContrastiveForward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide rows, ContrastiveSide? columns, ContrastiveShape shape, double invTau);
+    void ContrastiveForward(BufferRows a, BufferRows b, BufferSide rows, BufferSide? columns, ContrastiveShape shape, double invTau);
 
     /// <summary>
     /// Fused softmax-contrastive backward: dA and, for two sets when <paramref name="gradB"/> is given, dB,
     /// from the row term (a's anchors) and the column term (b's anchors), either optional for two sets;
     /// one set uses <paramref name="rows"/> for both. See <see cref="ContrastiveKernels.GradientNaive"/>.
     /// </summary>
-    void ContrastiveBackward(ContrastiveRows a, ContrastiveRows b, ContrastiveSide? rows, ContrastiveSide? columns, BufferSlice gradA, BufferSlice? gradB,
+    void ContrastiveBackward(BufferRows a, BufferRows b, BufferSide? rows, BufferSide? columns, BufferSlice gradA, BufferSlice? gradB,
         ContrastiveShape shape, double invTau);
 
     /// <summary>
@@ -29,7 +29,7 @@ internal partial interface IBackend
     /// <paramref name="second"/>. This default runs the forward twice; a backend that can shares each tile's similarity
     /// products between the two (cpu's tiled path: one GEMM per tile for both).
     /// </summary>
-    void ContrastiveForwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, ContrastiveShape shape)
+    void ContrastiveForwardTwoScales(BufferRows z, BufferSide first, double firstInvTau, BufferSide second, double secondInvTau, ContrastiveShape shape)
     {
         ContrastiveForward(z, z, first, null, shape, firstInvTau);
         ContrastiveForward(z, z, second, null, shape, secondInvTau);
@@ -40,7 +40,7 @@ internal partial interface IBackend
     /// with <paramref name="first"/> plus the one at <paramref name="secondInvTau"/> with <paramref name="second"/>. This
     /// default runs both into separate buffers and adds them.
     /// </summary>
-    void ContrastiveBackwardTwoScales(ContrastiveRows z, ContrastiveSide first, double firstInvTau, ContrastiveSide second, double secondInvTau, BufferSlice gradZ,
+    void ContrastiveBackwardTwoScales(BufferRows z, BufferSide first, double firstInvTau, BufferSide second, double secondInvTau, BufferSlice gradZ,
         ContrastiveShape shape)
     {
         ContrastiveBackward(z, z, first, first, gradZ, null, shape, firstInvTau);
@@ -62,18 +62,18 @@ internal partial interface IBackend
     /// indices [n]: per row the threshold [n] midway between the K-th and (K+1)-th largest negative logit, and the Int32
     /// indices [n·K] of the negatives above it (−1 for a tie that stays). See <see cref="ContrastiveKernels.TopNegativesNaive"/>.
     /// </summary>
-    void ContrastiveTopNegatives(ContrastiveRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK);
+    void ContrastiveTopNegatives(BufferRows z, BufferSlice positives, BufferSlice threshold, BufferSlice dropped, int n, int d, double invTau, int topK);
 
     /// <summary>
     /// Distances of row pairs of x [rows, d] (Int32 first and second [pairs]) with a <see cref="Kernels.TripletDistance"/> metric:
     /// distance [pairs], and stats [pairs·3] for the backward (see <see cref="Kernels.PairDistanceKernels"/>).
     /// </summary>
-    void PairDistances(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
+    void PairDistances(BufferRows x, BufferSlice first, BufferSlice second, BufferSlice distance, BufferSlice stats, int pairs, int d, int metric);
 
     /// <summary>dx (already zero) += Σ_p g_p ∂distance_p/∂x, from <see cref="PairDistances"/>'s outputs; with a scale, the gradient with respect to the scaled rows.</summary>
-    void PairDistancesBackward(ContrastiveRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
+    void PairDistancesBackward(BufferRows x, BufferSlice first, BufferSlice second, BufferSlice g, BufferSlice distance, BufferSlice stats, BufferSlice dx,
         int pairs, int d, int metric);
 
     /// <summary>Triplet mining over z [n, d] with Int32 labels (see <see cref="ContrastiveKernels.TripletMineNaive"/>): Int32 positive and negative [n], −1 where none.</summary>
-    void TripletMine(ContrastiveRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
+    void TripletMine(BufferRows z, BufferSlice labels, BufferSlice positive, BufferSlice negative, int n, int d, int distance, bool semiHard);
 }

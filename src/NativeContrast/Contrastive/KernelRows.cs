@@ -13,7 +13,7 @@ namespace NativeContrast.Ops;
 /// </summary>
 internal sealed record KernelRows(Tensor Input, Tensor? Norms, Tensor? InverseNorms)
 {
-    public ContrastiveRows View => new(Input.Data, InverseNorms?.Data);
+    public BufferRows View => InverseNorms is null ? new(Input.Data) : new(Input.Data, InverseNorms.Data);
 
     /// <summary>Σ_i y_i·g_i over the rows the kernels saw (y = x/‖x‖, or x itself), for a learned τ; O(N) memory.</summary>
     public Tensor DotWithRows(Tensor gradient)

@@ -37,7 +37,7 @@ internal sealed class RowLogSumExpOp : AutogradNode
         int n = z.ShapeArray[0];
         var lse = Tensor.Empty([n], z.Device, z.DType);
         using var positiveLogit = Tensor.Empty([n], z.Device, z.DType);
-        var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default, direction.Threshold?.Data ?? default);
+        var side = new BufferSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveLogit.Data, default, direction.Threshold?.Data ?? default);
         z.Backend.ContrastiveForward(rows.View, rows.View, side, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), temperature.InverseTemperature);
         Tensor[] inputs = temperature.LogScale is { } logScale ? [z, logScale] : [z];
         return Record(lse, () => new RowLogSumExpOp(inputs, rows, direction, lse, temperature.InverseTemperature, temperature.Clamped), inputs);
@@ -51,7 +51,7 @@ internal sealed class RowLogSumExpOp : AutogradNode
         var z = rows.Input;
         using var scope = TensorScope.Begin();
         var noPositiveTerm = Tensor.Zeros([z.ShapeArray[0]], z.Device, z.DType);
-        var side = new ContrastiveSide(direction.Keys.Data, noPositiveTerm.Data, lse.Data, default, g.Data, direction.Threshold?.Data ?? default);
+        var side = new BufferSide(direction.Keys.Data, noPositiveTerm.Data, lse.Data, default, g.Data, direction.Threshold?.Data ?? default);
         var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
         z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), invTau);
         return rows.OneSetGradients(dz, Inputs, temperatureClamped, scope);

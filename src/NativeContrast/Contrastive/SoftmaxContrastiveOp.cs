@@ -50,7 +50,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             Tensor.Empty([anchors.ShapeArray[0]], anchors.Device, anchors.DType),
             Tensor.Empty([anchors.ShapeArray[0]], anchors.Device, anchors.DType));
 
-        public ContrastiveSide Side(SoftmaxDirection direction, Tensor? coefficient) =>
+        public BufferSide Side(SoftmaxDirection direction, Tensor? coefficient) =>
             new(direction.Keys.Data, direction.PositiveWeight.Data, Lse.Data, PositiveLogit.Data, coefficient?.Data ?? default);
     }
 
@@ -133,7 +133,7 @@ internal sealed class SoftmaxContrastiveOp : AutogradNode
             return grads;
         }
         var (queries, keys) = (first.Input, second!.Input);
-        ContrastiveSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
+        BufferSide? columns = reverse is null ? null : reverseStats!.Side(reverse, reverse.LossWeight * g);
         // dQ is always computed: it also gives θ's gradient.
         var dq = coefficients.Keep(Tensor.Empty(queries.ShapeArray, queries.Device, queries.DType));
         var dk = keys.RequiresGrad ? coefficients.Keep(Tensor.Empty(keys.ShapeArray, keys.Device, keys.DType)) : null;

@@ -47,7 +47,7 @@ internal sealed class TopNegativesDroppedOp : AutogradNode
         double[] lseValues, positiveLogit;
         using (var positiveTensor = Tensor.Empty([n], z.Device, z.DType))
         {
-            var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveTensor.Data, default, threshold.Data);
+            var side = new BufferSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, positiveTensor.Data, default, threshold.Data);
             z.Backend.ContrastiveForward(rows.View, rows.View, side, null, SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true), temperature.InverseTemperature);
             lseValues = lse.ToDoubleArray();
             positiveLogit = positiveTensor.ToDoubleArray();
@@ -80,7 +80,7 @@ internal sealed class TopNegativesDroppedOp : AutogradNode
         using var scope = TensorScope.Begin();
         var coefficients = SoftmaxDirections.Values(keptShare.Select(q => q * scale).ToArray(), z);
         var shape = SoftmaxContrastiveOp.Shape(z, z, direction, oneSet: true);
-        var side = new ContrastiveSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, default, coefficients.Data, direction.Threshold!.Data);
+        var side = new BufferSide(direction.Keys.Data, direction.PositiveWeight.Data, lse.Data, default, coefficients.Data, direction.Threshold!.Data);
         var dz = scope.Keep(Tensor.Empty(z.ShapeArray, z.Device, z.DType));
         z.Backend.ContrastiveBackward(rows.View, rows.View, side, side, dz.Data, null, shape, invTau);
         return rows.OneSetGradients(dz, Inputs, temperatureClamped, scope);

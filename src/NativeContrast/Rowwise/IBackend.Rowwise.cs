@@ -8,7 +8,7 @@ internal partial interface IBackend
     /// <summary>dx = (g − y·(g·y))/‖x‖ per row (g/ε below ε); dx may alias g (the fused losses run it in place).</summary>
     void L2NormalizeBackward(BufferSlice g, BufferSlice y, BufferSlice norms, BufferSlice dx, int rows, int cols, float eps);
 
-    /// <summary>Per row: norms = ‖x‖, inverseNorms = 1/max(‖x‖, ε) (a normalizing loss's row factors, see <see cref="ContrastiveRows"/>).</summary>
+    /// <summary>Per row: norms = ‖x‖, inverseNorms = 1/max(‖x‖, ε) (a normalizing loss's row factors, see <see cref="BufferRows"/>).</summary>
     void RowNorms(BufferSlice x, BufferSlice norms, BufferSlice inverseNorms, int rows, int cols, float eps);
 
     /// <summary>dots[r] = a_r·b_r for the rows of two [rows, cols] matrices.</summary>
