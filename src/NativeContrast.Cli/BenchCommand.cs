@@ -129,8 +129,11 @@ internal static class BenchCommand
         /// <summary>Values read back to the host per training step (<see cref="Device.HostReads"/>; each waits for the device); null for the losses.</summary>
         public double? HostReadsPerStep { get; init; }
 
+        /// <summary>The training step: garbage collections (all generations, and the full ones) and the time the GC paused the process, per step.</summary>
+        public (double Collections, double FullCollections, double PauseMs)? GcPerStep { get; init; }
+
         public string ToText() => Kind == "simclr-step"
-            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB, {HostReadsPerStep:F0} host reads per step")
+            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB, {HostReadsPerStep:F0} host reads per step{(GcPerStep is { } gc ? $"; per step the GC collected {gc.Collections:F1} times ({gc.FullCollections:F1} full) and paused {gc.PauseMs:F1} ms" : "")}")
             : string.Create(CultureInfo.InvariantCulture,
             $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms after {WarmupCalls} warm-up calls, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB ({BeyondInputsAndGradientsMiB:F2} MiB beyond inputs and gradients){(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
@@ -163,6 +166,8 @@ internal static class BenchCommand
         long baseline = device.LiveBytes, readsBefore = device.HostReads;
         device.ResetPeakLiveBytes();
         var times = new double[reps];
+        int collectionsBefore = GC.CollectionCount(0), fullBefore = GC.CollectionCount(2);
+        var pauseBefore = GC.GetTotalPauseDuration();
         if (profileSteps) OpProfile.Start();
         for (int r = 0; r < reps; r++)
         {
@@ -176,6 +181,8 @@ internal static class BenchCommand
         {
             WarmupCalls = warmupCalls,
             HostReadsPerStep = (device.HostReads - readsBefore) / (double)reps,
+            GcPerStep = ((GC.CollectionCount(0) - collectionsBefore) / (double)reps, (GC.CollectionCount(2) - fullBefore) / (double)reps,
+                (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / reps),
             Profile = profile,
         };
     }
