@@ -30,6 +30,40 @@ public struct StridedPair
         offsetA += rem * StrideA0; offsetB += rem * StrideB0;
     }
 
+    /// <summary>
+    /// The same walk with adjacent dimensions merged where both operands step through them as through one (the outer
+    /// stride equals the inner stride times the inner size, for A and for B) and dimensions of size 1 dropped: a
+    /// broadcast of [N, C, 1, 1] to [N, C, H, W] becomes [N·C, H·W] with A's strides (1, 0). Every element keeps its
+    /// offsets; a copy then has longer rows and fewer of them.
+    /// </summary>
+    public readonly StridedPair Coalesced()
+    {
+        Span<int> s = [Size0, Size1, Size2, Size3, Size4, Size5];
+        Span<int> a = [StrideA0, StrideA1, StrideA2, StrideA3, StrideA4, StrideA5];
+        Span<int> b = [StrideB0, StrideB1, StrideB2, StrideB3, StrideB4, StrideB5];
+        Span<int> ms = stackalloc int[MaxRank];
+        Span<int> ma = stackalloc int[MaxRank];
+        Span<int> mb = stackalloc int[MaxRank];
+        int rank = 0;
+        for (int i = 0; i < MaxRank; i++)
+        {
+            if (s[i] == 1) continue;
+            if (rank > 0 && ma[rank - 1] == a[i] * s[i] && mb[rank - 1] == b[i] * s[i])
+            {
+                ms[rank - 1] *= s[i];
+                ma[rank - 1] = a[i];
+                mb[rank - 1] = b[i];
+                continue;
+            }
+            ms[rank] = s[i];
+            ma[rank] = a[i];
+            mb[rank] = b[i];
+            rank++;
+        }
+        if (rank == 0) return Create([1], [0], [0]);
+        return Create(ms[..rank], ma[..rank], mb[..rank]);
+    }
+
     /// <summary>Builds the indexer; arrays are given left to right and may be shorter than 6.</summary>
     public static StridedPair Create(ReadOnlySpan<int> shape, ReadOnlySpan<int> stridesA, ReadOnlySpan<int> stridesB)
     {

@@ -436,8 +436,11 @@ internal static unsafe class CpuPackedConvolution
     private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, floats) * sizeof(float), 64);
 
     /// <summary>
-    /// Runs body(n, buffers) for every image on up to one thread per core, thread t taking images t, t + T, …
-    /// (a fixed assignment, so per-thread partial sums are the same in every run); then finish(thread, buffers).
+    /// Runs body(n, buffers) for every image on up to one thread per core, each thread with its own buffers. With
+    /// <paramref name="finish"/> (per-thread partial sums, handed over by finish(thread, buffers)), thread t takes images
+    /// t, t + T, …: a fixed assignment, so the partial sums are the same in every run. Without it every image's result is
+    /// its own, and the images are handed out as threads come free: a core that the host's other work slows down takes
+    /// fewer, and the other does not wait for it at the end.
     /// </summary>
     internal static void PerImage<TBuffers>(int batch, long costPerImage, Func<TBuffers> create, Action<int, TBuffers> body, Action<int, TBuffers>? finish = null)
         where TBuffers : IDisposable
@@ -450,7 +453,16 @@ internal static unsafe class CpuPackedConvolution
             finish?.Invoke(thread, b);
         }
         if (threads <= 1) Work(0);
-        else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Work);
+        else if (finish is not null) Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Work);
+        else
+        {
+            int next = -1;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+            {
+                using var b = create();
+                for (int n = Interlocked.Increment(ref next); n < batch; n = Interlocked.Increment(ref next)) body(n, b);
+            });
+        }
     }
 
     /// <summary>One thread's buffers: the patch matrix, the packed operands and (filter gradient) the partial sum.</summary>

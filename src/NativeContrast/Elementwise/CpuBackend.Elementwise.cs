@@ -96,13 +96,14 @@ internal sealed partial class CpuBackend
         }
     }
 
-    // Row by row along the innermost dimension: the offsets are computed once per row, and a row whose
-    // elements are adjacent on both sides (clones, concatenation, most slices) is one block copy. A single
-    // row (a flat copy) is split into chunks across cores.
+    // Row by row along the innermost dimension of the coalesced walk (StridedPair.Coalesced): the offsets are computed
+    // once per row (by two multiplies when the walk has two dimensions), and a row whose elements are adjacent on both
+    // sides (clones, concatenation, most slices) is one block copy. A single row (a flat copy) is split into chunks across cores.
     private static void StridedCopy<T>(BufferSlice source, BufferSlice destination, StridedPair layout, int count) where T : unmanaged
     {
         var s = Array<T>(source);
         var d = Array<T>(destination);
+        layout = layout.Coalesced();
         int inner = layout.Size5;
         if (inner <= 0 || count % inner != 0)
         {
@@ -125,9 +126,12 @@ internal sealed partial class CpuBackend
         }
         CpuParallel.For(count / inner, inner, (start, end) =>
         {
+            bool twoDimensions = layout.Size0 == 1 && layout.Size1 == 1 && layout.Size2 == 1 && layout.Size3 == 1;
             for (int row = start; row < end; row++)
             {
-                layout.Offsets(row * inner, out int from, out int to);
+                int from, to;
+                if (twoDimensions) (from, to) = (row * layout.StrideA4, row * layout.StrideB4);
+                else layout.Offsets(row * inner, out from, out to);
                 CopyRun(s, source.Offset + from, d, destination.Offset + to, inner, layout.StrideA5, layout.StrideB5, adjacent);
             }
         });
@@ -138,6 +142,11 @@ internal sealed partial class CpuBackend
         if (adjacent)
         {
             source.AsSpan(from, length).CopyTo(destination.AsSpan(to, length));
+            return;
+        }
+        if (strideFrom == 0 && strideTo == 1)
+        {
+            destination.AsSpan(to, length).Fill(source[from]);
             return;
         }
         for (int i = 0; i < length; i++) destination[to + i * strideTo] = source[from + i * strideFrom];

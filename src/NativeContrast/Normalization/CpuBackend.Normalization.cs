@@ -42,7 +42,7 @@ internal sealed partial class CpuBackend
                 ra[invStd.Offset + c] = T.CreateChecked(1.0 / Math.Sqrt(squares / m + eps));
                 va[unbiasedVar.Offset + c] = T.CreateChecked(m > 1 ? squares / (m - 1) : 0.0);
             }
-        });
+        }, chunksPerThread: 8);
     }
 
     public void BatchNormApply(BufferSlice x, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice beta, BufferSlice y, int n, int channels, int spatial, bool relu)
@@ -70,7 +70,7 @@ internal sealed partial class CpuBackend
                 T scale = ga[c] * r[c];
                 PlaneMath.Affine<T>(xa.AsSpan(x.Offset + plane * spatial, spatial), scale, ba[c] - mu[c] * scale, ya.AsSpan(y.Offset + plane * spatial, spatial), relu);
             }
-        });
+        }, chunksPerThread: 8);
     }
 
     public void BatchNormBackward(BufferSlice x, BufferSlice g, BufferSlice mean, BufferSlice invStd, BufferSlice gamma, BufferSlice dx, BufferSlice dGamma, BufferSlice dBeta,
@@ -133,7 +133,7 @@ internal sealed partial class CpuBackend
                 sumG[c] = sg;
                 sumGxHat[c] = double.CreateChecked(r[c]) * (sgx - double.CreateChecked(mu[c]) * sg);
             }
-        });
+        }, chunksPerThread: 8);
         var db = Span<T>(dBeta);
         var dg = Span<T>(dGamma);
         for (int c = 0; c < channels; c++)
@@ -155,7 +155,7 @@ internal sealed partial class CpuBackend
                 var ds = da.AsSpan(dx.Offset + o, spatial);
                 PlaneMath.AffineOfTwo<T>(gs, T.CreateChecked(gr), xs, T.CreateChecked(slopeX), T.CreateChecked(shift), ds, betas is null ? null : (Scale(c), Shift(c)));
             }
-        });
+        }, chunksPerThread: 8);
     }
 
     public void LayerNormForward(BufferSlice x, BufferSlice gamma, BufferSlice beta, BufferSlice y, BufferSlice mean, BufferSlice invStd, int rows, int cols, float eps)

@@ -17,6 +17,22 @@ internal sealed partial class CpuBackend
     {
         var xa = Array<T>(x);
         var ya = Array<T>(y);
+        if (inner == 1)
+        {
+            // Rows of one element (a sum over the last axis, e.g. global average pooling): a scalar sum per output, in
+            // the same order as the general path's, without a span per element.
+            CpuParallel.For(outer, reduced, (start, end) =>
+            {
+                for (int o = start; o < end; o++)
+                {
+                    int from = x.Offset + o * reduced;
+                    T sum = T.Zero;
+                    for (int r = 0; r < reduced; r++) sum += xa[from + r];
+                    ya[y.Offset + o] = sum;
+                }
+            });
+            return;
+        }
         CpuParallel.For(outer, (long)reduced * inner, (start, end) =>
         {
             for (int o = start; o < end; o++)
