@@ -55,11 +55,17 @@ internal static class BenchCommand
             Description = "Rows of the warm-up repetitions (default --n). Fewer compile the kernels without a full-size repetition, " +
                 "for sizes where one takes many seconds; the first timed repetition then also allocates the full-size buffers.",
         };
+        var encoderOption = new Option<string>("--encoder")
+        {
+            Description = "simclr-step: the encoder, small-cnn (the default model, global pooling) or resnet18 (the CIFAR stem, as train uses it on 28×28 images).",
+            DefaultValueFactory = _ => "small-cnn",
+        };
+        encoderOption.AcceptOnlyFromAmong("small-cnn", "resnet18");
         var profile = new Option<bool>("--profile") { Description = "simclr-step: also print where the step's time goes, by op (forward, backward, optimizer), over the timed repetitions." };
         var variant = new Option<string?>("--variant") { Description = "ILGPU devices: the contrastive kernels, naive | tiled | tf32 | tiled-vec | tf32x3 (default tiled; tf32x3 is fp32-accurate on TF32 tensor cores)." };
         variant.AcceptOnlyFromAmong(VariantNames.Keys.ToArray());
         var command = new Command("bench", "Time a loss's forward+backward (or SGEMM) on random data.");
-        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant, profile }) command.Options.Add(o);
+        foreach (var o in new Option[] { kind, n, m, d, device, reps, warmupSeconds, warmupRows, json, variant, profile, encoderOption }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(n), dim = parse.GetValue(d), repetitions = parse.GetValue(reps);
@@ -77,13 +83,16 @@ internal static class BenchCommand
             }
             var measured = parse.GetValue(kind)!;
             if (parse.GetValue(profile) && measured != "simclr-step") throw new ArgumentException("--profile goes with --kind simclr-step.");
+            var encoderName = parse.GetValue(encoderOption)!;
+            if (encoderName != "small-cnn" && measured != "simclr-step") throw new ArgumentException("--encoder goes with --kind simclr-step.");
+            bool resNet = encoderName == "resnet18";
             BenchResult result;
             if (warmup < rows)
             {
-                var small = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1, warmupTime);
-                result = Measure(measured, rows, keys, dim, dev, repetitions, warmupSeconds: null, parse.GetValue(profile)) with { WarmupCalls = small.WarmupCalls + 1 };
+                var small = Measure(measured, warmup, Math.Min(keys, warmup), dim, dev, 1, warmupTime, resNet: resNet);
+                result = Measure(measured, rows, keys, dim, dev, repetitions, warmupSeconds: null, parse.GetValue(profile), resNet) with { WarmupCalls = small.WarmupCalls + 1 };
             }
-            else result = Measure(measured, rows, keys, dim, dev, repetitions, warmupTime, parse.GetValue(profile));
+            else result = Measure(measured, rows, keys, dim, dev, repetitions, warmupTime, parse.GetValue(profile), resNet);
             if (dev is IlgpuDevice used && parse.GetValue(kind) is not ("sgemm" or "simclr-step"))
                 result = result with { Variant = VariantNames.First(v => v.Value == used.ContrastiveVariant).Key };
             output.WriteLine(parse.GetValue(json) ? result.ToJson() : result.ToText());
@@ -129,11 +138,14 @@ internal static class BenchCommand
         /// <summary>Values read back to the host per training step (<see cref="Device.HostReads"/>; each waits for the device); null for the losses.</summary>
         public double? HostReadsPerStep { get; init; }
 
+        /// <summary>The training step's encoder (small-cnn or resnet18).</summary>
+        public string Encoder { get; init; } = "small-cnn";
+
         /// <summary>The training step: garbage collections (all generations, and the full ones) and the time the GC paused the process, per step.</summary>
         public (double Collections, double FullCollections, double PauseMs)? GcPerStep { get; init; }
 
         public string ToText() => Kind == "simclr-step"
-            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step small-cnn, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB, {HostReadsPerStep:F0} host reads per step{(GcPerStep is { } gc ? $"; per step the GC collected {gc.Collections:F1} times ({gc.FullCollections:F1} full) and paused {gc.PauseMs:F1} ms" : "")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"simclr-step {Encoder}, {N} images of 28×28 on {Device}: median {MedianMs:F1} ms, min {MinMs:F1} ms after {WarmupCalls} warm-up calls, {N / MedianMs * 1e3:F0} images/s (median), peak tensor memory {PeakTensorMiB:F0} MiB, {HostReadsPerStep:F0} host reads per step{(GcPerStep is { } gc ? $"; per step the GC collected {gc.Collections:F1} times ({gc.FullCollections:F1} full) and paused {gc.PauseMs:F1} ms" : "")}")
             : string.Create(CultureInfo.InvariantCulture,
             $"{Kind} n={N}{(M != N ? $" m={M}" : "")} d={D} on {Device}{(Variant is null ? "" : $" ({Variant} kernels)")}: median {MedianMs:F2} ms, min {MinMs:F2} ms after {WarmupCalls} warm-up calls, {Gflop / MedianMs / 1e6:F1} GFLOP/s (median), " +
             $"peak tensor memory above inputs {PeakTensorMiB:F1} MiB ({BeyondInputsAndGradientsMiB:F2} MiB beyond inputs and gradients){(AllocatedMiB is { } a ? $", managed allocation {a:F1} MiB per rep" : "")}");
@@ -143,11 +155,14 @@ internal static class BenchCommand
             $"\"gflops\": {Gflop / MedianMs / 1e6:F2}, \"peak_tensor_mib\": {PeakTensorMiB:F2}{(BeyondInputsAndGradientsMiB is { } b ? $", \"beyond_inputs_and_gradients_mib\": {b:F2}" : "")}{(AllocatedMiB is { } a ? $", \"allocated_mib\": {a:F2}" : "")}{(HostReadsPerStep is { } h ? $", \"host_reads_per_step\": {h:F1}" : "")}}}");
     }
 
-    /// <summary>One SimCLR step of the small CNN on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9); flops not counted (GFLOP/s reads 0).</summary>
-    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, double? warmupSeconds, bool profileSteps)
+    /// <summary>
+    /// One SimCLR step on n images of 28×28 (NT-Xent τ = 0.2, SGD momentum 0.9) of the small CNN, or of ResNet-18 with the
+    /// CIFAR stem; flops not counted (GFLOP/s reads 0).
+    /// </summary>
+    private static BenchResult MeasureTrainingStep(int n, Device device, int reps, double? warmupSeconds, bool profileSteps, bool resNet)
     {
-        using var encoder = new Nn.SmallCnn(device: device, seed: 1);
-        using var head = new Nn.ProjectionHead(device: device);
+        using Nn.Module encoder = resNet ? new Nn.ResNet18(inChannels: 1, device: device, seed: 1) : new Nn.SmallCnn(device: device, seed: 1);
+        using var head = new Nn.ProjectionHead(inFeatures: resNet ? 512 : 128, device: device);
         using var optimizer = new Optim.Sgd(encoder.NamedParameters().Concat(head.NamedParameters()), 0.1, momentum: 0.9);
         using var views = Tensor.RandomUniform([n, 1, 28, 28], 2, device: device);
         var loss = new NtXentLoss(0.2);
@@ -179,6 +194,7 @@ internal static class BenchCommand
         Array.Sort(times);
         return new BenchResult("simclr-step", n, n, 28 * 28, device.Name, times[reps / 2], times[0], 0, (device.PeakLiveBytes - baseline) / (double)(1 << 20), null)
         {
+            Encoder = resNet ? "resnet18" : "small-cnn",
             WarmupCalls = warmupCalls,
             HostReadsPerStep = (device.HostReads - readsBefore) / (double)reps,
             GcPerStep = ((GC.CollectionCount(0) - collectionsBefore) / (double)reps, (GC.CollectionCount(2) - fullBefore) / (double)reps,
@@ -213,7 +229,7 @@ internal static class BenchCommand
     /// Times <paramref name="reps"/> repetitions after warming up at the same size for <paramref name="warmupSeconds"/>
     /// (<see cref="WarmUp"/>; null: no warm-up); the training step with <paramref name="profile"/> also by op (<see cref="OpProfile"/>).
     /// </summary>
-    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds, bool profile = false)
+    internal static BenchResult Measure(string kind, int n, int m, int d, Device device, int reps, double? warmupSeconds, bool profile = false, bool resNet = false)
     {
         using var inputs = TensorScope.Begin();
         var z = Tensor.RandomNormal([n, d], 1, device);
@@ -223,7 +239,7 @@ internal static class BenchCommand
         var classes = Math.Max(2, n / 8);
         var labels = Tensor.FromArray(Enumerable.Range(0, n).Select(i => i % classes).ToArray(), [n], device);
         var square = kind == "sgemm" ? Tensor.RandomNormal([n, n], 3, device) : null;
-        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds, profile);
+        if (kind == "simclr-step") return MeasureTrainingStep(n, device, reps, warmupSeconds, profile, resNet);
         bool isLoss = kind != "sgemm";
         var loss = isLoss ? LossCatalog.Get(kind switch { TripletSemiHard => "triplet", NtXentDropTop => "ntxent", _ => kind }) : null;
         var options = new LossOptions

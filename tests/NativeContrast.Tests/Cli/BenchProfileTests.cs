@@ -26,6 +26,29 @@ public class BenchProfileTests
     }
 
     [Test]
+    public void ResNetStep_NamesItsStagesConvolutionsAndTheGc()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "simclr-step", "--encoder", "resnet18", "--n", "4", "--reps", "1", "--warmup-s", "0", "--profile"], output, error);
+        Assert.That(code, Is.EqualTo(0), error.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        Assert.That(lines[0], Does.Match(@"^simclr-step resnet18, 4 images of 28×28 on cpu: .*; per step the GC collected \d+\.\d times \(\d+\.\d full\) and paused \d+\.\d ms$"));
+        // The first stage's 28×28 maps (after the CIFAR stem: no downsampling), the last stage's 4×4 maps, three blocks of
+        // each width after the first (the table lists the 25 largest, so only these are sure to be in it).
+        Assert.That(lines, Has.Some.Match(@"^backward +Conv2d 64→64 3×3/1 28×28 +\d+\.\d\d +\d+\.\d % +4\.0$"));
+        Assert.That(lines, Has.Some.Match(@"^backward +Conv2d 512→512 3×3/1 4×4 +\d+\.\d\d +\d+\.\d % +3\.0$"));
+    }
+
+    [Test]
+    public void Encoder_GoesWithTheTrainingStepOnly()
+    {
+        var error = new StringWriter();
+        int code = NativeContrast.Cli.CommandLine.Run(["bench", "--kind", "ntxent", "--n", "16", "--encoder", "resnet18"], new StringWriter(), error);
+        Assert.That((code, error.ToString().Trim()), Is.EqualTo((2, "error: --encoder goes with --kind simclr-step.")));
+    }
+
+    [Test]
     public void Profile_GoesWithTheTrainingStepOnly()
     {
         var error = new StringWriter();
