@@ -19,7 +19,7 @@ namespace NativeContrast.Backends;
 /// </list>
 /// The data gradient of the same layer is the same computation on the upstream gradient with the filters flipped and their
 /// channels swapped, and padding 2 − p (<see cref="BackwardData"/>); the filter gradient is its adjoint in the transformed
-/// domain, 16 GEMMs per image into per-thread sums (<see cref="BackwardFilter"/>). Rounding differs from the direct sum (the transforms
+/// domain, 16 GEMMs per image (or per group of images where the sums are large) into per-thread sums (<see cref="BackwardFilter"/>). Rounding differs from the direct sum (the transforms
 /// add and subtract inputs before the products); the float32-vs-float64 tests hold it to the same tolerance.
 /// </summary>
 internal static unsafe class WinogradConvolution
@@ -63,13 +63,12 @@ internal static unsafe class WinogradConvolution
             tiles.Load(x + n * inImage);
             tiles.TransformInput();
             tiles.TransformGradient(g + n * outImage);
-            for (int xi = 0; xi < Points; xi++)
-            {
-                PackedSgemm.PackAsA(tiles.V + xi * tiles.Count * tiles.InStride, tiles.InStride, true, s.Channels, tiles.Count, tiles.PackedA);
-                PackedSgemm.PackAsB(tiles.M + xi * tiles.Count * tiles.OutStride, tiles.OutStride, false, tiles.Count, s.OutChannels, tiles.PackedB);
-                PackedSgemm.MultiplyPacked(tiles.PackedA, s.Channels, tiles.PackedB, s.OutChannels, tiles.Count, tiles.Sums + xi * pairs, s.OutChannels, 1f, overwrite: false);
-            }
-        }, (thread, tiles) => partials[thread] = new Span<float>(tiles.Sums, Points * pairs).ToArray());
+            if (++tiles.Staged == tiles.Group) AccumulateStaged(tiles, s);
+        }, (thread, tiles) =>
+        {
+            if (tiles.Staged > 0) AccumulateStaged(tiles, s);
+            partials[thread] = new Span<float>(tiles.Sums, Points * pairs).ToArray();
+        });
         var total = new float[Points * pairs];
         foreach (var partial in partials)
             if (partial is not null)
@@ -99,6 +98,23 @@ internal static unsafe class WinogradConvolution
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// ∂U_ξ += V_ξᵀ·Ĝ_ξ over the staged images' tiles, one GEMM per ξ of depth (staged images × tiles). With one image
+    /// staged at a time this is the per-image sum; a group (<see cref="Tiles.Group"/>) makes the sums' read and write once
+    /// per group instead of once per image.
+    /// </summary>
+    private static void AccumulateStaged(Tiles tiles, ConvShape s)
+    {
+        int depth = tiles.Staged * tiles.Count, pairs = s.Channels * s.OutChannels;
+        for (int xi = 0; xi < Points; xi++)
+        {
+            PackedSgemm.PackAsA(tiles.V + xi * tiles.PointCount * tiles.InStride, tiles.InStride, true, s.Channels, depth, tiles.PackedA);
+            PackedSgemm.PackAsB(tiles.M + xi * tiles.PointCount * tiles.OutStride, tiles.OutStride, false, depth, s.OutChannels, tiles.PackedB);
+            PackedSgemm.MultiplyPacked(tiles.PackedA, s.Channels, tiles.PackedB, s.OutChannels, depth, tiles.Sums + xi * pairs, s.OutChannels, 1f, overwrite: false);
+        }
+        tiles.Staged = 0;
     }
 
     private static void Run(float* x, TransformedFilters filters, float[]? bias, float* y, ConvShape s)
@@ -227,14 +243,16 @@ internal static unsafe class WinogradConvolution
             OutStride = RoundUp(s.OutChannels);
             paddedWidth = 2 * tilesWide + 2;
             paddedLength = (2 * tilesHigh + 2) * paddedWidth * InStride;
+            Group = filterGradient ? GroupFor(s, Count) : 1;
+            PointCount = Group * Count;
             channelsLast = Alloc(s.InPlane * s.Channels);
             padded = Alloc(paddedLength);
             new Span<float>(padded, paddedLength).Clear();
-            V = Alloc(Points * Count * InStride);
+            V = Alloc(Points * PointCount * InStride);
             PackedA = Alloc(filterGradient
-                ? Math.Max(PackedSgemm.PackedASize(Count, s.Channels), PackedSgemm.PackedASize(s.Channels, Count))
+                ? Math.Max(PackedSgemm.PackedASize(Count, s.Channels), PackedSgemm.PackedASize(s.Channels, PointCount))
                 : PackedSgemm.PackedASize(Count, s.Channels));
-            M = Alloc(Points * Count * OutStride);
+            M = Alloc(Points * PointCount * OutStride);
             if (!filterGradient)
             {
                 Result = Alloc(s.OutPlane * OutStride);
@@ -243,11 +261,28 @@ internal static unsafe class WinogradConvolution
             // The filter gradient: M holds Ĝ; g channels-last (8 floats of slack: the last position is read a whole vector
             // wide), Ĝ's packed operand, and the sums ∂U [16][C][O]. (PackedA then also holds V_ξᵀ.) No result.
             gradientLast = Alloc(s.OutPlane * s.OutChannels + Lanes);
-            PackedB = Alloc(PackedSgemm.PackedBSize(s.OutChannels, Count));
+            PackedB = Alloc(PackedSgemm.PackedBSize(s.OutChannels, PointCount));
             sumsLength = Points * s.Channels * s.OutChannels;
             Sums = Alloc(sumsLength);
             new Span<float>(Sums, sumsLength).Clear();
         }
+
+        /// <summary>
+        /// Images whose tiles the filter gradient stages before one GEMM per ξ: 1 (each image's own GEMMs, as the forward)
+        /// while the sums ∂U [16][C][O] are at most 512 KiB; beyond, enough images for a depth of about 128 tiles. ResNet-18's
+        /// last stage (512 channels, 4 tiles an image) has 16 MiB of sums: one image at a time, every image read and wrote
+        /// them all for a depth of 4, a third of its training step.
+        /// </summary>
+        public int Group { get; }
+
+        /// <summary>Images staged since the last GEMMs (the filter gradient); the next one's tiles go after theirs.</summary>
+        public int Staged { get; set; }
+
+        /// <summary>Tiles per ξ in V and M: <see cref="Count"/> × <see cref="Group"/>.</summary>
+        public int PointCount { get; }
+
+        private static int GroupFor(ConvShape s, int count) =>
+            (long)Points * s.Channels * s.OutChannels * sizeof(float) <= 512 * 1024 ? 1 : Math.Clamp((128 + count - 1) / count, 1, 64);
 
         /// <summary>The filter gradient's packed Ĝ_ξ.</summary>
         public float* PackedB { get; }
@@ -293,7 +328,7 @@ internal static unsafe class WinogradConvolution
         // V[ξ][t][c] = (Bᵀ·d·B)[ξ], d the 4×4 tile whose top left is padded pixel (2·ty, 2·tx); eight channels a vector.
         public void TransformInput()
         {
-            int rowStride = paddedWidth * InStride, pointStride = Count * InStride;
+            int rowStride = paddedWidth * InStride, pointStride = PointCount * InStride, first = Staged * Count;
             var d = stackalloc Vector256<float>[16];
             for (int ty = 0; ty < tilesHigh; ty++)
             {
@@ -317,7 +352,7 @@ internal static unsafe class WinogradConvolution
                             d[12 + col] = d1 - d3;
                         }
                         // (Bᵀ·d)·B, row by row.
-                        float* v = V + t * InStride + c0;
+                        float* v = V + (first + t) * InStride + c0;
                         for (int row = 0; row < 4; row++)
                         {
                             var a0 = d[row * 4];
@@ -339,7 +374,7 @@ internal static unsafe class WinogradConvolution
         // the same along each row.
         public void TransformGradient(float* g)
         {
-            int o = shape.OutChannels, width = shape.OutWidth, pointStride = Count * OutStride;
+            int o = shape.OutChannels, width = shape.OutWidth, pointStride = PointCount * OutStride, first = Staged * Count;
             IndirectSgemm.ToChannelsLast(g, o, shape.OutPlane, gradientLast);
             var rows = stackalloc Vector256<float>[8];
             for (int ty = 0; ty < tilesHigh; ty++)
@@ -359,7 +394,7 @@ internal static unsafe class WinogradConvolution
                         rows[2] = g00 + g10; rows[3] = g01 + g11;
                         rows[4] = g00 - g10; rows[5] = g01 - g11;
                         rows[6] = -g10; rows[7] = -g11;
-                        float* m = M + t * OutStride + o0;
+                        float* m = M + (first + t) * OutStride + o0;
                         for (int row = 0; row < 4; row++)
                         {
                             var p = rows[row * 2];

@@ -30,6 +30,7 @@ public class ConvolutionTests
     [TestCase(2, 7, 12, 3, 1, 1)] // C = 7, overlapping last vector
     [TestCase(1, 32, 14, 64, 1, 1)] // Winograd F(2×2, 3×3) (stride 1, C and O ≥ 8): the small CNN's third layer
     [TestCase(2, 12, 7, 10, 1, 0)] // Winograd: C and O not whole vectors, an odd output (5×5), the data gradient at padding 2
+    [TestCase(70, 96, 4, 96, 1, 1)] // Winograd's filter gradient over groups of images (576 KiB of sums: 32 images of 4 tiles a GEMM, the last group part full)
     public void Float32MatchesFloat64(int batch, int channels, int size, int filters, int stride, int padding)
     {
         using var scope = TensorScope.Begin();
