@@ -282,7 +282,7 @@ internal static class TrainCommand
         AtomicFile.WriteAllText(Path.Combine(runFolder, "metrics.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine();
         output.WriteLine($"run folder: {runFolder}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min in all{PeakMemory.Describe()}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config.Objective} / {Names.Of(config.Encoder)} on {device.Name}, {config.Epochs} epoch{(config.Epochs == 1 ? "" : "s")}, {clock.Elapsed.TotalMinutes:F1} min in all{PeakMemory.Describe()}"));
         if (summary.TryGetValue("knn_top20", out var k20) && evaluation is not null)
             output.WriteLine(EvalCommand.TrainSummary(evaluation));
         if (!summary.ContainsKey("knn_top20") && summary.TryGetValue("view_retrieval_top1", out var top1))

@@ -146,7 +146,7 @@ public sealed class Trainer : IDisposable
         var run = Stopwatch.StartNew();
         int stepsDone = 0, stepsTotal = perEpoch * config.Epochs - (startEpoch * perEpoch + startBatch);
         log.WriteLine($"training {config.Objective} / {Names.Of(config.Encoder)} on {data.Count} images ({data.Channels}×{data.Height}×{data.Width}), device {device.Name}: " +
-            $"{config.Epochs} epochs × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {Names.Of(config.Optimizer)} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
+            $"{config.Epochs} epoch{(config.Epochs == 1 ? "" : "s")} × {perEpoch} steps of {Math.Min(config.BatchSize, data.Count)} images (×2 views), {Names.Of(config.Optimizer)} lr {config.EffectiveLearningRate:G3}, τ {config.Temperature:G3}{(config.LearnTemperature ? " (learned)" : "")}");
         if (communicator.IsDistributed)
             log.WriteLine($"data-parallel over {communicator.Size} ranks: {Math.Min(config.BatchSize, data.Count) / communicator.Size} images per rank per step, global negatives, batch norm {(config.SyncBatchNorm ? "synchronized" : "per rank")}");
         for (int epoch = startEpoch; epoch < config.Epochs; epoch++)

@@ -34,6 +34,7 @@ public class TrainCommandTests
             using (var neighbours = SixLabors.ImageSharp.Image.Load(Path.Combine(run, "neighbours.png")))
                 Assert.That((neighbours.Width, neighbours.Height), Is.EqualTo((8 + 9 * (96 + 8) + 8, 22 + 8 + 8 * (96 + 34 + 8))), "8 held-out images, each with 8 neighbours");
             Assert.That(output.ToString(), Does.Contain("test accuracy: kNN (k=20)").And.Contain("linear probe"));
+            Assert.That(output.ToString(), Does.Match(@": 1 epoch × \d+ steps of 32 images").And.Match(@"on cpu, 1 epoch, \d+\.\d min in all"), "one epoch, not \"1 epochs\"");
             Assert.That(Trainer.ReadConfig(run).CropMinScale, Is.EqualTo(0.4), "config.json records the default crop the run took");
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
             Assert.That(metrics.RootElement.GetProperty("linear_probe").GetDouble(), Is.InRange(0.0, 1.0));
