@@ -57,8 +57,9 @@ public static class Evaluator
         int classes = Math.Max(train.ClassNames.Count, test.ClassNames.Count);
         var knn = KnnClassifier.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, [20, 200]);
         log?.WriteLine($"  kNN: k=20 {knn[20]:P2}, k=200 {knn[200]:P2}");
-        double probe = LinearProbe.Accuracy(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, cancel: cancel);
-        log?.WriteLine($"  linear probe: {probe:P2}");
+        var fit = LinearProbe.Fit(trainFeatures, train.Labels, testFeatures, test.Labels, dim, classes, cancel);
+        double probe = fit.Accuracy;
+        log?.WriteLine(FormattableString.Invariant($"  linear probe: {probe:P2} (L2 penalty {fit.Penalty:G2}{(fit.HeldOutAccuracies.Count > 0 ? ", chosen on a held-out sixth of the training set" : "")})"));
         var (p1, rp, map) = RetrievalMetrics.Compute(testFeatures, test.Labels, dim);
         log?.WriteLine($"  retrieval: precision@1 {p1:P2}, R-precision {rp:P2}, MAP@R {map:P2}");
         double uniformity = EmbeddingGeometry.Uniformity(testFeatures, test.Count, dim, device);

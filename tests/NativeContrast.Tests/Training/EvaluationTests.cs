@@ -33,7 +33,7 @@ public class EvaluationTests
         var (test, testY) = Clusters(20, 4, 8, 0.2, 2);
         var knn = KnnClassifier.Accuracy(train, trainY, test, testY, 8, 4, [1, 20, 200]);
         Assert.That(knn.Values, Is.All.EqualTo(1.0));
-        Assert.That(LinearProbe.Accuracy(train, trainY, test, testY, 8, 4, epochs: 20), Is.EqualTo(1.0));
+        Assert.That(LinearProbe.Accuracy(train, trainY, test, testY, 8, 4), Is.EqualTo(1.0));
         var (p1, rp, map) = RetrievalMetrics.Compute(test, testY, 8);
         Assert.That((p1, rp, map), Is.EqualTo((1.0, 1.0, 1.0)));
     }
