@@ -97,6 +97,7 @@ internal static class EvalCommand
                      ("precision_at_1", r.PrecisionAt1), ("r_precision", r.RPrecision), ("map_at_r", r.MapAtR),
                      ("view_retrieval_top1", r.ViewRetrievalTop1), ("view_retrieval_top5", r.ViewRetrievalTop5) })
             if (double.IsFinite(value)) metrics[key] = Math.Round(value, 5);
+        if (double.IsFinite(r.LinearProbePenalty)) metrics["linear_probe_penalty"] = r.LinearProbePenalty;
         if (double.IsFinite(r.RawKnnTop20))
         {
             metrics["raw_pixels_knn_top20"] = Math.Round(r.RawKnnTop20, 5);

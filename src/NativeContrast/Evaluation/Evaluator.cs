@@ -69,6 +69,7 @@ public static class Evaluator
         if (rawPixels)
             log?.WriteLine(FormattableString.Invariant(
                 $"  raw pixels (standardized): kNN k=20 {raw.KnnTop20:P2} (encoder {Points(knn[20], raw.KnnTop20)}), k=200 {raw.KnnTop200:P2} (encoder {Points(knn[200], raw.KnnTop200)}), linear probe {raw.LinearProbe:P2} (encoder {Points(probe, raw.LinearProbe)})"));
-        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds, uniformity, alignment, raw.KnnTop20, raw.KnnTop200, raw.LinearProbe);
+        return new EvaluationReport(knn[20], knn[200], probe, p1, rp, map, clock.Elapsed.TotalSeconds, uniformity, alignment, raw.KnnTop20, raw.KnnTop200, raw.LinearProbe,
+            LinearProbePenalty: fit.Penalty);
     }
 }

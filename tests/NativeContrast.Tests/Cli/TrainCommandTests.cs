@@ -1,3 +1,4 @@
+using NativeContrast.Evaluation;
 using System.Diagnostics;
 using System.Text.Json;
 using NativeContrast.Tests.Data;
@@ -38,6 +39,9 @@ public class TrainCommandTests
             Assert.That(Trainer.ReadConfig(run).CropMinScale, Is.EqualTo(0.4), "config.json records the default crop the run took");
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
             Assert.That(metrics.RootElement.GetProperty("linear_probe").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(metrics.RootElement.GetProperty("linear_probe_penalty").GetDouble(), Is.AnyOf(LinearProbe.Penalties.Append(LinearProbe.DefaultPenalty).Cast<object>().ToArray()),
+                "the probe's penalty, chosen on held-out rows");
+            Assert.That(output.ToString(), Does.Match(@"linear probe: \d+\.\d\d % \(L2 penalty [0-9.E-]+"));
             Assert.That(metrics.RootElement.GetProperty("uniformity").GetDouble(), Is.LessThan(0.0));
             Assert.That(metrics.RootElement.GetProperty("alignment").GetDouble(), Is.InRange(0.0, 4.0));
             Assert.That(output.ToString(), Does.Contain("geometry: uniformity"));
