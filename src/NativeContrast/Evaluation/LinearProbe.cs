@@ -3,8 +3,9 @@ using NativeContrast.Optim;
 namespace NativeContrast.Evaluation;
 
 /// <summary>
-/// The linear-evaluation protocol of SimCLR (Chen et al. 2020, appendix B.5): multinomial logistic regression with an L2
-/// penalty, fitted to convergence by L-BFGS on frozen features standardized with the training set's mean and deviation.
+/// The linear evaluation of SimCLR's transfer experiments (Chen et al. 2020): multinomial logistic regression with an L2
+/// penalty, fitted by L-BFGS (<see cref="MaxIterations"/> a penalty, each fit starting from the last one's solution) on
+/// frozen features standardized with the training set's mean and deviation.
 /// The penalty is chosen from <see cref="Penalties"/> by accuracy on a held-out sixth of the training set (every sixth
 /// row), then the model is fitted again on the whole training set at that penalty; the accuracy is on the test features.
 /// No seed: the fit is deterministic.
