@@ -19,7 +19,9 @@ internal sealed class SoftmaxRegression
     private readonly int[] labels;
     private readonly int[] rows;
     private readonly int dim, classes;
-    private readonly double[][] blockGradients;
+    // Per block of rows, kept between calls: Σ (p − e) xᵀ in float, Σ (p − e) and the loss in float64.
+    private readonly float[][] blockWeightSums;
+    private readonly double[][] blockBiasSums;
     private readonly double[] blockLosses;
 
     /// <summary>The objective over <paramref name="rows"/> of <paramref name="features"/> [N·dim] at penalty λ.</summary>
@@ -32,7 +34,8 @@ internal sealed class SoftmaxRegression
         this.classes = classes;
         Penalty = penalty;
         int blocks = (rows.Length + BlockRows - 1) / BlockRows;
-        blockGradients = new double[blocks][];
+        blockWeightSums = new float[blocks][];
+        blockBiasSums = new double[blocks][];
         blockLosses = new double[blocks];
     }
 
@@ -48,12 +51,13 @@ internal sealed class SoftmaxRegression
         var weights = ToFloat(parameters);
         Parallel.For(0, blockLosses.Length, block =>
         {
-            var sum = blockGradients[block] ??= new double[ParameterCount];
-            var partial = new float[classes * dim];
-            var coefficients = new float[TileRows * classes];
+            var weightSums = blockWeightSums[block] ??= new float[classes * dim];
+            var biasSums = blockBiasSums[block] ??= new double[classes];
+            Array.Clear(weightSums);
+            Array.Clear(biasSums);
+            Span<float> coefficients = stackalloc float[TileRows * classes];
             Span<double> logits = stackalloc double[classes];
             double loss = 0;
-            var biasSums = new double[classes];
             int end = Math.Min(rows.Length, (block + 1) * BlockRows);
             for (int tile = block * BlockRows; tile < end; tile += TileRows)
             {
@@ -63,21 +67,19 @@ internal sealed class SoftmaxRegression
                     Logits(weights, features.AsSpan(rows[r] * dim, dim), logits);
                     double max = double.NegativeInfinity;
                     foreach (double z in logits) max = Math.Max(max, z);
-                    double total = 0;
-                    for (int c = 0; c < classes; c++) total += Math.Exp(logits[c] - max);
                     int label = labels[rows[r]];
-                    loss += max + Math.Log(total) - logits[label];
+                    double labelLogit = logits[label], total = 0;
+                    for (int c = 0; c < classes; c++) total += logits[c] = Math.Exp(logits[c] - max);
+                    loss += max + Math.Log(total) - labelLogit;
                     for (int c = 0; c < classes; c++)
                     {
-                        double coefficient = Math.Exp(logits[c] - max) / total - (c == label ? 1 : 0);
+                        double coefficient = logits[c] / total - (c == label ? 1 : 0);
                         biasSums[c] += coefficient;
                         coefficients[(r - tile) * classes + c] = (float)coefficient;
                     }
                 }
-                AddOuterProducts(coefficients, tile, tileEnd, partial);
+                AddOuterProducts(coefficients, tile, tileEnd, weightSums);
             }
-            for (int k = 0; k < partial.Length; k++) sum[k] = partial[k];
-            for (int c = 0; c < classes; c++) sum[classes * dim + c] = biasSums[c];
             blockLosses[block] = loss;
         });
         double value = 0;
@@ -85,8 +87,9 @@ internal sealed class SoftmaxRegression
         for (int block = 0; block < blockLosses.Length; block++)
         {
             value += blockLosses[block];
-            var sum = blockGradients[block];
-            for (int k = 0; k < gradient.Length; k++) gradient[k] += sum[k];
+            var (weightSums, biasSums) = (blockWeightSums[block], blockBiasSums[block]);
+            for (int k = 0; k < weightSums.Length; k++) gradient[k] += weightSums[k];
+            for (int c = 0; c < classes; c++) gradient[classes * dim + c] += biasSums[c];
         }
         double inverse = 1.0 / rows.Length;
         value *= inverse;
@@ -103,7 +106,7 @@ internal sealed class SoftmaxRegression
     /// partial[c, :] += Σ over the tile's rows r of coefficients[r, c]·x_r: eight columns at a time, four classes in
     /// registers, the tile's rows (a few dozen, in L1) streamed through them, so each sum is stored once per tile.
     /// </summary>
-    private void AddOuterProducts(float[] coefficients, int tile, int tileEnd, float[] partial)
+    private void AddOuterProducts(ReadOnlySpan<float> coefficients, int tile, int tileEnd, float[] partial)
     {
         int vectorEnd = dim - dim % Vector256<float>.Count;
         for (int c0 = 0; c0 < classes; c0 += 4)
@@ -155,7 +158,7 @@ internal sealed class SoftmaxRegression
         return (double)correct / y.Length;
     }
 
-    private float[] ToFloat(double[] parameters)
+    private static float[] ToFloat(double[] parameters)
     {
         var result = new float[parameters.Length];
         for (int k = 0; k < result.Length; k++) result[k] = (float)parameters[k];
@@ -193,5 +196,4 @@ internal sealed class SoftmaxRegression
             for (int j = 0; j < group; j++) logits[c0 + j] = weights[classes * dim + c0 + j] + sums[j];
         }
     }
-
 }

@@ -43,7 +43,6 @@ public class LbfgsTests
         }
         var x = new double[n];
         var (iterations, _) = Lbfgs.Minimize(Quadratic, x, maxIterations: 500, gradientTolerance: 1e-6);
-        TestContext.Out.WriteLine($"{iterations} iterations");
         for (int i = 0; i < n; i++) Assert.That(x[i], Is.EqualTo(i).Within(1e-5), $"component {i}");
         Assert.That(iterations, Is.LessThan(100));
     }
